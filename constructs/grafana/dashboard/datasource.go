@@ -1,0 +1,64 @@
+package dashboard
+
+// Grafana plugin ids of the data sources the dashboards use.
+const (
+	CloudWatchType = "cloudwatch"
+	XRayType       = "grafana-x-ray-datasource"
+	// XRayUID is the stable uid of the single X-Ray data source; its query
+	// carries the region.
+	XRayUID = "xray"
+	// mixedUID is Grafana's pseudo data source for panels whose targets use
+	// more than one data source.
+	mixedUID = "-- Mixed --"
+)
+
+// DataSource is one Grafana data source the dashboards reference by uid.
+type DataSource struct {
+	UID    string `json:"uid"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Region string `json:"region"`
+}
+
+// Ref is the reference a panel or target stores.
+func (d DataSource) Ref() DataSourceRef { return DataSourceRef{Type: d.Type, UID: d.UID} }
+
+// CloudWatchUID is the stable uid of the CloudWatch data source whose
+// default region is region, e.g. "cw-us-east-1".
+func CloudWatchUID(region string) string { return "cw-" + region }
+
+func cloudWatch(region string) DataSource {
+	return DataSource{UID: CloudWatchUID(region), Name: "CloudWatch " + region, Type: CloudWatchType, Region: region}
+}
+
+// DataSources lists the data sources the dashboards need: one CloudWatch
+// data source per workload region, one for the central region when it is
+// not a workload region, and X-Ray (default region: the central region).
+func DataSources(p Platform) []DataSource {
+	p = p.WithDefaults()
+	var out []DataSource
+	central := false
+	for _, r := range p.Regions {
+		out = append(out, cloudWatch(r))
+		central = central || r == p.CentralRegion
+	}
+	if !central && p.CentralRegion != "" {
+		out = append(out, cloudWatch(p.CentralRegion))
+	}
+	return append(out, DataSource{UID: XRayUID, Name: "X-Ray", Type: XRayType, Region: p.CentralRegion})
+}
+
+// Folder is a Grafana folder the dashboards are filed in.
+type Folder struct {
+	UID   string `json:"uid"`
+	Title string `json:"title"`
+}
+
+// The folders the generated dashboards go in.
+var (
+	PlatformFolder = Folder{UID: "o11yscale", Title: "o11yscale platform"}
+	ServicesFolder = Folder{UID: "o11yscale-services", Title: "o11yscale services"}
+)
+
+// Folders lists the folders the dashboards of All are filed in.
+func Folders() []Folder { return []Folder{PlatformFolder, ServicesFolder} }

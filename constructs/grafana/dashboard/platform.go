@@ -1,0 +1,199 @@
+// Package dashboard renders the platform's Grafana dashboards (and the
+// CloudWatch fallback dashboard) from plain Go values. It imports no CDK, so
+// the CDK construct and the provisioning Lambda share one generator and the
+// content that is reviewed in cdk.out is the content that gets provisioned.
+package dashboard
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// Defaults for Platform fields left at their zero value.
+const (
+	DefaultAPIName           = "checkout-api"
+	DefaultLogGroupPrefix    = "/o11yscale"
+	DefaultPipelineNamespace = "O11yscale/Pipeline"
+)
+
+// DefaultLogTiers are the tiers whose logs land in CloudWatch Logs by
+// default: INFO goes straight to S3 and DEBUG is dropped, so neither has a
+// log group whose IncomingBytes could be graphed.
+var DefaultLogTiers = []string{"ERROR", "WARN"}
+
+// Tiers lists every known log tier, in routing order.
+var Tiers = []string{"ERROR", "WARN", "INFO", "DEBUG"}
+
+// Platform is the input every dashboard is generated from.
+type Platform struct {
+	// CentralRegion holds the central Kinesis stream and Firehose.
+	// Default: the first workload region.
+	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
+	// Regions are the workload regions, in display order. Required.
+	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
+	// Services get one RED dashboard each. Required.
+	Services []string `yaml:"services,omitempty" json:"services,omitempty"`
+	// APIName is the API Gateway ApiName graphed on Global API Performance.
+	// Default: "checkout-api" (the seed's API).
+	APIName string `yaml:"apiName,omitempty" json:"apiName,omitempty"`
+	// LogTiers are the tiers stored in CloudWatch Logs, graphed as incoming
+	// bytes. Default: ERROR, WARN.
+	LogTiers []string `yaml:"logTiers,omitempty" json:"logTiers,omitempty"`
+	// LogGroupPrefix starts every tier log group name:
+	// <prefix>/<service>/<tier lowercase>. Default: "/o11yscale".
+	LogGroupPrefix string `yaml:"logGroupPrefix,omitempty" json:"logGroupPrefix,omitempty"`
+	// ServiceMetrics says where each service's RED metrics live.
+	// Default: AWS/Lambda Invocations, Errors and Duration by FunctionName.
+	ServiceMetrics ServiceMetrics `yaml:"serviceMetrics,omitempty" json:"serviceMetrics,omitempty"`
+	// PipelineNamespace holds the pipeline Lambdas' EMF self-metrics.
+	// Default: "O11yscale/Pipeline".
+	PipelineNamespace string `yaml:"pipelineNamespace,omitempty" json:"pipelineNamespace,omitempty"`
+	// CentralStreamName is the central Kinesis stream.
+	// Default: every stream in the central region ("*").
+	CentralStreamName string `yaml:"centralStreamName,omitempty" json:"centralStreamName,omitempty"`
+	// DeliveryStreamName is the Firehose delivering the central stream to S3.
+	// Default: every delivery stream in the central region ("*").
+	DeliveryStreamName string `yaml:"deliveryStreamName,omitempty" json:"deliveryStreamName,omitempty"`
+}
+
+// ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
+// dimension's value is the service name.
+type ServiceMetrics struct {
+	// Namespace. Default: "AWS/Lambda".
+	Namespace string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
+	// Dimension. Default: "FunctionName".
+	Dimension string `yaml:"dimension,omitempty" json:"dimension,omitempty"`
+	// Requests is summed for the rate. Default: "Invocations".
+	Requests string `yaml:"requests,omitempty" json:"requests,omitempty"`
+	// Errors is summed for the error count. Default: "Errors".
+	Errors string `yaml:"errors,omitempty" json:"errors,omitempty"`
+	// Duration is shown as p50/p90/p99, in milliseconds. Default: "Duration".
+	Duration string `yaml:"duration,omitempty" json:"duration,omitempty"`
+}
+
+var (
+	regionPattern  = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso|-isob)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-[1-9][0-9]?$`)
+	servicePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+	apiNamePattern = regexp.MustCompile(`^[^'"\\\x00-\x1f]{1,128}$`)
+	namePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,256}$`)
+	prefixPattern  = regexp.MustCompile(`^(/[A-Za-z0-9._#-]+)+$`)
+)
+
+// WithDefaults returns p with every zero field set to its documented default.
+func (p Platform) WithDefaults() Platform {
+	if p.CentralRegion == "" && len(p.Regions) > 0 {
+		p.CentralRegion = p.Regions[0]
+	}
+	if p.APIName == "" {
+		p.APIName = DefaultAPIName
+	}
+	if len(p.LogTiers) == 0 {
+		p.LogTiers = slices.Clone(DefaultLogTiers)
+	}
+	if p.LogGroupPrefix == "" {
+		p.LogGroupPrefix = DefaultLogGroupPrefix
+	}
+	if p.PipelineNamespace == "" {
+		p.PipelineNamespace = DefaultPipelineNamespace
+	}
+	m := &p.ServiceMetrics
+	m.Namespace = or(m.Namespace, "AWS/Lambda")
+	m.Dimension = or(m.Dimension, "FunctionName")
+	m.Requests = or(m.Requests, "Invocations")
+	m.Errors = or(m.Errors, "Errors")
+	m.Duration = or(m.Duration, "Duration")
+	return p
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Validate reports every invalid field at once; paths are the yaml names.
+func (p Platform) Validate() error {
+	var v validation.Errors
+	if len(p.Regions) == 0 {
+		v.Add("regions", nil, "at least one workload region, e.g. [us-east-1, eu-west-1]")
+	}
+	checkEach(&v, "regions", p.Regions, regionPattern.MatchString, "an AWS region code such as us-east-1", "each region once")
+	if p.CentralRegion != "" && !regionPattern.MatchString(p.CentralRegion) {
+		v.Add("centralRegion", p.CentralRegion, "an AWS region code such as us-east-1 (default: the first workload region)")
+	}
+	if len(p.Services) == 0 {
+		v.Add("services", nil, "at least one service name")
+	}
+	checkEach(&v, "services", p.Services, servicePattern.MatchString,
+		"1-64 letters, digits, '-' or '_', starting with a letter or digit", "each service once")
+	if p.APIName != "" && !apiNamePattern.MatchString(p.APIName) {
+		v.Add("apiName", p.APIName, "1-128 characters without quotes, backslashes or control characters")
+	}
+	checkEach(&v, "logTiers", p.LogTiers, func(t string) bool { return slices.Contains(Tiers, t) },
+		"one of "+strings.Join(Tiers, ", "), "each tier once")
+	if p.LogGroupPrefix != "" && !prefixPattern.MatchString(p.LogGroupPrefix) {
+		v.Add("logGroupPrefix", p.LogGroupPrefix, "a log group path such as /o11yscale, starting with '/' and without a trailing '/'")
+	}
+	for _, f := range []struct{ path, value string }{
+		{"pipelineNamespace", p.PipelineNamespace},
+		{"centralStreamName", p.CentralStreamName},
+		{"deliveryStreamName", p.DeliveryStreamName},
+		{"serviceMetrics.namespace", p.ServiceMetrics.Namespace},
+		{"serviceMetrics.dimension", p.ServiceMetrics.Dimension},
+		{"serviceMetrics.requests", p.ServiceMetrics.Requests},
+		{"serviceMetrics.errors", p.ServiceMetrics.Errors},
+		{"serviceMetrics.duration", p.ServiceMetrics.Duration},
+	} {
+		if f.value != "" && !namePattern.MatchString(f.value) {
+			v.Add(f.path, f.value, "1-256 letters, digits or . _ / # : - (empty for the default)")
+		}
+	}
+	return v.Err()
+}
+
+// checkEach reports every value of list that is invalid or repeated.
+func checkEach(v *validation.Errors, path string, list []string, valid func(string) bool, allowed, once string) {
+	seen := map[string]bool{}
+	for i, s := range list {
+		switch {
+		case !valid(s):
+			v.Add(validation.Index(path, i), s, allowed)
+		case seen[s]:
+			v.Add(validation.Index(path, i), s, once)
+		}
+		seen[s] = true
+	}
+}
+
+// LogGroupName is the log group holding service's logs of tier, e.g.
+// /o11yscale/checkout-api/error.
+func (p Platform) LogGroupName(service, tier string) string {
+	return fmt.Sprintf("%s/%s/%s", or(p.LogGroupPrefix, DefaultLogGroupPrefix), service, strings.ToLower(tier))
+}
+
+// RegionLabel is a readable series label for region, e.g.
+// "US East (us-east-1)"; the code keeps labels unique per region.
+func RegionLabel(region string) string {
+	geo := map[string]string{
+		"us": "US", "eu": "EU", "ap": "Asia Pacific", "sa": "South America", "ca": "Canada",
+		"me": "Middle East", "af": "Africa", "il": "Israel", "mx": "Mexico", "cn": "China",
+	}
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 {
+		return region
+	}
+	name, ok := geo[parts[0]]
+	if !ok {
+		return region
+	}
+	dir := parts[len(parts)-2]
+	if parts[1] == "gov" {
+		name += " GovCloud"
+	}
+	return fmt.Sprintf("%s %s (%s)", name, strings.ToUpper(dir[:1])+dir[1:], region)
+}
