@@ -23,6 +23,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/internal/gobuild"
@@ -159,7 +160,7 @@ func NewFunction(scope constructs.Construct, id string, props Props) (*Function,
 	opts := gobuild.Options{ImportPath: p.ImportPath, Arch: goarch(p.Architecture), Dir: p.BuildDir}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := gobuild.Locate(ctx, opts)
+	dir, opts, err := gobuild.Locate(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("golambda %s: %w", path, err)
 	}
@@ -237,6 +238,20 @@ func NewFunction(scope constructs.Construct, id string, props Props) (*Function,
 	// build surfaces here as a jsii error, which we return as ours.
 	if err := catch(func() { f.Function = awslambda.NewFunction(c, jsii.String("Function"), fnProps) }); err != nil {
 		return nil, fmt.Errorf("golambda %s: %w", path, err)
+	}
+	// CDK makes the function depend on its role, which it already reaches
+	// through GetAtt (cfn-lint W3005); keep only the policy dependency, which
+	// makes sure the log permissions exist before the first invocation.
+	policy := f.Role.Node().TryFindChild(jsii.String("DefaultPolicy")).Node().DefaultChild().(awscdk.CfnResource)
+	fnRes := f.Function.Node().DefaultChild().(awscdk.CfnResource)
+	fnRes.AddOverride(jsii.String("DependsOn"), []any{awscdk.Stack_Of(c).GetLogicalId(policy)})
+	if !p.DisableTracing {
+		nag.Suppress(policy, nag.Suppression{ID: "AwsSolutions-IAM5", AppliesTo: []string{"Resource::*"},
+			Reason: "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; every other statement is scoped"})
+	}
+	if f.FailureQueue != nil {
+		nag.Suppress(f.FailureQueue, nag.Suppression{ID: "AwsSolutions-SQS3",
+			Reason: "This queue is the function's on-failure destination, the end of the line for failed events; a DLQ behind it would only move the same records"})
 	}
 	return f, nil
 }

@@ -80,21 +80,33 @@ func (o Options) run(ctx context.Context, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// Locate returns the directory holding the package's source, found with
-// `go list` so it works from the module cache as well as a checkout.
-func Locate(ctx context.Context, o Options) (string, error) {
+// Locate finds the package with `go list`, so it works from the module
+// cache as well as a checkout. It returns the package's source directory and
+// options whose Dir is the root of the module that owns the package: builds
+// run there, with that module's own go.mod and go.sum, so a Lambda from our
+// module builds the same from any consumer's module (whose go.sum lacks
+// the Lambda's dependencies).
+func Locate(ctx context.Context, o Options) (string, Options, error) {
 	if err := o.Validate(); err != nil {
-		return "", err
+		return "", o, err
 	}
-	out, err := o.run(ctx, "list", "-f", "{{.Name}} {{.Dir}}", o.ImportPath)
+	out, err := o.run(ctx, "list", "-e", "-f", "{{.Name}}\t{{.Dir}}\t{{with .Module}}{{.Dir}}{{end}}\t{{with .Error}}{{.Err}}{{end}}", o.ImportPath)
 	if err != nil {
-		return "", err
+		return "", o, err
 	}
-	name, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	fields := strings.Split(strings.TrimRight(string(out), "\n"), "\t")
+	if len(fields) != 4 {
+		return "", o, fmt.Errorf("gobuild %s: unexpected go list output %q", o.ImportPath, out)
+	}
+	name, dir, modDir, listErr := fields[0], fields[1], fields[2], fields[3]
+	if dir == "" || modDir == "" {
+		return "", o, fmt.Errorf("gobuild %s: package not found: %s", o.ImportPath, listErr)
+	}
 	if name != "main" {
-		return "", fmt.Errorf("gobuild %s: package is %q, not main; a Lambda needs a main package", o.ImportPath, name)
+		return "", o, fmt.Errorf("gobuild %s: package is %q, not main; a Lambda needs a main package", o.ImportPath, name)
 	}
-	return dir, nil
+	o.Dir = modDir
+	return dir, o, nil
 }
 
 // Build compiles the package into outDir/bootstrap.

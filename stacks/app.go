@@ -1,0 +1,185 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/o11yscale/o11yscale/stacks/config"
+)
+
+// CloudFormation limits checked on every synthesized template.
+const (
+	MaxResources     = 500
+	MaxTemplateBytes = 1_000_000 // "1 MB", read conservatively as decimal
+	MaxParameters    = 200
+	MaxOutputs       = 200
+)
+
+// LoadConfig returns the platform config named by the "config" context
+// value, or the embedded default, and the name of its source.
+func LoadConfig(app awscdk.App) (*config.Platform, string, error) {
+	if v := app.Node().TryGetContext(strPtr("config")); v != nil {
+		path, ok := v.(string)
+		if !ok || path == "" {
+			return nil, "", fmt.Errorf("context config: %v is not allowed; give a file path, e.g. -c config=platform.yaml", v)
+		}
+		cfg, err := config.Load(path)
+		return cfg, path, err
+	}
+	return config.Default(), config.DefaultSource, nil
+}
+
+// Account picks the deploy account: the config, then the "account" context
+// value, then CDK_DEFAULT_ACCOUNT (set by the CDK CLI from credentials).
+// Empty means none is known, which still synthesizes.
+func Account(app awscdk.App, cfg *config.Platform) string {
+	if cfg.Account != "" {
+		return cfg.Account
+	}
+	if v, ok := app.Node().TryGetContext(strPtr("account")).(string); ok && v != "" {
+		return v
+	}
+	return os.Getenv("CDK_DEFAULT_ACCOUNT")
+}
+
+func strPtr(s string) *string { return &s }
+
+// TemplateStats describes one synthesized template file.
+type TemplateStats struct {
+	File       string
+	Resources  int
+	Bytes      int
+	Parameters int
+	Outputs    int
+	Lambdas    int
+}
+
+// StackSummary is one top-level stack with its nested templates.
+type StackSummary struct {
+	Name, Region string
+	Template     TemplateStats
+	Nested       []TemplateStats
+}
+
+// Summary describes a synthesized platform.
+type Summary struct {
+	Stacks []StackSummary
+	// Bundled counts the distinct Lambda binaries staged in the assembly.
+	Bundled int
+}
+
+// Summarize reads the templates in the cloud assembly directory.
+func Summarize(p *Platform, dir string) (*Summary, error) {
+	s := &Summary{}
+	stacks := []struct{ stack awscdk.Stack }{{p.Central.Stack}}
+	for _, r := range p.Regional {
+		stacks = append(stacks, struct{ stack awscdk.Stack }{r.Stack})
+	}
+	for _, st := range stacks {
+		name := *st.stack.StackName()
+		ts, err := readTemplate(filepath.Join(dir, *st.stack.TemplateFile()))
+		if err != nil {
+			return nil, err
+		}
+		ss := StackSummary{Name: name, Region: *st.stack.Region(), Template: ts}
+		var nestedFiles []string
+		for _, c := range *st.stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+			if *awscdk.NestedStack_IsNestedStack(c) {
+				nestedFiles = append(nestedFiles, *c.(awscdk.NestedStack).TemplateFile())
+			}
+		}
+		sort.Strings(nestedFiles)
+		for _, f := range nestedFiles {
+			nt, err := readTemplate(filepath.Join(dir, f))
+			if err != nil {
+				return nil, err
+			}
+			ss.Nested = append(ss.Nested, nt)
+		}
+		s.Stacks = append(s.Stacks, ss)
+	}
+	assets, _ := filepath.Glob(filepath.Join(dir, "asset.*", "bootstrap"))
+	s.Bundled = len(assets)
+	return s, nil
+}
+
+func readTemplate(path string) (TemplateStats, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return TemplateStats{}, err
+	}
+	var t struct {
+		Resources  map[string]struct{ Type string }
+		Parameters map[string]any
+		Outputs    map[string]any
+	}
+	if err := json.Unmarshal(b, &t); err != nil {
+		return TemplateStats{}, fmt.Errorf("%s: %w", path, err)
+	}
+	ts := TemplateStats{File: filepath.Base(path), Resources: len(t.Resources), Bytes: len(b), Parameters: len(t.Parameters), Outputs: len(t.Outputs)}
+	for _, r := range t.Resources {
+		if r.Type == "AWS::Lambda::Function" {
+			ts.Lambdas++
+		}
+	}
+	return ts, nil
+}
+
+// All returns every template, top-level and nested.
+func (s *Summary) All() []TemplateStats {
+	var out []TemplateStats
+	for _, st := range s.Stacks {
+		out = append(out, st.Template)
+		out = append(out, st.Nested...)
+	}
+	return out
+}
+
+// LimitsError lists every template over a CloudFormation limit, or nil.
+func (s *Summary) LimitsError() error {
+	var problems []string
+	for _, t := range s.All() {
+		if t.Resources > MaxResources {
+			problems = append(problems, fmt.Sprintf("%s: %d resources is over CloudFormation's limit of %d; lower servicesPerShard", t.File, t.Resources, MaxResources))
+		}
+		if t.Bytes > MaxTemplateBytes {
+			problems = append(problems, fmt.Sprintf("%s: %d bytes is over CloudFormation's template limit of %d; lower servicesPerShard", t.File, t.Bytes, MaxTemplateBytes))
+		}
+		if t.Parameters > MaxParameters {
+			problems = append(problems, fmt.Sprintf("%s: %d parameters is over CloudFormation's limit of %d", t.File, t.Parameters, MaxParameters))
+		}
+		if t.Outputs > MaxOutputs {
+			problems = append(problems, fmt.Sprintf("%s: %d outputs is over CloudFormation's limit of %d", t.File, t.Outputs, MaxOutputs))
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("templates exceed CloudFormation limits:\n  %s", strings.Join(problems, "\n  "))
+}
+
+// String renders the summary table printed after synth.
+func (s *Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-32s %-16s %9s %8s %10s %8s\n", "STACK", "REGION", "RESOURCES", "NESTED", "MAX BYTES", "LAMBDAS")
+	total := 0
+	for _, st := range s.Stacks {
+		res, maxBytes, lambdas := st.Template.Resources, st.Template.Bytes, st.Template.Lambdas
+		for _, n := range st.Nested {
+			res += n.Resources
+			maxBytes = max(maxBytes, n.Bytes)
+			lambdas += n.Lambdas
+		}
+		total += res
+		fmt.Fprintf(&b, "%-32s %-16s %9d %8d %10d %8d\n", st.Name, st.Region, res, len(st.Nested), maxBytes, lambdas)
+	}
+	fmt.Fprintf(&b, "%d stacks, %d resources in all, %d Lambda binaries bundled\n", len(s.Stacks), total, s.Bundled)
+	return b.String()
+}

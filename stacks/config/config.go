@@ -1,0 +1,207 @@
+// Package config reads and validates the platform config file that drives
+// the o11yscale app: which regions, which services, and one section per
+// capability. Every problem is reported at once, naming the file, the field
+// path, the bad value and what is allowed, before anything is synthesized.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultSource names the embedded default in error messages.
+const DefaultSource = "<embedded default platform>"
+
+// Platform is the whole platform config.
+type Platform struct {
+	// Name prefixes stack names and deterministic resource names.
+	// Default: "o11yscale". Lowercase letters, digits and hyphens, 1-20.
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	// Account is the 12-digit AWS account to deploy to. Default: the
+	// "account" CDK context value, then CDK_DEFAULT_ACCOUNT, then an
+	// environment-agnostic template (synth needs no credentials).
+	Account string `yaml:"account,omitempty" json:"account,omitempty"`
+	// CentralRegion holds the aggregation stack. Default: us-east-1.
+	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
+	// Regions are the workload regions; one regional stack each. Required.
+	Regions []string `yaml:"regions" json:"regions"`
+	// Services are the workloads observed in every region. Required.
+	Services []Service `yaml:"services" json:"services"`
+	// ServicesPerShard is how many services share one nested stack, which
+	// keeps every template under CloudFormation's 500-resource limit.
+	// Default: 20. Range 1-100.
+	ServicesPerShard int `yaml:"servicesPerShard,omitempty" json:"servicesPerShard,omitempty"`
+	// Tags are applied to every resource.
+	Tags map[string]string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// Service is one observed workload.
+type Service struct {
+	// Name, lowercase letters, digits and hyphens, 1-40 characters.
+	Name string `yaml:"name" json:"name"`
+	// ApiName is the API Gateway API name, if the service has one.
+	ApiName string `yaml:"apiName,omitempty" json:"apiName,omitempty"`
+}
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	platRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	regionRE  = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$`)
+	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	tagKeyRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+)
+
+// Default returns the embedded default platform, modelled on the seed.
+func Default() *Platform {
+	p, err := Parse(DefaultSource, defaultYAML)
+	if err != nil {
+		panic(fmt.Sprintf("embedded default config is invalid: %v", err))
+	}
+	return p
+}
+
+// Load reads, parses and validates a platform config file (YAML or JSON).
+func Load(path string) (*Platform, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read platform config: %w", path, err)
+	}
+	return Parse(path, b)
+}
+
+// Parse decodes and validates a config document; source names it in
+// errors. Unknown fields are errors, so a typo never silently falls back to
+// a default. JSON is accepted because it is YAML.
+func Parse(source string, data []byte) (*Platform, error) {
+	var p Platform
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			lines := make([]string, len(te.Errors))
+			for i, e := range te.Errors {
+				lines[i] = source + ": " + e
+			}
+			return nil, errors.New(strings.Join(lines, "\n"))
+		}
+		return nil, fmt.Errorf("%s: %v", source, err)
+	}
+	p.applyDefaults()
+	if err := p.Validate(); err != nil {
+		return nil, withSource(source, err)
+	}
+	return &p, nil
+}
+
+func withSource(source string, err error) error {
+	fields := validation.Fields(err)
+	lines := make([]string, len(fields))
+	for i, fe := range fields {
+		lines[i] = source + ": " + fe.Error()
+	}
+	return fmt.Errorf("%d problem(s) in platform config:\n%s", len(lines), strings.Join(lines, "\n"))
+}
+
+func (p *Platform) applyDefaults() {
+	if p.Name == "" {
+		p.Name = "o11yscale"
+	}
+	if p.CentralRegion == "" {
+		p.CentralRegion = "us-east-1"
+	}
+	if p.ServicesPerShard == 0 {
+		p.ServicesPerShard = 20
+	}
+}
+
+// Validate checks every field and returns all problems at once.
+func (p *Platform) Validate() error {
+	var v validation.Errors
+	if !platRE.MatchString(p.Name) {
+		v.Add("name", p.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-20 characters")
+	}
+	if p.Account != "" && !accountRE.MatchString(p.Account) {
+		v.Add("account", p.Account, "a 12-digit AWS account id")
+	}
+	if !regionRE.MatchString(p.CentralRegion) {
+		v.Add("centralRegion", p.CentralRegion, "an AWS region code such as us-east-1")
+	}
+	if len(p.Regions) == 0 {
+		v.Add("regions", nil, "at least one workload region, e.g. [us-east-1, eu-west-1]")
+	}
+	seenRegion := map[string]bool{}
+	for i, r := range p.Regions {
+		path := validation.Index("regions", i)
+		switch {
+		case !regionRE.MatchString(r):
+			v.Add(path, r, "an AWS region code such as eu-west-1")
+		case seenRegion[r]:
+			v.Add(path, r, "each region once")
+		}
+		seenRegion[r] = true
+	}
+	if len(p.Services) == 0 {
+		v.Add("services", nil, "at least one service")
+	}
+	seenSvc := map[string]bool{}
+	for i, s := range p.Services {
+		path := validation.Index("services", i) + ".name"
+		switch {
+		case !nameRE.MatchString(s.Name):
+			v.Add(path, s.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-40 characters")
+		case seenSvc[s.Name]:
+			v.Add(path, s.Name, "a name not used by another service")
+		}
+		seenSvc[s.Name] = true
+		if len(s.ApiName) > 128 {
+			v.Add(validation.Index("services", i)+".apiName", s.ApiName, "at most 128 characters")
+		}
+	}
+	if p.ServicesPerShard < 1 || p.ServicesPerShard > 100 {
+		v.Add("servicesPerShard", p.ServicesPerShard, "1-100 services per nested stack")
+	}
+	for k, val := range p.Tags {
+		if !tagKeyRE.MatchString(k) || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			v.Add(validation.Key("tags", k), k, "a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:")
+		}
+		if len(val) > 256 {
+			v.Add(validation.Key("tags", k), val, "a tag value of at most 256 characters")
+		}
+	}
+	return v.Err()
+}
+
+// ServiceNames lists the service names in config order.
+func (p *Platform) ServiceNames() []string {
+	out := make([]string, len(p.Services))
+	for i, s := range p.Services {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Shards splits the services into groups of at most ServicesPerShard, in
+// config order, so adding a service at the end never moves others between
+// nested stacks (which would replace their resources).
+func (p *Platform) Shards() [][]Service {
+	var out [][]Service
+	for i := 0; i < len(p.Services); i += p.ServicesPerShard {
+		end := min(i+p.ServicesPerShard, len(p.Services))
+		out = append(out, p.Services[i:end])
+	}
+	return out
+}

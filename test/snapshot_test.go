@@ -1,0 +1,85 @@
+package test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Asset hashes change with every code change; snapshots must not. The
+// golambda tests prove hashes follow the code.
+var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
+
+func normalise(b []byte) []byte {
+	return assetHash.ReplaceAll(b, []byte("ASSET_HASH"))
+}
+
+func TestSnapshotsOfEveryDefaultStackMatchGolden(t *testing.T) {
+	s := synthDefault(t)
+	golden := filepath.Join("testdata", "snapshots")
+	seen := map[string]bool{}
+	var files []string
+	files = append(files, s.templates(t)...)
+	review, _ := filepath.Glob(filepath.Join(s.dir, "review", "*", "*"))
+	files = append(files, review...)
+	for _, f := range files {
+		name := strings.ReplaceAll(strings.TrimPrefix(f, s.dir+string(filepath.Separator)), string(filepath.Separator), "__")
+		seen[name] = true
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := normalise(b)
+		path := filepath.Join(golden, name)
+		if *update {
+			if err := os.MkdirAll(golden, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: no golden file (run go test ./test -run Snapshot -update and review the diff): %v", name, err)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from its golden file:\n%s\nrun `go test -run Snapshot -update` in test/ and review the git diff", name, firstDiff(want, got))
+		}
+	}
+	entries, _ := os.ReadDir(golden)
+	for _, e := range entries {
+		if !seen[e.Name()] {
+			if *update {
+				os.Remove(filepath.Join(golden, e.Name()))
+				continue
+			}
+			t.Errorf("golden file %s has no synthesized counterpart any more", e.Name())
+		}
+	}
+}
+
+// firstDiff shows the first differing line with a little context.
+func firstDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + strconv.Itoa(i+1) + ":\n- " + wl + "\n+ " + gl
+		}
+	}
+	return "(only trailing bytes differ)"
+}
+
