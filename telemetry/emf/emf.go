@@ -148,26 +148,29 @@ func (l *Logger) Emit(dims map[string]string, metrics ...Metric) error {
 		}
 		s.entries = append(s.entries, entry{name: m.Name, unit: m.Unit, value: m.Value})
 	}
-	return l.write(s, dims, l.now())
+	_, err := l.write(s, dims, l.now())
+	return err
 }
 
 // write validates and encodes s.entries under dims and timestamp ts and
-// writes the resulting events. It sorts s.entries by name.
-func (l *Logger) write(s *scratch, dims map[string]string, ts time.Time) error {
+// writes the resulting events. It reorders s.entries into event order and
+// returns how many of them (a prefix) were written; a failure of the writer
+// is a *writeError.
+func (l *Logger) write(s *scratch, dims map[string]string, ts time.Time) (int, error) {
 	if err := checkNamespace(l.namespace); err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.sortedDims(dims); err != nil {
-		return err
+		return 0, err
 	}
 	slices.SortStableFunc(s.entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
 	for i := range s.entries {
 		e := &s.entries[i]
 		if err := checkMetric(e.name, e.unit); err != nil {
-			return err
+			return 0, err
 		}
 		if _, clash := dims[e.name]; clash {
-			return fmt.Errorf("emf: metric %q has the same name as a dimension key; EMF needs distinct root members", e.name)
+			return 0, fmt.Errorf("emf: metric %q has the same name as a dimension key; EMF needs distinct root members", e.name)
 		}
 		// A repeated name must go to a later event: EMF allows each member once.
 		e.round = 0
@@ -186,40 +189,42 @@ func (l *Logger) write(s *scratch, dims map[string]string, ts time.Time) error {
 		// Within one round names are unique and sorted, so the merge with
 		// sorted dimension keys gives sorted root members.
 		var err error
-		s.events, err = l.encodeSplit(s, s.events, s.entries[start:end], dims, ts)
+		s.events, err = l.encodeSplit(s, s.events, start, end, dims, ts)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		start = end
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	written := 0
 	for _, ev := range s.events {
 		if _, err := l.w.Write(s.buf[ev.start:ev.end]); err != nil {
-			return fmt.Errorf("emf: writing event: %w", err)
+			return written, &writeError{fmt.Errorf("emf: writing event: %w", err)}
 		}
+		written = ev.entriesEnd
 	}
-	return nil
+	return written, nil
 }
 
-// encodeSplit appends the encoding of entries to s.buf, halving the chunk
-// while an event would exceed the size limit.
-func (l *Logger) encodeSplit(s *scratch, events []span, entries []entry, dims map[string]string, ts time.Time) ([]span, error) {
+// encodeSplit appends the encoding of s.entries[from:to] to s.buf, halving
+// the chunk while an event would exceed the size limit.
+func (l *Logger) encodeSplit(s *scratch, events []span, from, to int, dims map[string]string, ts time.Time) ([]span, error) {
 	start := len(s.buf)
-	s.buf = appendEvent(s.buf, l.namespace, s.keys, dims, entries, ts)
+	s.buf = appendEvent(s.buf, l.namespace, s.keys, dims, s.entries[from:to], ts)
 	if len(s.buf)-start <= l.maxEventBytes {
-		return append(events, span{start, len(s.buf)}), nil
+		return append(events, span{start, len(s.buf), to}), nil
 	}
 	s.buf = s.buf[:start]
-	if len(entries) == 1 {
-		return events, fmt.Errorf("emf: metric %q: event would be larger than %d bytes", entries[0].name, l.maxEventBytes)
+	if to-from == 1 {
+		return events, fmt.Errorf("emf: metric %q: event would be larger than %d bytes", s.entries[from].name, l.maxEventBytes)
 	}
-	half := len(entries) / 2
-	events, err := l.encodeSplit(s, events, entries[:half], dims, ts)
+	half := from + (to-from)/2
+	events, err := l.encodeSplit(s, events, from, half, dims, ts)
 	if err != nil {
 		return events, err
 	}
-	return l.encodeSplit(s, events, entries[half:], dims, ts)
+	return l.encodeSplit(s, events, half, to, dims, ts)
 }
 
 // entry is a metric to encode: a plain value or, when stats is set, a
@@ -232,7 +237,9 @@ type entry struct {
 	round int
 }
 
-type span struct{ start, end int }
+// span is one encoded event: its bytes in scratch.buf and the end of its
+// entries in scratch.entries.
+type span struct{ start, end, entriesEnd int }
 
 // scratch holds the per-call buffers reused through a sync.Pool.
 type scratch struct {

@@ -13,4 +13,6 @@ type StatisticSet struct {
 	SampleCount, Sum, Min, Max float64
 	// Timestamp is when the interval was flushed.
 	Timestamp time.Time
+
+	series *Series // where a failed set is merged back
 }
