@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,10 +115,17 @@ type Aggregator struct {
 
 const seriesShards = 32
 
+// seriesShard is a copy-on-write map: Record only loads a pointer, so
+// lookups of existing series take no lock (new series are rare and copy
+// 1/32 of the map).
 type seriesShard struct {
-	mu sync.RWMutex
-	m  map[string]*Series
-	_  [32]byte // keep neighbouring shards' locks off one cache line
+	mu sync.Mutex // serialises writers
+	m  atomic.Pointer[map[string]*Series]
+	_  [48]byte // keep neighbouring shards off one cache line
+}
+
+func (sh *seriesShard) lookup(key []byte) *Series {
+	return (*sh.m.Load())[string(key)]
 }
 
 // NewAggregator returns an Aggregator publishing to p.
@@ -156,7 +164,7 @@ func NewAggregator(p Publisher, opts AggregatorOptions) (*Aggregator, error) {
 	cells := min(64, 1<<bits.Len(uint(4*runtime.GOMAXPROCS(0)-1)))
 	a.cellMask = uint32(cells - 1)
 	for i := range a.shards {
-		a.shards[i].m = map[string]*Series{}
+		a.shards[i].m.Store(&map[string]*Series{})
 	}
 	return a, nil
 }
@@ -181,10 +189,9 @@ type cell struct {
 // Series returns the handle for name, unit and dims, creating the series if
 // needed. The dims map is copied.
 func (a *Aggregator) Series(name string, unit Unit, dims map[string]string) (*Series, error) {
-	s := getScratch()
-	defer putScratch(s)
-	s.buf = appendSeriesKey(s.buf[:0], &s.keys, name, unit, dims)
-	return a.series(s.buf, name, unit, dims)
+	var kb [256]byte
+	var ps [8]dimPair
+	return a.series(appendSeriesKey(kb[:0], ps[:0], name, unit, dims), name, unit, dims)
 }
 
 // Record adds value to the series of name, unit and dims. It allocates
@@ -194,20 +201,17 @@ func (a *Aggregator) Record(name string, dims map[string]string, unit Unit, valu
 		a.rejected.Add(1)
 		return err
 	}
-	s := getScratch()
-	s.buf = appendSeriesKey(s.buf[:0], &s.keys, name, unit, dims)
-	sh := &a.shards[maphash.Bytes(a.seed, s.buf)%seriesShards]
-	sh.mu.RLock()
-	ser := sh.m[string(s.buf)]
-	sh.mu.RUnlock()
+	// Stack buffers: the key is only needed for the lookup.
+	var kb [256]byte
+	var ps [8]dimPair
+	key := appendSeriesKey(kb[:0], ps[:0], name, unit, dims)
+	ser := a.shards[maphash.Bytes(a.seed, key)%seriesShards].lookup(key)
 	if ser == nil {
 		var err error
-		if ser, err = a.series(s.buf, name, unit, dims); err != nil {
-			putScratch(s)
+		if ser, err = a.series(key, name, unit, dims); err != nil {
 			return err
 		}
 	}
-	putScratch(s)
 	ser.add(value)
 	return nil
 }
@@ -275,10 +279,7 @@ func (s *Series) take() (st StatisticSet, ok bool) {
 // series finds or creates the series under key (from appendSeriesKey).
 func (a *Aggregator) series(key []byte, name string, unit Unit, dims map[string]string) (*Series, error) {
 	sh := &a.shards[maphash.Bytes(a.seed, key)%seriesShards]
-	sh.mu.RLock()
-	ser := sh.m[string(key)]
-	sh.mu.RUnlock()
-	if ser != nil {
+	if ser := sh.lookup(key); ser != nil {
 		return ser, nil
 	}
 	if err := checkSeries(name, unit, dims); err != nil {
@@ -287,15 +288,21 @@ func (a *Aggregator) series(key []byte, name string, unit Unit, dims map[string]
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if ser = sh.m[string(key)]; ser != nil {
+	if ser := sh.lookup(key); ser != nil {
 		return ser, nil
 	}
 	if a.nseries.Load() >= int64(a.maxSeries) {
 		a.rejected.Add(1)
 		return nil, fmt.Errorf("emf: metric %q: aggregator already holds MaxSeries=%d series; high-cardinality dimensions belong in logs, not metrics", name, a.maxSeries)
 	}
-	ser = &Series{name: name, unit: unit, dims: cloneDims(dims), key: string(key), agg: a, cells: make([]cell, a.cellMask+1)}
-	sh.m[ser.key] = ser
+	ser := &Series{name: name, unit: unit, dims: cloneDims(dims), key: string(key), agg: a, cells: make([]cell, a.cellMask+1)}
+	old := *sh.m.Load()
+	m := make(map[string]*Series, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	m[ser.key] = ser
+	sh.m.Store(&m)
 	a.nseries.Add(1)
 	return ser, nil
 }
@@ -326,25 +333,26 @@ func cloneDims(d map[string]string) map[string]string {
 	return c
 }
 
+type dimPair struct{ k, v string }
+
 // appendSeriesKey appends an unambiguous key (length-prefixed fields,
-// dimensions sorted) for name, unit and dims. keys is scratch space.
-func appendSeriesKey(b []byte, keys *[]string, name string, unit Unit, dims map[string]string) []byte {
+// dimensions sorted) for name, unit and dims. ps is scratch space.
+func appendSeriesKey(b []byte, ps []dimPair, name string, unit Unit, dims map[string]string) []byte {
 	b = appendField(b, name)
 	b = appendField(b, string(unit))
-	return appendDimsKey(b, keys, dims)
+	return appendDimsKey(b, ps, dims)
 }
 
-func appendDimsKey(b []byte, keys *[]string, dims map[string]string) []byte {
-	ks := (*keys)[:0]
-	for k := range dims {
-		ks = append(ks, k)
+func appendDimsKey(b []byte, ps []dimPair, dims map[string]string) []byte {
+	ps = ps[:0]
+	for k, v := range dims {
+		ps = append(ps, dimPair{k, v})
 	}
-	slices.Sort(ks)
-	for _, k := range ks {
-		b = appendField(b, k)
-		b = appendField(b, dims[k])
+	slices.SortFunc(ps, func(x, y dimPair) int { return strings.Compare(x.k, y.k) })
+	for _, p := range ps {
+		b = appendField(b, p.k)
+		b = appendField(b, p.v)
 	}
-	*keys = ks
 	return b
 }
 
@@ -363,15 +371,12 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	ts := a.now()
 	var sets []StatisticSet
 	for i := range a.shards {
-		sh := &a.shards[i]
-		sh.mu.RLock()
-		for _, ser := range sh.m {
+		for _, ser := range *a.shards[i].m.Load() {
 			if st, ok := ser.take(); ok {
 				st.Timestamp = ts
 				sets = append(sets, st)
 			}
 		}
-		sh.mu.RUnlock()
 	}
 	if len(sets) == 0 {
 		return nil

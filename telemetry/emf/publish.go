@@ -101,11 +101,11 @@ type group struct {
 // groupByDimensions groups set indexes by dimension set and timestamp, in a
 // deterministic order.
 func groupByDimensions(sets []StatisticSet) []group {
-	var keys []string
+	pairs := make([]dimPair, 0, MaxDimensions)
 	byKey := map[string]*group{}
 	var order []string
 	for i := range sets {
-		b := appendDimsKey(nil, &keys, sets[i].Dimensions)
+		b := appendDimsKey(nil, pairs, sets[i].Dimensions)
 		b = appendField(b, sets[i].Timestamp.UTC().Format(time.RFC3339Nano))
 		k := string(b)
 		g := byKey[k]
