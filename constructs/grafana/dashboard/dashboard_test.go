@@ -531,3 +531,35 @@ func TestLargePlatformRendersEveryDashboard(t *testing.T) {
 	}
 	t.Logf("200 services x 6 regions: %d dashboards, %d bytes indented, %d bytes compact", len(ds), indented, compact)
 }
+
+func TestContentHashChangesWithContentOnly(t *testing.T) {
+	base, err := ContentHash(seedPlatform())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := ContentHash(seedPlatform())
+	if base != again {
+		t.Fatal("ContentHash differs for the same platform")
+	}
+	changes := map[string]func(*Platform){
+		"service added":   func(p *Platform) { p.Services = append(p.Services, "payments") },
+		"region added":    func(p *Platform) { p.Regions = append(p.Regions, "us-west-2") },
+		"api renamed":     func(p *Platform) { p.APIName = "orders-api" },
+		"tiers changed":   func(p *Platform) { p.LogTiers = []string{"ERROR"} },
+		"central changed": func(p *Platform) { p.CentralRegion = "eu-west-1" },
+	}
+	for name, mutate := range changes {
+		p := seedPlatform()
+		mutate(&p)
+		h, err := ContentHash(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if h == base {
+			t.Errorf("%s: ContentHash unchanged", name)
+		}
+	}
+	if _, err := ContentHash(Platform{}); err == nil {
+		t.Error("ContentHash accepted an invalid platform")
+	}
+}

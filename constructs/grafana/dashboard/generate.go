@@ -3,6 +3,7 @@ package dashboard
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -281,4 +282,34 @@ func chunkNames(names []string, budget int) [][]string {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// ContentHash is a SHA-256 over everything provisioned for p: data
+// sources, folders and each rendered dashboard with its folder. The
+// construct passes it as a custom resource property, so any change to the
+// generated content (including a generator change) makes CloudFormation
+// send an Update.
+func ContentHash(p Platform) (string, error) {
+	ds, err := All(p)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	meta, err := json.Marshal(struct {
+		DataSources []DataSource
+		Folders     []Folder
+	}{DataSources(p), Folders()})
+	if err != nil {
+		return "", err
+	}
+	h.Write(meta)
+	for _, d := range ds {
+		b, err := Render(d)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\n%s\n%s\n", d.Folder, d.UID)
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,0 +1,62 @@
+// Command grafanaprovisioner is the Lambda behind the Managed Grafana
+// provisioning custom resource: CloudFormation invokes it directly and it
+// answers on the pre-signed ResponseURL itself.
+//
+// Environment:
+//
+//	GRAFANA_HOST_SUFFIX      required end of WorkspaceEndpoint (default ".amazonaws.com"; empty disables the check)
+//	GRAFANA_ENDPOINT_SCHEME  scheme of the workspace API (default "https")
+//	LOG_LEVEL                DEBUG, INFO (default), WARN or ERROR
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/grafana"
+
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/provision"
+	"github.com/o11yscale/o11yscale/telemetry/emf"
+)
+
+func main() {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(os.Getenv("LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Error("loading AWS configuration", "error", err)
+		os.Exit(1)
+	}
+	suffix, ok := os.LookupEnv("GRAFANA_HOST_SUFFIX")
+	if !ok {
+		suffix = ".amazonaws.com"
+	}
+	var (
+		mu      sync.Mutex
+		clients = map[string]provision.ControlPlane{}
+	)
+	h := &provision.Handler{
+		ControlPlane: func(region string) provision.ControlPlane {
+			mu.Lock()
+			defer mu.Unlock()
+			if c, ok := clients[region]; ok {
+				return c
+			}
+			c := grafana.NewFromConfig(cfg, func(o *grafana.Options) { o.Region = region })
+			clients[region] = c
+			return c
+		},
+		Scheme:     os.Getenv("GRAFANA_ENDPOINT_SCHEME"),
+		HostSuffix: suffix,
+		Log:        log,
+		Metrics:    emf.New(os.Stdout, "O11yscale/Pipeline"),
+	}
+	lambda.Start(h.Handle)
+}

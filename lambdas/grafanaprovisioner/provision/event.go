@@ -1,0 +1,317 @@
+// Package provision is the logic of the grafanaprovisioner Lambda, a
+// CloudFormation custom resource that provisions Managed Grafana data
+// sources, folders and dashboards through the workspace's HTTP API with a
+// short-lived service account token.
+package provision
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+
+	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// Request types CloudFormation sends.
+const (
+	RequestCreate = "Create"
+	RequestUpdate = "Update"
+	RequestDelete = "Delete"
+)
+
+// Event is the CloudFormation custom resource request, as CloudFormation
+// invokes a Lambda-backed custom resource directly.
+type Event struct {
+	RequestType           string          `json:"RequestType"`
+	ResponseURL           string          `json:"ResponseURL"`
+	StackID               string          `json:"StackId"`
+	RequestID             string          `json:"RequestId"`
+	ResourceType          string          `json:"ResourceType,omitempty"`
+	LogicalResourceID     string          `json:"LogicalResourceId"`
+	PhysicalResourceID    string          `json:"PhysicalResourceId,omitempty"`
+	ResourceProperties    json.RawMessage `json:"ResourceProperties,omitempty"`
+	OldResourceProperties json.RawMessage `json:"OldResourceProperties,omitempty"`
+}
+
+// ResourceProperties are the custom resource's properties. CloudFormation
+// passes every scalar as a string, so the lists are JSON documents inside
+// strings (a JSON list given directly is accepted too).
+type ResourceProperties struct {
+	// ServiceToken is the Lambda ARN; CloudFormation always adds it.
+	ServiceToken string `json:"ServiceToken,omitempty"`
+	// WorkspaceID is the Managed Grafana workspace id, e.g. g-0123456789.
+	WorkspaceID string `json:"WorkspaceId"`
+	// WorkspaceEndpoint is the workspace host, e.g.
+	// g-0123456789.grafana-workspace.us-east-1.amazonaws.com.
+	WorkspaceEndpoint string `json:"WorkspaceEndpoint"`
+	// Region is the workspace's region, for the control-plane client.
+	Region string `json:"Region"`
+	// DataSources is a JSON list of {uid, name, type, region}
+	// (dashboard.DataSource); type is cloudwatch or grafana-x-ray-datasource.
+	DataSources JSONText `json:"DataSources"`
+	// Folders is a JSON list of {uid, title} (dashboard.Folder).
+	Folders JSONText `json:"Folders,omitempty"`
+	// Dashboards is a JSON list of {uid, folder, model}: explicit
+	// dashboards, model being the dashboard JSON model.
+	Dashboards JSONText `json:"Dashboards,omitempty"`
+	// Platform is a JSON dashboard.Platform; the provisioner generates
+	// dashboard.All from it. This keeps a large platform's dashboards
+	// (about 1.1 MB compact for 200 services in 6 regions) out of the
+	// template, which CloudFormation caps at 1 MB.
+	Platform JSONText `json:"Platform,omitempty"`
+	// ContentHash changes whenever the dashboards change, so CloudFormation
+	// sends an Update. The construct computes it from the rendered content.
+	ContentHash string `json:"ContentHash,omitempty"`
+}
+
+// JSONText holds a JSON document passed either as a string (what
+// CloudFormation does with scalars) or inline.
+type JSONText string
+
+// UnmarshalJSON accepts a JSON string holding a document, or the document.
+func (t *JSONText) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = JSONText(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*t = ""
+		return nil
+	}
+	*t = JSONText(b)
+	return nil
+}
+
+// DashboardSpec is one dashboard to provision.
+type DashboardSpec struct {
+	UID    string          `json:"uid"`
+	Folder string          `json:"folder"`
+	Model  json.RawMessage `json:"model"`
+}
+
+// Desired is what one set of properties asks for, decoded and validated.
+type Desired struct {
+	WorkspaceID string
+	Endpoint    string
+	Region      string
+	DataSources []dashboard.DataSource
+	Folders     []dashboard.Folder
+	Dashboards  []DashboardSpec
+	ContentHash string
+}
+
+var (
+	workspaceIDPattern = regexp.MustCompile(`^g-[0-9a-f]{10}$`)
+	hostPattern        = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$`)
+	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-[1-9][0-9]?$`)
+	uidPattern         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+)
+
+// DecodeEvent decodes and checks a CloudFormation request. On error the
+// returned Event still holds whatever decoded, so a usable ResponseURL can
+// carry the failure back to CloudFormation.
+func DecodeEvent(raw []byte) (Event, error) {
+	var ev Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		// A shape error on one field leaves the others usable.
+		var loose struct {
+			ResponseURL, StackId, RequestId, LogicalResourceId, PhysicalResourceId, RequestType any
+		}
+		_ = json.Unmarshal(raw, &loose)
+		ev = Event{
+			ResponseURL: str(loose.ResponseURL), StackID: str(loose.StackId), RequestID: str(loose.RequestId),
+			LogicalResourceID: str(loose.LogicalResourceId), PhysicalResourceID: str(loose.PhysicalResourceId),
+			RequestType: str(loose.RequestType),
+		}
+		return ev, fmt.Errorf("decoding CloudFormation event: %w", err)
+	}
+	var v validation.Errors
+	if !slices.Contains([]string{RequestCreate, RequestUpdate, RequestDelete}, ev.RequestType) {
+		v.Add("RequestType", ev.RequestType, "Create, Update or Delete")
+	}
+	if err := checkResponseURL(ev.ResponseURL); err != nil {
+		v.Add("ResponseURL", ev.ResponseURL, "%v", err)
+	}
+	for _, f := range []struct{ name, value string }{
+		{"StackId", ev.StackID}, {"RequestId", ev.RequestID}, {"LogicalResourceId", ev.LogicalResourceID},
+	} {
+		if f.value == "" {
+			v.Add(f.name, nil, "a non-empty string")
+		}
+	}
+	if (ev.RequestType == RequestUpdate || ev.RequestType == RequestDelete) && ev.PhysicalResourceID == "" {
+		v.Add("PhysicalResourceId", nil, "the id returned by Create, on %s", ev.RequestType)
+	}
+	if err := v.Err(); err != nil {
+		return ev, fmt.Errorf("invalid CloudFormation event: %w", err)
+	}
+	return ev, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func checkResponseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case s == "":
+		return fmt.Errorf("the pre-signed URL CloudFormation waits on")
+	case err != nil:
+		return fmt.Errorf("a URL (%v)", err)
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		return fmt.Errorf("an absolute http(s) URL")
+	}
+	return nil
+}
+
+// DecodeProperties decodes raw resource properties and validates them into
+// a Desired state; every problem is reported at once.
+func DecodeProperties(raw json.RawMessage) (Desired, error) {
+	var rp ResourceProperties
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return Desired{}, fmt.Errorf("ResourceProperties: missing; WorkspaceId, WorkspaceEndpoint, Region and DataSources are required")
+	}
+	if err := json.Unmarshal(raw, &rp); err != nil {
+		return Desired{}, fmt.Errorf("ResourceProperties: %w", err)
+	}
+	return rp.Desired()
+}
+
+// Desired validates rp and decodes its JSON lists.
+func (rp ResourceProperties) Desired() (Desired, error) {
+	var v validation.Errors
+	d := Desired{WorkspaceID: rp.WorkspaceID, Endpoint: rp.WorkspaceEndpoint, Region: rp.Region, ContentHash: rp.ContentHash}
+	if !workspaceIDPattern.MatchString(rp.WorkspaceID) {
+		v.Add("WorkspaceId", rp.WorkspaceID, "a Managed Grafana workspace id such as g-0123456789")
+	}
+	if !hostPattern.MatchString(rp.WorkspaceEndpoint) {
+		v.Add("WorkspaceEndpoint", rp.WorkspaceEndpoint, "the workspace host name without scheme or path, e.g. g-0123456789.grafana-workspace.us-east-1.amazonaws.com")
+	}
+	if !regionPattern.MatchString(rp.Region) {
+		v.Add("Region", rp.Region, "the workspace's AWS region code, e.g. us-east-1")
+	}
+	decodeList(&v, "DataSources", rp.DataSources, &d.DataSources)
+	decodeList(&v, "Folders", rp.Folders, &d.Folders)
+	decodeList(&v, "Dashboards", rp.Dashboards, &d.Dashboards)
+	if rp.Platform != "" {
+		var p dashboard.Platform
+		if err := json.Unmarshal([]byte(rp.Platform), &p); err != nil {
+			v.Add("Platform", string(rp.Platform), "a JSON platform object (%v)", err)
+		} else if generated, err := dashboard.All(p); err != nil {
+			v.Merge("Platform", err)
+		} else {
+			for _, g := range generated {
+				model, err := dashboard.Render(g)
+				if err != nil {
+					v.Add("Platform", g.UID, "%v", err)
+					continue
+				}
+				d.Dashboards = append(d.Dashboards, DashboardSpec{UID: g.UID, Folder: g.Folder, Model: model})
+			}
+		}
+	}
+	checkDataSources(&v, d.DataSources)
+	checkFolders(&v, d.Folders)
+	checkDashboards(&v, d.Dashboards, d.Folders)
+	if err := v.Err(); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+func decodeList[T any](v *validation.Errors, field string, text JSONText, out *[]T) {
+	if text == "" {
+		return
+	}
+	if err := json.Unmarshal([]byte(text), out); err != nil {
+		v.Add(field, shorten(string(text), 80), "a JSON list (%v)", err)
+	}
+}
+
+func checkDataSources(v *validation.Errors, list []dashboard.DataSource) {
+	if len(list) == 0 {
+		v.Add("DataSources", nil, "at least one data source {uid, name, type, region}")
+	}
+	uids, names := map[string]bool{}, map[string]bool{}
+	for i, ds := range list {
+		path := validation.Index("DataSources", i)
+		if !uidPattern.MatchString(ds.UID) || uids[ds.UID] {
+			v.Add(path+".uid", ds.UID, "a unique uid of 1-40 letters, digits, '-' or '_'")
+		}
+		if ds.Name == "" || len(ds.Name) > 190 || names[ds.Name] {
+			v.Add(path+".name", ds.Name, "a unique name of 1-190 characters (Grafana requires unique names)")
+		}
+		if ds.Type != dashboard.CloudWatchType && ds.Type != dashboard.XRayType {
+			v.Add(path+".type", ds.Type, "%s or %s", dashboard.CloudWatchType, dashboard.XRayType)
+		}
+		if !regionPattern.MatchString(ds.Region) {
+			v.Add(path+".region", ds.Region, "an AWS region code, the data source's default region")
+		}
+		uids[ds.UID], names[ds.Name] = true, true
+	}
+}
+
+func checkFolders(v *validation.Errors, list []dashboard.Folder) {
+	seen := map[string]bool{}
+	for i, f := range list {
+		path := validation.Index("Folders", i)
+		if !uidPattern.MatchString(f.UID) || seen[f.UID] {
+			v.Add(path+".uid", f.UID, "a unique uid of 1-40 letters, digits, '-' or '_'")
+		}
+		if f.Title == "" {
+			v.Add(path+".title", nil, "a non-empty folder title")
+		}
+		seen[f.UID] = true
+	}
+}
+
+func checkDashboards(v *validation.Errors, list []DashboardSpec, folders []dashboard.Folder) {
+	seen := map[string]bool{}
+	for i, d := range list {
+		path := validation.Index("Dashboards", i)
+		if !uidPattern.MatchString(d.UID) || seen[d.UID] {
+			v.Add(path+".uid", d.UID, "a unique uid of 1-40 letters, digits, '-' or '_' (generated and explicit dashboards share one namespace)")
+		}
+		seen[d.UID] = true
+		if d.Folder != "" && !slices.ContainsFunc(folders, func(f dashboard.Folder) bool { return f.UID == d.Folder }) {
+			v.Add(path+".folder", d.Folder, "the uid of a folder listed in Folders, or empty for General")
+		}
+		var model struct {
+			UID   *string `json:"uid"`
+			Title string  `json:"title"`
+		}
+		if err := json.Unmarshal(d.Model, &model); err != nil {
+			v.Add(path+".model", shorten(string(d.Model), 80), "a JSON dashboard model object (%v)", err)
+			continue
+		}
+		if model.UID != nil && *model.UID != d.UID {
+			v.Add(path+".model.uid", *model.UID, "the dashboard's uid %q or no uid", d.UID)
+		}
+		if model.Title == "" {
+			v.Add(path+".model.title", nil, "a non-empty dashboard title")
+		}
+	}
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// PhysicalID is the custom resource's physical id: stable per workspace,
+// so updates keep it and moving to another workspace replaces the
+// resource (CloudFormation then deletes from the old workspace).
+func PhysicalID(workspaceID string) string { return "grafana-provisioning-" + workspaceID }
