@@ -230,7 +230,10 @@ func TestHungWorkspaceIsAnsweredFailedBeforeTheDeadline(t *testing.T) {
 	if resp.Status != StatusFailed || !strings.Contains(resp.Reason, "deadline") {
 		t.Errorf("answer %s %q, want FAILED naming the deadline", resp.Status, resp.Reason)
 	}
-	if at := hs.cfn.at[len(hs.cfn.at)-1]; !at.Before(deadline) {
+	hs.cfn.mu.Lock()
+	at := hs.cfn.at[len(hs.cfn.at)-1]
+	hs.cfn.mu.Unlock()
+	if !at.Before(deadline) {
 		t.Errorf("answer arrived %v after the deadline", at.Sub(deadline))
 	}
 	if len(hs.ws.Snapshot().Tokens) != 0 {
