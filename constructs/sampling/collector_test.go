@@ -1,0 +1,210 @@
+package sampling
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// parsedConfig is the part of the generated YAML the tests inspect.
+type parsedConfig struct {
+	Receivers  map[string]any `yaml:"receivers"`
+	Processors struct {
+		TailSampling struct {
+			DecisionWait string         `yaml:"decision_wait"`
+			NumTraces    int            `yaml:"num_traces"`
+			Policies     []parsedPolicy `yaml:"policies"`
+		} `yaml:"tail_sampling"`
+	} `yaml:"processors"`
+	Exporters map[string]any `yaml:"exporters"`
+	Service   struct {
+		Pipelines struct {
+			Traces struct {
+				Receivers  []string `yaml:"receivers"`
+				Processors []string `yaml:"processors"`
+				Exporters  []string `yaml:"exporters"`
+			} `yaml:"traces"`
+		} `yaml:"pipelines"`
+	} `yaml:"service"`
+}
+
+type parsedPolicy struct {
+	Name    string `yaml:"name"`
+	Type    string `yaml:"type"`
+	Latency struct {
+		ThresholdMs int64 `yaml:"threshold_ms"`
+	}
+	Probabilistic struct {
+		SamplingPercentage float64 `yaml:"sampling_percentage"`
+	} `yaml:"probabilistic"`
+	OTTL struct {
+		Span []string `yaml:"span"`
+	} `yaml:"ottl_condition"`
+	And struct {
+		SubPolicies []parsedPolicy `yaml:"and_sub_policy"`
+	} `yaml:"and"`
+	Drop struct {
+		SubPolicies []parsedPolicy `yaml:"drop_sub_policy"`
+	} `yaml:"drop"`
+}
+
+func parse(t *testing.T, p Props) (parsedConfig, []byte) {
+	t.Helper()
+	b, err := CollectorConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c parsedConfig
+	if err := yaml.Unmarshal(b, &c); err != nil {
+		t.Fatalf("generated configuration is not YAML: %v\n%s", err, b)
+	}
+	return c, b
+}
+
+func policyNamed(t *testing.T, c parsedConfig, name string) parsedPolicy {
+	t.Helper()
+	for _, p := range c.Processors.TailSampling.Policies {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no policy %q", name)
+	return parsedPolicy{}
+}
+
+func TestDefaultCollectorConfigKeepsErrorsSlowAppliesRulesThenBaseline(t *testing.T) {
+	c, _ := parse(t, Props{})
+	ts := c.Processors.TailSampling
+	var got []string
+	for _, p := range ts.Policies {
+		got = append(got, p.Name+":"+p.Type)
+	}
+	want := "keep-all-errors:status_code keep-slow:latency rule-checkout-api-POST:ottl_condition rule-health-check-GET:drop baseline:probabilistic"
+	if strings.Join(got, " ") != want {
+		t.Errorf("policies = %v\nwant      %s", got, want)
+	}
+	if ms := policyNamed(t, c, PolicyKeepSlow).Latency.ThresholdMs; ms != 2000 {
+		t.Errorf("keep-slow threshold_ms = %d, want 2000", ms)
+	}
+	if pct := policyNamed(t, c, PolicyBaseline).Probabilistic.SamplingPercentage; pct != 0.1 {
+		t.Errorf("baseline sampling_percentage = %g, want 0.1", pct)
+	}
+	if ts.DecisionWait != "10s" || ts.NumTraces != DefaultNumTraces {
+		t.Errorf("decision_wait %q num_traces %d, want 10s and %d", ts.DecisionWait, ts.NumTraces, DefaultNumTraces)
+	}
+	tr := c.Service.Pipelines.Traces
+	if strings.Join(tr.Receivers, ",") != "otlp" || strings.Join(tr.Processors, ",") != "memory_limiter,tail_sampling,batch" ||
+		strings.Join(tr.Exporters, ",") != "awsxray" {
+		t.Errorf("traces pipeline = %+v", tr)
+	}
+	if _, ok := c.Exporters["awsxray"]; !ok {
+		t.Error("no awsxray exporter")
+	}
+}
+
+func TestSlowThresholdAndBaselineFlowIntoThePolicies(t *testing.T) {
+	c, _ := parse(t, Props{SlowThreshold: 1500 * time.Millisecond, TailSampling: TailSamplingProps{BaselinePercent: 1}})
+	if ms := policyNamed(t, c, PolicyKeepSlow).Latency.ThresholdMs; ms != 1500 {
+		t.Errorf("threshold_ms = %d, want 1500", ms)
+	}
+	if pct := policyNamed(t, c, PolicyBaseline).Probabilistic.SamplingPercentage; pct != 1 {
+		t.Errorf("sampling_percentage = %g, want 1", pct)
+	}
+}
+
+func TestPartialRateRuleKeepsItsShareOfMatchingTraces(t *testing.T) {
+	c, _ := parse(t, Props{Rules: []Rule{{ServiceName: "search", FixedRate: 0.25, Priority: 1}}})
+	p := policyNamed(t, c, "rule-search")
+	if p.Type != "and" || len(p.And.SubPolicies) != 2 {
+		t.Fatalf("want an and policy of match + rate, got %+v", p)
+	}
+	if got := p.And.SubPolicies[1].Probabilistic.SamplingPercentage; got != 25 {
+		t.Errorf("rate sub-policy = %g%%, want 25%%", got)
+	}
+	if cond := p.And.SubPolicies[0].OTTL.Span[0]; !strings.Contains(cond, `IsMatch(resource.attributes["service.name"], "(?i)^search$")`) {
+		t.Errorf("match condition = %s", cond)
+	}
+}
+
+func TestLaterRuleExcludesRequestsAnOverlappingEarlierRuleTakes(t *testing.T) {
+	c, _ := parse(t, Props{Rules: []Rule{
+		{ServiceName: "a", Priority: 1, FixedRate: 1},
+		{ServiceName: "b", Priority: 2, FixedRate: 1},
+		{HTTPMethod: "GET", Priority: 3, FixedRate: 1},
+	}})
+	if cond := policyNamed(t, c, "rule-b").OTTL.Span[0]; strings.Contains(cond, "not (") {
+		t.Errorf("rule b cannot overlap rule a, yet excludes it: %s", cond)
+	}
+	cond := policyNamed(t, c, "rule-GET").OTTL.Span[0]
+	if strings.Count(cond, "and not (") != 2 {
+		t.Errorf("rule GET overlaps a and b and must exclude both: %s", cond)
+	}
+}
+
+func TestHTTPRulesMatchOnlyServerSpansWithBothSemanticConventions(t *testing.T) {
+	c, _ := parse(t, Props{Rules: []Rule{{HTTPMethod: "GET", URLPath: "/v1/*", Host: "api.example.com", Priority: 1, FixedRate: 1}}})
+	cond := policyNamed(t, c, RulePolicyPrefix+RuleNames([]Rule{{HTTPMethod: "GET", URLPath: "/v1/*", Host: "api.example.com"}})[0]).OTTL.Span[0]
+	for _, want := range []string{
+		`span.attributes["http.request.method"]`, `span.attributes["http.method"]`,
+		`span.attributes["url.path"]`, `span.attributes["http.target"]`,
+		`span.attributes["server.address"]`, `"(?i)^/v1/.*$"`, `"(?i)^api\\.example\\.com$"`,
+		"span.kind == SPAN_KIND_SERVER",
+	} {
+		if !strings.Contains(cond, want) {
+			t.Errorf("condition lacks %s:\n%s", want, cond)
+		}
+	}
+}
+
+func TestAttributeRulesTestSpanAttributesAndWildcardMeansPresent(t *testing.T) {
+	c, _ := parse(t, Props{Rules: []Rule{{Attributes: map[string]string{"tenant": "*", "tier": "gold"}, Priority: 1, FixedRate: 1}}})
+	cond := c.Processors.TailSampling.Policies[2].OTTL.Span[0]
+	for _, want := range []string{`span.attributes["tenant"] != nil`, `IsMatch(span.attributes["tier"], "(?i)^gold$")`} {
+		if !strings.Contains(cond, want) {
+			t.Errorf("condition lacks %s:\n%s", want, cond)
+		}
+	}
+	if strings.Contains(cond, "SPAN_KIND") {
+		t.Errorf("a rule without HTTP fields must not restrict the span kind: %s", cond)
+	}
+}
+
+func TestRulesWithoutSpanEquivalentAreLeftToXRayAndNoted(t *testing.T) {
+	c, b := parse(t, Props{Rules: []Rule{{Name: "lambdas", ServiceType: "AWS::Lambda::Function", Priority: 1, FixedRate: 1}}})
+	for _, p := range c.Processors.TailSampling.Policies {
+		if strings.HasPrefix(p.Name, RulePolicyPrefix) {
+			t.Errorf("untranslatable rule produced policy %s", p.Name)
+		}
+	}
+	if !strings.Contains(string(b), "#   lambdas (priority 1): not translated") {
+		t.Errorf("the header should say the rule was not translated:\n%s", b)
+	}
+}
+
+func TestCollectorConfigIsDeterministic(t *testing.T) {
+	p := Props{Rules: []Rule{{Attributes: map[string]string{"a": "1", "b": "2", "c": "3", "d": "4"}, Priority: 1, FixedRate: 1}}}
+	first, _ := CollectorConfig(p)
+	for range 20 {
+		if again, _ := CollectorConfig(p); !bytes.Equal(first, again) {
+			t.Fatal("two generations differ")
+		}
+	}
+}
+
+func TestCollectorConfigRejectsInvalidProps(t *testing.T) {
+	if _, err := CollectorConfig(Props{TailSampling: TailSamplingProps{BaselinePercent: 101}}); err == nil {
+		t.Fatal("want an error for a 101% baseline")
+	}
+}
+
+func TestParameterTierIsStandardUpTo4KBThenAdvanced(t *testing.T) {
+	cases := map[int]string{1: "STANDARD", 4096: "STANDARD", 4097: "ADVANCED", 8192: "ADVANCED"}
+	for size, want := range cases {
+		if got := string(parameterTier(size)); got != want {
+			t.Errorf("parameterTier(%d) = %s, want %s", size, got, want)
+		}
+	}
+}
