@@ -1,0 +1,323 @@
+package cost
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Report is the monthly estimate of both architectures with every line
+// that makes it up.
+type Report struct {
+	// PriceSet is the price table used, with the source of every figure.
+	PriceSet PriceSet `json:"priceSet"`
+	// Units states the units of every figure.
+	Units Units `json:"units"`
+	// Architecture is the declared architecture with defaults applied.
+	Architecture Architecture `json:"architecture"`
+	// Total compares the two architectures.
+	Total Row `json:"total"`
+	// ByComponent has one row per component, in Components order.
+	ByComponent []Row `json:"byComponent"`
+	// ByRegion has one row per region, sorted.
+	ByRegion []Row `json:"byRegion"`
+	// ByService has one row per service, sorted, SharedService last.
+	ByService []Row `json:"byService"`
+	// Warnings flags inputs the seed warns against.
+	Warnings []string `json:"warnings,omitempty"`
+	// Assumptions lists what the model assumes beyond its inputs.
+	Assumptions []string `json:"assumptions"`
+	// Lines is every priced quantity, declared lines first.
+	Lines []Line `json:"lines"`
+}
+
+// Units states the units of a report.
+type Units struct {
+	Currency        string  `json:"currency"`
+	BytesPerGB      float64 `json:"bytesPerGB"`
+	DaysPerMonth    int     `json:"daysPerMonth"`
+	SecondsPerMonth int     `json:"secondsPerMonth"`
+}
+
+// Row compares one group of lines across the two architectures.
+type Row struct {
+	Name     string  `json:"name"`
+	Naive    float64 `json:"naiveUSD"`
+	Declared float64 `json:"declaredUSD"`
+	// Savings is Naive - Declared.
+	Savings float64 `json:"savingsUSD"`
+	// SavingsPercent is Savings / Naive × 100 (0 when Naive is 0).
+	SavingsPercent float64 `json:"savingsPercent"`
+}
+
+func (r *Row) add(arch string, usd float64) {
+	if arch == Naive {
+		r.Naive += usd
+	} else {
+		r.Declared += usd
+	}
+}
+
+func (r *Row) finish() {
+	r.Savings = r.Naive - r.Declared
+	r.SavingsPercent = 0
+	if r.Naive > 0 {
+		r.SavingsPercent = r.Savings / r.Naive * 100
+	}
+}
+
+// Assumptions the model makes; they are printed in every report.
+var assumptions = []string{
+	"Monthly figures use a 30-day month (2,592,000 s) and steady state: storage holds retention days of volume.",
+	"Free tiers and volume discounts other than custom metric tiers are not applied (an upper bound).",
+	"Custom metric tiers are applied per region; the blended rate is charged to each service in the region.",
+	"Errors and slow requests are treated as disjoint when counting always-kept traces (an upper bound).",
+	"Trace retrieval and scans, dashboards, data transfer and OpenSearch are not modelled.",
+	"The naive architecture sends every tier to one CloudWatch Logs Standard group, traces every request, calls PutMetricData once per datapoint, forwards one record per datapoint and polls streamed metrics with GetMetricData every minute.",
+}
+
+func newReport(e *estimator) *Report {
+	lines := e.lines
+	sort.SliceStable(lines, func(i, j int) bool { return lineLess(&lines[i], &lines[j]) })
+	r := &Report{
+		PriceSet:     e.ps,
+		Units:        Units{Currency: "USD", BytesPerGB: e.ps.BytesPerGB, DaysPerMonth: DaysPerMonth, SecondsPerMonth: SecondsPerMonth},
+		Architecture: e.a,
+		Total:        Row{Name: "total"},
+		Warnings:     e.warnings,
+		Assumptions:  assumptions,
+		Lines:        lines,
+	}
+	components := make([]Row, len(componentOrder))
+	for i, c := range componentOrder {
+		components[i].Name = string(c)
+	}
+	regions, services := map[string]*Row{}, map[string]*Row{}
+	for i := range lines {
+		l := &lines[i]
+		r.Total.add(l.Architecture, l.CostUSD)
+		components[componentIndex(l.Component)].add(l.Architecture, l.CostUSD)
+		rowFor(regions, l.Region).add(l.Architecture, l.CostUSD)
+		rowFor(services, l.Service).add(l.Architecture, l.CostUSD)
+	}
+	r.Total.finish()
+	for i := range components {
+		components[i].finish()
+	}
+	r.ByComponent = components
+	r.ByRegion = sortedRows(regions)
+	r.ByService = sortedRows(services)
+	if n := len(r.ByService); n > 0 && r.ByService[0].Name == SharedService {
+		r.ByService = append(r.ByService[1:], r.ByService[0])
+	}
+	return r
+}
+
+func rowFor(m map[string]*Row, name string) *Row {
+	if r, ok := m[name]; ok {
+		return r
+	}
+	r := &Row{Name: name}
+	m[name] = r
+	return r
+}
+
+func sortedRows(m map[string]*Row) []Row {
+	rows := make([]Row, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		m[k].finish()
+		rows = append(rows, *m[k])
+	}
+	return rows
+}
+
+// sig rounds x to 12 significant digits so that float noise
+// (0.30000000000000004) does not reach the outputs.
+func sig(x float64) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	y, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return y
+}
+
+func (r Row) rounded() Row {
+	return Row{Name: r.Name, Naive: sig(r.Naive), Declared: sig(r.Declared), Savings: sig(r.Savings), SavingsPercent: sig(r.SavingsPercent)}
+}
+
+func roundedRows(rows []Row) []Row {
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = r.rounded()
+	}
+	return out
+}
+
+// JSON renders the full report, indented, with figures rounded to 12
+// significant digits.
+func (r *Report) JSON() ([]byte, error) {
+	out := *r
+	out.Total = r.Total.rounded()
+	out.ByComponent, out.ByRegion, out.ByService = roundedRows(r.ByComponent), roundedRows(r.ByRegion), roundedRows(r.ByService)
+	out.Lines = make([]Line, len(r.Lines))
+	for i, l := range r.Lines {
+		l.Quantity, l.UnitPriceUSD, l.CostUSD = sig(l.Quantity), sig(l.UnitPriceUSD), sig(l.CostUSD)
+		out.Lines[i] = l
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("cost report: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Markdown renders the full report: totals, breakdowns, prices with their
+// sources and every line as quantity × unit price = cost.
+func (r *Report) Markdown() []byte {
+	var b bytes.Buffer
+	b.Grow(16384 + 200*len(r.Lines))
+	fmt.Fprintf(&b, "# Observability cost estimate\n\n")
+	fmt.Fprintf(&b, "Price set `%s`", r.PriceSet.Name)
+	if r.PriceSet.Base != "" {
+		fmt.Fprintf(&b, " (over `%s`)", r.PriceSet.Base)
+	}
+	fmt.Fprintf(&b, ". All figures are %s per month; 1 month = %d days = %s s; 1 GB = %s bytes.\n\n",
+		r.Units.Currency, r.Units.DaysPerMonth, groupDigits(float64(r.Units.SecondsPerMonth), 0), groupDigits(r.Units.BytesPerGB, 0))
+	b.WriteString("Naive: every log tier to CloudWatch Logs Standard, every request traced, one API call per datapoint. Declared: the configured architecture.\n\n")
+
+	writeRows := func(title, first string, rows []Row) {
+		fmt.Fprintf(&b, "## %s\n\n| %s | Naive | Declared | Savings | Savings %% |\n|---|---:|---:|---:|---:|\n", title, first)
+		for _, row := range rows {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Name, money(row.Naive), money(row.Declared), money(row.Savings), percent(row.SavingsPercent))
+		}
+		b.WriteString("\n")
+	}
+	writeRows("Total", "", []Row{r.Total})
+	writeRows("By component", "Component", r.ByComponent)
+	writeRows("By region", "Region", r.ByRegion)
+	writeRows("By service", "Service", r.ByService)
+
+	if len(r.Warnings) > 0 {
+		b.WriteString("## Warnings\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", w)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Assumptions\n\n")
+	for _, a := range r.Assumptions {
+		fmt.Fprintf(&b, "- %s\n", a)
+	}
+	b.WriteString("\n## Prices\n\n| Key | USD | Per | Source |\n|---|---:|---|---|\n")
+	for _, k := range PriceKeys() {
+		p, u := r.PriceSet.Prices[k], priceKeys[k]
+		fmt.Fprintf(&b, "| `%s` | %s | %s %s | %s |\n", k, plain(p.USD), groupDigits(u.quantity, 0), u.unit, escapePipes(p.Source))
+	}
+	fmt.Fprintf(&b, "| GB definition | | %s bytes | %s |\n\n", groupDigits(r.PriceSet.BytesPerGB, 0), escapePipes(r.PriceSet.BytesPerGBSource))
+
+	for _, arch := range architectures[:] {
+		title := map[string]string{Naive: "Naive", Declared: "Declared"}[arch]
+		fmt.Fprintf(&b, "## %s lines\n\n| Service | Region | Component | Item | Quantity | Unit price | Cost | Note |\n|---|---|---|---|---:|---:|---:|---|\n", title)
+		for _, l := range r.Lines {
+			if l.Architecture != arch {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %s | %s | %s |\n", l.Service, l.Region, l.Component, escapePipes(l.Item),
+				quantity(l.Quantity), l.Unit, unitPrice(l.UnitPriceUSD), lineCost(l.CostUSD), escapePipes(l.Note))
+		}
+		b.WriteString("\n")
+	}
+	return b.Bytes()
+}
+
+// Table renders the short summary printed after synth: one row per
+// component with a cost, one per region, and the total.
+func (r *Report) Table() string {
+	rows := [][]string{{"component", "naive", "declared", "savings", "savings %"}}
+	cells := func(row Row) []string {
+		return []string{row.Name, money(row.Naive), money(row.Declared), money(row.Savings), percent(row.SavingsPercent)}
+	}
+	for _, row := range r.ByComponent {
+		if row.Naive != 0 || row.Declared != 0 {
+			rows = append(rows, cells(row))
+		}
+	}
+	rows = append(rows, []string{"region"})
+	for _, row := range r.ByRegion {
+		rows = append(rows, cells(row))
+	}
+	rows = append(rows, cells(r.Total))
+	widths := make([]int, 5)
+	for _, cs := range rows {
+		for i, c := range cs {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Observability cost estimate (price set %s; USD per 30-day month; 1 GB = %s bytes)\n", r.PriceSet.Name, groupDigits(r.PriceSet.BytesPerGB, 0))
+	for _, cs := range rows {
+		line := fmt.Sprintf("%-*s", widths[0], cs[0])
+		for i := 1; i < len(cs); i++ {
+			line += fmt.Sprintf("  %*s", widths[i], cs[i])
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	return b.String()
+}
+
+func money(x float64) string {
+	if x < 0 {
+		return "-$" + groupDigits(-x, 2)
+	}
+	return "$" + groupDigits(x, 2)
+}
+
+// lineCost shows costs under a dollar with four significant digits so that
+// quantity × unit price stays checkable.
+func lineCost(x float64) string {
+	if x > 0 && x < 1 {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 4, 64), 64)
+		return "$" + strconv.FormatFloat(r, 'f', -1, 64)
+	}
+	return money(x)
+}
+
+func percent(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) + "%" }
+
+// quantity shows whole quantities with digit groups and small ones with
+// six significant digits.
+func quantity(x float64) string {
+	if x >= 1000 {
+		return groupDigits(x, 0)
+	}
+	return strconv.FormatFloat(sig(x), 'g', 6, 64)
+}
+
+func unitPrice(x float64) string { return "$" + plain(x) }
+
+// plain formats x without an exponent.
+func plain(x float64) string { return strconv.FormatFloat(sig(x), 'f', -1, 64) }
+
+// groupDigits formats x with the given decimals and commas between
+// thousands.
+func groupDigits(x float64, decimals int) string {
+	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac = s[:i], s[i:]
+	}
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + frac
+}
+
+func escapePipes(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

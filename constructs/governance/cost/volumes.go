@@ -1,0 +1,148 @@
+package cost
+
+// Volumes is the declared workload: what each service sends, per region,
+// plus the platform's Grafana users. Zero means "none" unless a field says
+// otherwise.
+type Volumes struct {
+	// Services lists every service and the regions it runs in.
+	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
+	// Grafana is the Managed Grafana workspace's active users.
+	Grafana GrafanaUsers `yaml:"grafana,omitempty" json:"grafana,omitempty"`
+}
+
+// Service is one service's declared volumes. Traffic is declared per
+// region; the shape of its telemetry (log lines per request, tier mix,
+// sampling, metrics, alarms) is the same code in every region.
+type Service struct {
+	// Name is the service name, 1-64 of [A-Za-z0-9._-], unique.
+	Name string `yaml:"name" json:"name"`
+	// Regions lists the regions the service runs in and its traffic there.
+	Regions []RegionTraffic `yaml:"regions" json:"regions"`
+	// Logs is what one request logs.
+	Logs LogVolume `yaml:"logs,omitempty" json:"logs,omitempty"`
+	// Traces is the trace sampling that the service's sampling rules declare.
+	Traces TraceSampling `yaml:"traces,omitempty" json:"traces,omitempty"`
+	// Metrics is the custom metrics the service publishes, in each region.
+	Metrics CustomMetrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	// Alarms is the alarms on the service, in each region.
+	Alarms Alarms `yaml:"alarms,omitempty" json:"alarms,omitempty"`
+	// ForwardedMetrics is the number of metric series the regional
+	// forwarder copies to the central stream, in each region.
+	ForwardedMetrics int `yaml:"forwardedMetrics,omitempty" json:"forwardedMetrics,omitempty"`
+	// StreamedMetrics is the number of metric series a CloudWatch Metric
+	// Stream covers, in each region (each one is a metric update a minute).
+	StreamedMetrics int `yaml:"streamedMetrics,omitempty" json:"streamedMetrics,omitempty"`
+}
+
+// RegionTraffic is a service's request rate in one region.
+type RegionTraffic struct {
+	// Region is an AWS region name, e.g. "eu-west-1".
+	Region string `yaml:"region" json:"region"`
+	// RequestsPerSecond is the average request rate, 0 to 10,000,000.
+	RequestsPerSecond float64 `yaml:"requestsPerSecond" json:"requestsPerSecond"`
+}
+
+// LogVolume is what one request logs.
+type LogVolume struct {
+	// LinesPerRequest is the average number of log lines per request,
+	// 0 to 100,000.
+	LinesPerRequest float64 `yaml:"linesPerRequest,omitempty" json:"linesPerRequest,omitempty"`
+	// BytesPerLine is the average line size in bytes, 1 to 1,048,576
+	// (the CloudWatch Logs event limit). Default: 500 (the seed's figure).
+	BytesPerLine float64 `yaml:"bytesPerLine,omitempty" json:"bytesPerLine,omitempty"`
+	// Tiers is the share of lines at each tier (level).
+	// Default: the seed's Example 3 mix 0.1 : 0.5 : 5 : 4 TB/day.
+	Tiers TierMix `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+}
+
+// TierMix is the share of log lines at each tier; the shares are 0-1 and
+// sum to 1. All zero means the default mix.
+type TierMix struct {
+	Error float64 `yaml:"error,omitempty" json:"error,omitempty"`
+	Warn  float64 `yaml:"warn,omitempty" json:"warn,omitempty"`
+	Info  float64 `yaml:"info,omitempty" json:"info,omitempty"`
+	Debug float64 `yaml:"debug,omitempty" json:"debug,omitempty"`
+}
+
+// DefaultTierMix is the seed's Example 3 mix: ERROR 0.1, WARN 0.5, INFO 5
+// and DEBUG 4 TB/day out of 9.6.
+func DefaultTierMix() TierMix {
+	const total = 9.6
+	return TierMix{Error: 0.1 / total, Warn: 0.5 / total, Info: 5 / total, Debug: 4 / total}
+}
+
+func (m TierMix) isZero() bool { return m == TierMix{} }
+
+func (m TierMix) share(t Tier) float64 {
+	switch t {
+	case TierError:
+		return m.Error
+	case TierWarn:
+		return m.Warn
+	case TierInfo:
+		return m.Info
+	default:
+		return m.Debug
+	}
+}
+
+// TraceSampling is what the service's sampling rules keep. Errors and slow
+// requests are always kept (tail sampling); of the other requests the
+// reservoir is kept, then BaselineRate of the rest.
+type TraceSampling struct {
+	// BaselineRate is the fixed rate for ordinary requests, 0-1; 0 keeps
+	// none (the seed's health-check rule).
+	BaselineRate float64 `yaml:"baselineRate,omitempty" json:"baselineRate,omitempty"`
+	// ReservoirPerSecond is the rule's reservoir: requests per second kept
+	// before the fixed rate applies, per region. 0 or more.
+	ReservoirPerSecond float64 `yaml:"reservoirPerSecond,omitempty" json:"reservoirPerSecond,omitempty"`
+	// ErrorShare is the share of requests that fail, 0-1, all kept.
+	ErrorShare float64 `yaml:"errorShare,omitempty" json:"errorShare,omitempty"`
+	// SlowShare is the share of requests over the latency threshold, 0-1,
+	// all kept. ErrorShare + SlowShare is at most 1; the model treats them
+	// as disjoint, which over-counts slow errors (a safe upper bound).
+	SlowShare float64 `yaml:"slowShare,omitempty" json:"slowShare,omitempty"`
+}
+
+// CustomMetrics is a service's custom metrics in one region.
+type CustomMetrics struct {
+	// Publishers is the number of processes that aggregate and flush
+	// independently (instances, concurrent Lambda environments), 1 to
+	// 1,000,000. Default: 1.
+	Publishers int `yaml:"publishers,omitempty" json:"publishers,omitempty"`
+	// Groups lists metric names that share one dimension set.
+	Groups []MetricGroup `yaml:"groups,omitempty" json:"groups,omitempty"`
+}
+
+// MetricGroup is a set of metric names published with the same dimensions.
+// Its series count is Metrics × the product of the dimension cardinalities.
+type MetricGroup struct {
+	// Name labels the group, unique within the service.
+	Name string `yaml:"name" json:"name"`
+	// Metrics is the number of metric names, 1 to 100,000. Default: 1.
+	Metrics int `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	// Dimensions maps each dimension name to its number of distinct
+	// values, at most 30 dimensions (the PutMetricData limit), each 1 to
+	// 1,000,000,000.
+	Dimensions map[string]int `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
+}
+
+// Alarms counts a service's alarms in one region.
+type Alarms struct {
+	// Standard counts standard resolution (60 s) alarms.
+	Standard int `yaml:"standard,omitempty" json:"standard,omitempty"`
+	// HighResolution counts high resolution (10 s) alarms.
+	HighResolution int `yaml:"highResolution,omitempty" json:"highResolution,omitempty"`
+	// Anomaly counts anomaly detection alarms; each is billed as 3
+	// standard resolution alarm metrics.
+	Anomaly int `yaml:"anomaly,omitempty" json:"anomaly,omitempty"`
+}
+
+// GrafanaUsers is the active users of the Managed Grafana workspace.
+type GrafanaUsers struct {
+	// Editors counts active editors and admins. A workspace is billed at
+	// least one editor whenever the platform has any Grafana user.
+	Editors int `yaml:"editors,omitempty" json:"editors,omitempty"`
+	// Viewers counts active viewers.
+	Viewers int `yaml:"viewers,omitempty" json:"viewers,omitempty"`
+}
