@@ -1,0 +1,119 @@
+package enrich
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func testdataPayloads(f *testing.F) [][]byte {
+	f.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no testdata payloads: %v", err)
+	}
+	var out [][]byte
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// FuzzParseEvent feeds whole SNS events (seeded from testdata) through
+// both decoding steps and the message composition.
+func FuzzParseEvent(f *testing.F) {
+	for _, p := range testdataPayloads(f) {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		ev, err := ParseEvent(payload)
+		if err != nil {
+			if !IsMalformed(err) {
+				t.Fatalf("envelope error is not a MalformedError: %v", err)
+			}
+			return
+		}
+		for _, rec := range ev.Records {
+			checkAlarm(t, rec.SNS.Message)
+		}
+	})
+}
+
+// FuzzParseAlarm feeds the alarm JSON carried in Sns.Message (seeded from
+// the messages inside the testdata events).
+func FuzzParseAlarm(f *testing.F) {
+	for _, p := range testdataPayloads(f) {
+		if ev, err := ParseEvent(p); err == nil {
+			for _, rec := range ev.Records {
+				f.Add(rec.SNS.Message)
+			}
+		}
+	}
+	f.Fuzz(checkAlarm)
+}
+
+// checkAlarm asserts the decoder's contract: it either returns a
+// MalformedError or a state change whose request and incident are valid.
+func checkAlarm(t *testing.T, message string) {
+	c, err := ParseAlarm(message)
+	if err != nil {
+		if !IsMalformed(err) {
+			t.Fatalf("error is not a MalformedError: %v", err)
+		}
+		if len(err.Error()) > 4096 {
+			t.Fatalf("error message is %d bytes; hostile input must not blow up logs", len(err.Error()))
+		}
+		return
+	}
+	tg := c.Target
+	if c.Key != c.Alarm.AlarmARN+"|"+c.Alarm.StateChangeTime || c.RegionCode == "" {
+		t.Fatalf("key %q region %q", c.Key, c.RegionCode)
+	}
+	series, k, ok, err := parseBand(tg.BandExpression())
+	if !ok || err != nil || series != tg.SeriesID || k != tg.BandWidth {
+		t.Fatalf("band expression %q does not parse back to (%s, %v): %v", tg.BandExpression(), tg.SeriesID, tg.BandWidth, err)
+	}
+	w := WindowFor(tg, c.ChangedAt, time.Now())
+	in := tg.Input(w, true)
+	if n := len(in.MetricDataQueries); n > 500 {
+		t.Fatalf("%d queries, more than GetMetricData's 500", n)
+	}
+	returning, ids := 0, map[string]bool{}
+	for _, q := range in.MetricDataQueries {
+		if ids[*q.Id] {
+			t.Fatalf("query id %q twice", *q.Id)
+		}
+		ids[*q.Id] = true
+		if *q.ReturnData {
+			returning++
+		}
+	}
+	if returning != 2 || !w.Start.Before(w.End) {
+		t.Fatalf("%d queries return data (want series and band), window %s..%s", returning, w.Start, w.End)
+	}
+	pts := minutes(w.End, 1, 2, 3, 4, 5, 6, 7)
+	for _, f := range []Fetched{{Window: w}, {Window: w, Points: pts}} {
+		inc := Compose(c, f, nil, Links{RunbookBaseURL: "https://wiki.example.com"})
+		if len(inc.Subject) > MaxSubjectLength || strings.ContainsFunc(inc.Subject, func(r rune) bool { return r < ' ' || r > '~' }) {
+			t.Fatalf("subject %q is not printable ASCII of at most %d characters", inc.Subject, MaxSubjectLength)
+		}
+		for _, v := range []string{inc.Severity, inc.Service, inc.Region} {
+			if v == "" || !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n") {
+				t.Fatalf("message attribute %q is empty, not UTF-8 or multi-line", v)
+			}
+		}
+		if !utf8.ValidString(inc.Body) || len(inc.Body) > MaxBodyBytes {
+			t.Fatalf("body is not UTF-8 or is %d bytes, more than %d", len(inc.Body), MaxBodyBytes)
+		}
+		if strings.Contains(inc.Body, "NaN") && !strings.Contains(message, "NaN") {
+			t.Fatalf("body holds NaN:\n%s", inc.Body)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+// Command enricher is the alert-enrichment Lambda. Subscribed to the alerts
+// topic, it publishes one readable incident per alarm state change to the
+// incidents topic. The logic is in package enrich.
+//
+// Environment:
+//   - INCIDENTS_TOPIC_ARN (required): the topic incidents are published to.
+//   - IDEMPOTENCY_TABLE_NAME (required): DynamoDB table with string
+//     partition key pk and TTL attribute expiresAt.
+//   - RUNBOOK_BASE_URL (optional): runbook <base>/<alarm name> for alarms
+//     whose description has no "Runbook: <url>" line.
+//   - ENRICHER_CLOUDWATCH_PROTOCOL (optional): "awsquery" switches the
+//     CloudWatch client from Smithy RPC v2 CBOR (the SDK default) to the
+//     awsQuery protocol, which CloudWatch still serves and which emulators
+//     such as moto 5.2.1 need.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"github.com/o11yscale/o11yscale/lambdas/enricher/enrich"
+	"github.com/o11yscale/o11yscale/telemetry/emf"
+)
+
+const envCloudWatchProtocol = "ENRICHER_CLOUDWATCH_PROTOCOL"
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	h, err := newHandler(context.Background(), log)
+	if err != nil {
+		// Fail every invocation with the reason rather than exiting, which
+		// Lambda would only report as an opaque runtime exit.
+		log.Error("enricher cannot start", "error", err.Error())
+		lambda.Start(func(context.Context, json.RawMessage) error { return err })
+		return
+	}
+	lambda.Start(h)
+}
+
+func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) {
+	topic, table := os.Getenv("INCIDENTS_TOPIC_ARN"), os.Getenv("IDEMPOTENCY_TABLE_NAME")
+	if topic == "" || table == "" {
+		return nil, errors.New("INCIDENTS_TOPIC_ARN and IDEMPOTENCY_TABLE_NAME must both be set")
+	}
+	var cwOpts []func(*cloudwatch.Options)
+	switch p := os.Getenv(envCloudWatchProtocol); p {
+	case "":
+	case "awsquery":
+		cwOpts = append(cwOpts, func(o *cloudwatch.Options) { o.Protocol = awsquery.New(schemas.GraniteServiceVersion20100801) })
+	default:
+		return nil, fmt.Errorf("%s=%q: allowed are empty (the SDK default) or awsquery", envCloudWatchProtocol, p)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	return &enrich.Handler{
+		CloudWatch: cloudwatch.NewFromConfig(cfg, cwOpts...),
+		SNS:        sns.NewFromConfig(cfg),
+		Claims:     &enrich.Claims{API: dynamodb.NewFromConfig(cfg), Table: table},
+		Metrics:    emf.New(os.Stdout, "O11yscale/Pipeline"),
+		Log:        log,
+		TopicARN:   topic,
+		Links:      enrich.Links{RunbookBaseURL: os.Getenv("RUNBOOK_BASE_URL")},
+	}, nil
+}
