@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -115,7 +116,12 @@ func Estimate(v Volumes, a Architecture, prices PriceSet) (*Report, error) {
 	if err := prices.check(); err != nil {
 		return nil, fmt.Errorf("price set %q: %w", prices.Name, err)
 	}
+	serviceRegions := 0
+	for _, s := range v.Services {
+		serviceRegions += len(s.Regions)
+	}
 	e := &estimator{
+		lines:            make([]Line, 0, 48*serviceRegions+16),
 		a:                a.WithDefaults(),
 		ps:               prices,
 		seriesByRegion:   map[string]float64{},
@@ -570,21 +576,24 @@ func (e *estimator) shared(g GrafanaUsers) {
 	}
 }
 
-// lineLess orders lines by architecture, service (shared last), region
-// and component; lines equal on those keep the order they were added in
-// (tiers in ERROR, WARN, INFO, DEBUG order), so sort them stably.
-func lineLess(a, b *Line) bool {
-	if a.Architecture != b.Architecture {
-		return a.Architecture < b.Architecture
+// compareLines orders lines by architecture, service (shared last),
+// region and component; lines equal on those keep the order they were
+// added in (tiers in ERROR, WARN, INFO, DEBUG order), so sort stably.
+func compareLines(a, b Line) int {
+	if c := strings.Compare(a.Architecture, b.Architecture); c != 0 {
+		return c
 	}
 	if a.Service != b.Service {
-		if (a.Service == SharedService) != (b.Service == SharedService) {
-			return b.Service == SharedService
+		if aShared, bShared := a.Service == SharedService, b.Service == SharedService; aShared != bShared {
+			if aShared {
+				return 1
+			}
+			return -1
 		}
-		return a.Service < b.Service
+		return strings.Compare(a.Service, b.Service)
 	}
-	if a.Region != b.Region {
-		return a.Region < b.Region
+	if c := strings.Compare(a.Region, b.Region); c != 0 {
+		return c
 	}
-	return componentIndex(a.Component) < componentIndex(b.Component)
+	return componentIndex(a.Component) - componentIndex(b.Component)
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -82,7 +82,7 @@ var assumptions = []string{
 
 func newReport(e *estimator) *Report {
 	lines := e.lines
-	sort.SliceStable(lines, func(i, j int) bool { return lineLess(&lines[i], &lines[j]) })
+	slices.SortStableFunc(lines, compareLines)
 	r := &Report{
 		PriceSet:     e.ps,
 		Units:        Units{Currency: "USD", BytesPerGB: e.ps.BytesPerGB, DaysPerMonth: DaysPerMonth, SecondsPerMonth: SecondsPerMonth},
