@@ -13,6 +13,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/stacks"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -53,7 +54,11 @@ func synthDefault(t testing.TB) *synthesized {
 }
 
 func synth(dir string, cfg *config.Platform, account string, withNag bool) (*synthesized, error) {
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir)})
+	ctx, err := cdktest.Context()
+	if err != nil {
+		return nil, err
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), Context: &ctx})
 	p, err := stacks.Build(app, cfg, account)
 	if err != nil {
 		return nil, err

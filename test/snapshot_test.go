@@ -82,4 +82,3 @@ func firstDiff(want, got []byte) string {
 	}
 	return "(only trailing bytes differ)"
 }
-

@@ -18,11 +18,13 @@ import (
 
 var (
 	mu    sync.Mutex
-	files = map[string]map[string][]byte{} // app address -> relative path -> content
+	files = map[constructs.IConstruct]map[string][]byte{} // app root -> relative path -> content
 )
 
-func appKey(scope constructs.Construct) string {
-	return *scope.Node().Root().Node().Addr()
+// appKey is the root construct itself: every App's root has the same
+// address (the empty path), but jsii hands back one Go proxy per object.
+func appKey(scope constructs.Construct) constructs.IConstruct {
+	return scope.Node().Root()
 }
 
 // Add registers content to be written at relPath (slash-separated, under
