@@ -29,9 +29,10 @@ type stack struct {
 	rt      *lambdatest.Runtime
 }
 
-// start creates the incidents topic and the idempotency table in moto and
-// runs the real bootstrap against them.
+// start creates the incidents topic and the idempotency table in an empty
+// moto and runs the real bootstrap against them. Tests are sequential.
 func start(t *testing.T) stack {
+	moto.Reset(t)
 	moto.SetEnv(t, region)
 	c := enrichtest.NewClients(t)
 	s := stack{clients: c, topic: c.CreateTopic(t, enrichtest.Name(t, "incidents"))}
@@ -67,7 +68,7 @@ func TestBootstrapPublishesOneEnrichedIncidentPerStateChange(t *testing.T) {
 	// baseline minutes with two missing, then five current minutes.
 	baseline := []float64{100, 110, gap, 90, 100, 120, gap, 80, 100, 100}
 	current := []float64{300, 310, 290, 305, 295}
-	s.clients.PutMinutes(t, "AWS/ApiGateway", "Latency", map[string]string{"ApiName": api}, minute.Add(time.Minute), append(append([]float64{}, baseline...), current...))
+	s.clients.PutMinutes(t, "AWS/ApiGateway", "Latency", []string{"ApiName", api}, minute.Add(time.Minute), append(append([]float64{}, baseline...), current...))
 
 	event := enrichtest.Event(t, filepath.Join(testdata, "anomaly-band-alarm.json"), func(a map[string]any) {
 		enrichtest.Retarget(a, name, api, minute.Add(30*time.Second))

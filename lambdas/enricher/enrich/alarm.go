@@ -1,7 +1,3 @@
-// Package enrich turns CloudWatch alarm notifications delivered through SNS
-// into readable incidents: it decodes the alarm, fetches the alarm's series
-// and its anomaly band in one GetMetricData call, compares the current
-// values with the baseline and publishes one message per state change.
 package enrich
 
 import (

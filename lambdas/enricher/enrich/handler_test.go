@@ -72,7 +72,10 @@ type harness struct {
 	name, apiID string
 }
 
+// newHarness starts from an empty moto, so tests (and -count repeats)
+// never see each other's data; the tests in this package are sequential.
 func newHarness(t *testing.T) *harness {
+	moto.Reset(t)
 	moto.SetEnv(t, "us-east-1")
 	c := enrichtest.NewClients(t)
 	hs := &harness{clients: c, topic: c.CreateTopic(t, enrichtest.Name(t, "incidents")), table: enrichtest.Name(t, "claims")}
@@ -102,7 +105,7 @@ func (hs *harness) event(t *testing.T, file string) []byte {
 }
 
 func (hs *harness) putLatency(t *testing.T, values ...float64) {
-	hs.clients.PutMinutes(t, "AWS/ApiGateway", "Latency", map[string]string{"ApiName": hs.apiID}, hs.base.Add(time.Minute), values)
+	hs.clients.PutMinutes(t, "AWS/ApiGateway", "Latency", []string{"ApiName", hs.apiID}, hs.base.Add(time.Minute), values)
 }
 
 func (hs *harness) sent(t *testing.T) []enrichtest.Notification {
