@@ -14,6 +14,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -29,6 +31,8 @@ type Central struct {
 	Stack awscdk.Stack
 	// Key encrypts central data at rest.
 	Key awskms.Key
+	// Metrics is the central stream, archive and writer role.
+	Metrics *metricstream.Central
 }
 
 // Regional is one workload region's stack.
@@ -39,6 +43,12 @@ type Regional struct {
 	Key awskms.Key
 	// Shards hold the per-service resources.
 	Shards []*Shard
+	// Tracing holds the X-Ray sampling rules, groups and collector config.
+	Tracing *sampling.Tracing
+	// Forwarder and MetricStream deliver metrics to the central stream;
+	// either may be nil depending on the region's delivery mode.
+	Forwarder    *metricstream.Forwarder
+	MetricStream *metricstream.Stream
 }
 
 // Shard is a nested stack holding a group of services.
@@ -69,6 +79,12 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		Description: jsii.String(fmt.Sprintf("o11yscale %s: central aggregation in %s", cfg.Name, cfg.CentralRegion)),
 	})
 	p.Central = &Central{Stack: cs, Key: newKey(cs, "central")}
+	centralMetrics := cfg.Metrics.Central
+	centralMetrics.Name = cfg.Name
+	var err error
+	if p.Central.Metrics, err = metricstream.NewCentral(cs, "Metrics", centralMetrics); err != nil {
+		return nil, err
+	}
 
 	for _, region := range cfg.Regions {
 		id := cfg.Name + "-" + region
@@ -81,6 +97,9 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		// importing exports, so only the deploy order needs stating.
 		rs.AddDependency(cs, jsii.String("regional stacks send data to the central stack"))
 		r := &Regional{Stack: rs, Region: region, Key: newKey(rs, region)}
+		if err := addRegional(r, cfg); err != nil {
+			return nil, err
+		}
 		for i, services := range cfg.Shards() {
 			ns := awscdk.NewNestedStack(rs, jsii.String(fmt.Sprintf("Services%02d", i+1)), &awscdk.NestedStackProps{
 				Description: jsii.String(fmt.Sprintf("o11yscale %s %s: services %s to %s", cfg.Name, region, services[0].Name, services[len(services)-1].Name)),

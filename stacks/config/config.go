@@ -16,6 +16,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -46,6 +49,43 @@ type Platform struct {
 	ServicesPerShard int `yaml:"servicesPerShard,omitempty" json:"servicesPerShard,omitempty"`
 	// Tags are applied to every resource.
 	Tags map[string]string `yaml:"tags,omitempty" json:"tags,omitempty"`
+
+	// Sampling configures X-Ray sampling rules, groups and the OpenTelemetry
+	// tail-sampling collector config. Default: the seed's rule table, in an
+	// order where no rule hides another.
+	Sampling sampling.Props `yaml:"sampling,omitempty" json:"sampling,omitempty"`
+	// Metrics configures cross-region metric aggregation.
+	Metrics Metrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	// Cost declares volumes and prices for the synth-time cost report and
+	// the budget guard. Default (embedded platform only): the seed-like
+	// volumes of cost.DefaultConfig.
+	Cost *cost.Config `yaml:"cost,omitempty" json:"cost,omitempty"`
+}
+
+// Metrics configures the central stream and, per region, how metrics get
+// there.
+type Metrics struct {
+	Central   metricstream.CentralProps   `yaml:"central,omitempty" json:"central,omitempty"`
+	Forwarder metricstream.ForwarderProps `yaml:"forwarder,omitempty" json:"forwarder,omitempty"`
+	Stream    metricstream.StreamProps    `yaml:"stream,omitempty" json:"stream,omitempty"`
+	// Regions picks, per workload region, "forwarder" (default), "stream"
+	// or "both".
+	Regions map[string]string `yaml:"regions,omitempty" json:"regions,omitempty"`
+}
+
+// Metric delivery modes per region.
+const (
+	DeliverForwarder = "forwarder"
+	DeliverStream    = "stream"
+	DeliverBoth      = "both"
+)
+
+// Delivery returns the metric delivery mode of a region.
+func (m Metrics) Delivery(region string) string {
+	if d := m.Regions[region]; d != "" {
+		return d
+	}
+	return DeliverForwarder
 }
 
 // Service is one observed workload.
@@ -69,6 +109,10 @@ func Default() *Platform {
 	p, err := Parse(DefaultSource, defaultYAML)
 	if err != nil {
 		panic(fmt.Sprintf("embedded default config is invalid: %v", err))
+	}
+	if p.Cost == nil {
+		c := cost.DefaultConfig()
+		p.Cost = &c
 	}
 	return p
 }
@@ -181,6 +225,24 @@ func (p *Platform) Validate() error {
 		if len(val) > 256 {
 			v.Add(validation.Key("tags", k), val, "a tag value of at most 256 characters")
 		}
+	}
+	v.Merge("sampling", p.Sampling.Validate())
+	v.Merge("metrics.central", p.Metrics.Central.Validate())
+	v.Merge("metrics.stream", p.Metrics.Stream.Validate())
+	// Without declared metrics the stacks derive a set from the services.
+	if f := p.Metrics.Forwarder; len(f.Metrics) > 0 || len(f.Searches) > 0 {
+		v.Merge("metrics.forwarder", f.Validate())
+	}
+	for r, mode := range p.Metrics.Regions {
+		if !seenRegion[r] {
+			v.Add(validation.Key("metrics.regions", r), r, "one of the workload regions %v", p.Regions)
+		}
+		if mode != DeliverForwarder && mode != DeliverStream && mode != DeliverBoth {
+			v.Add(validation.Key("metrics.regions", r), mode, "forwarder, stream or both")
+		}
+	}
+	if p.Cost != nil {
+		v.Merge("cost", p.Cost.Validate())
 	}
 	return v.Err()
 }

@@ -1,0 +1,61 @@
+package stacks
+
+import (
+	"time"
+
+	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/stacks/config"
+)
+
+// addRegional creates one region's shared resources.
+func addRegional(r *Regional, cfg *config.Platform) error {
+	tracing := cfg.Sampling
+	if tracing.Groups.Services == nil {
+		// One X-Ray group per platform service, not only those the rules name.
+		tracing.Groups.Services = cfg.ServiceNames()
+	}
+	var err error
+	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", tracing); err != nil {
+		return err
+	}
+
+	mode := cfg.Metrics.Delivery(r.Region)
+	if mode == config.DeliverForwarder || mode == config.DeliverBoth {
+		fwd := cfg.Metrics.Forwarder
+		fwd.Name, fwd.CentralRegion = cfg.Name, cfg.CentralRegion
+		if len(fwd.Metrics) == 0 && len(fwd.Searches) == 0 {
+			fwd.Metrics = DefaultForwardedMetrics(cfg)
+		}
+		if r.Forwarder, err = metricstream.NewForwarder(r.Stack, "Forwarder", fwd); err != nil {
+			return err
+		}
+	}
+	if mode == config.DeliverStream || mode == config.DeliverBoth {
+		st := cfg.Metrics.Stream
+		st.Name, st.CentralRegion = cfg.Name, cfg.CentralRegion
+		if r.MetricStream, err = metricstream.NewStream(r.Stack, "MetricStream", st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DefaultForwardedMetrics is the curated set each region forwards when the
+// config declares none: the seed's Lambda Duration per service, and API
+// Gateway latency, requests and 5xx for services with an API.
+func DefaultForwardedMetrics(cfg *config.Platform) []metricstream.Metric {
+	var out []metricstream.Metric
+	for _, s := range cfg.Services {
+		out = append(out, metricstream.Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
+			Dimensions: map[string]string{"FunctionName": s.Name}, Statistics: []string{"Average", "Maximum", "Minimum"}, Period: time.Minute})
+		if s.ApiName != "" {
+			api := map[string]string{"ApiName": s.ApiName}
+			out = append(out,
+				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "Latency", Dimensions: api, Statistics: []string{"Average", "p99"}, Period: time.Minute},
+				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "Count", Dimensions: api, Statistics: []string{"Sum"}, Period: time.Minute},
+				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "5XXError", Dimensions: api, Statistics: []string{"Sum"}, Period: time.Minute})
+		}
+	}
+	return out
+}
