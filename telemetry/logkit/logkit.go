@@ -84,6 +84,10 @@ type Options struct {
 	DebugSecret string
 	// QueueSize bounds the records waiting for the writer. Default 10,000.
 	QueueSize int
+	// FlushInterval is the longest a record waits before the writer wakes
+	// up for it. Default 100ms. A batch of 64 KiB wakes it sooner; Flush
+	// and Close write at once.
+	FlushInterval time.Duration
 	// AddSource and ReplaceAttr are passed to slog's JSON encoder.
 	AddSource   bool
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
@@ -91,7 +95,10 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultQueueSize = 10_000
+	DefaultQueueSize     = 10_000
+	DefaultFlushInterval = 100 * time.Millisecond
+	// batchBytes of pending lines wake the writer before FlushInterval.
+	batchBytes = 64 << 10
 	// MinDebugSecretLength keeps debug secrets out of guessing range.
 	MinDebugSecretLength = 16
 )
@@ -124,10 +131,10 @@ type core struct {
 	secret [sha256.Size]byte
 	hasKey bool
 
-	// The queue is a buffer of whole JSON lines: callers append under mu and
-	// nudge the writer; the writer swaps the buffer out and writes it with
-	// one Write. Under load a caller's cost is a copy, and the writer is
-	// woken at most once per batch instead of once per record.
+	// The queue is a buffer of whole JSON lines: callers append under mu;
+	// the writer swaps the buffer out every FlushInterval, or when a batch
+	// has filled up, and writes it with one Write. A caller's cost is a copy;
+	// it wakes the writer only once per full batch, not once per record.
 	mu       sync.Mutex
 	pending  []byte
 	pendingN int // records in pending
@@ -160,6 +167,9 @@ func New(w io.Writer, opts Options) (*Handler, error) {
 	if opts.QueueSize < 0 {
 		return nil, fmt.Errorf("logkit: Options.QueueSize %d: must be positive (0 means %d)", opts.QueueSize, DefaultQueueSize)
 	}
+	if opts.FlushInterval < 0 {
+		return nil, fmt.Errorf("logkit: Options.FlushInterval %v: must be positive (0 means %v)", opts.FlushInterval, DefaultFlushInterval)
+	}
 	if opts.DebugSecret != "" && len(opts.DebugSecret) < MinDebugSecretLength {
 		return nil, fmt.Errorf("logkit: Options.DebugSecret: length %d, at least %d bytes", len(opts.DebugSecret), MinDebugSecretLength)
 	}
@@ -184,12 +194,16 @@ func New(w io.Writer, opts Options) (*Handler, error) {
 	if c.limit == 0 {
 		c.limit = DefaultQueueSize
 	}
+	interval := opts.FlushInterval
+	if interval == 0 {
+		interval = DefaultFlushInterval
+	}
 	if opts.DebugSecret != "" {
 		c.secret, c.hasKey = sha256.Sum256([]byte(opts.DebugSecret)), true
 	}
 	jsonOpts := &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: opts.AddSource, ReplaceAttr: opts.ReplaceAttr}
 	c.notice = slog.NewJSONHandler(lockedWriter{c}, jsonOpts)
-	go c.run()
+	go c.run(interval)
 	return &Handler{c: c, inner: slog.NewJSONHandler(queueWriter{c}, jsonOpts)}, nil
 }
 
@@ -315,11 +329,18 @@ func (c *core) nudge() {
 }
 
 // run is the writer goroutine: it takes the whole pending buffer, writes
-// it, and repeats until nothing is pending, then sleeps until nudged.
-func (c *core) run() {
+// it, and repeats until nothing is pending, then sleeps until the next tick
+// or nudge.
+func (c *core) run(interval time.Duration) {
 	defer close(c.done)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
 	var spare []byte
-	for range c.wake {
+	for {
+		select {
+		case <-c.wake:
+		case <-tick.C:
+		}
 		for {
 			c.mu.Lock()
 			batch, n, waiters, closed, drops := c.pending, c.pendingN, c.waiters, c.closed, c.unreported
@@ -396,10 +417,16 @@ func (q queueWriter) Write(p []byte) (int, error) {
 		c.dropped.Add(1)
 		return len(p), nil
 	}
+	// Wake the writer once per batch: when the bytes cross batchBytes or the
+	// queue is half full, whichever comes first.
+	full := len(c.pending) < batchBytes && len(c.pending)+len(p) >= batchBytes
 	c.pending = append(c.pending, p...)
 	c.pendingN++
+	full = full || c.pendingN == (c.limit+1)/2
 	c.mu.Unlock()
-	c.nudge()
+	if full {
+		c.nudge()
+	}
 	return len(p), nil
 }
 
