@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o11yscale/o11yscale/constructs/logtiers/pattern"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -255,5 +256,17 @@ func TestRetentionGuardPropsValidation(t *testing.T) {
 	}
 	if err := (RetentionGuardProps{DefaultDays: 30, MaxDays: 365}).Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDefaultPatternsAreWhatTheBuilderRenders(t *testing.T) {
+	for _, tc := range []struct{ constant, built string }{
+		{CriticalJSON, pattern.JSON(pattern.Eq("$.level", "ERROR")).Or(pattern.Ge("$.status_code", 500)).String()},
+		{ErrorJSON, pattern.JSON(pattern.Eq("$.level", "ERROR")).String()},
+		{ErrorSpace, pattern.Space("time", "request_id", pattern.Field("level").Like("ERROR*"), "...").String()},
+	} {
+		if tc.constant != tc.built {
+			t.Errorf("constant %s, builder %s", tc.constant, tc.built)
+		}
 	}
 }

@@ -88,6 +88,21 @@ func TestDefaultTiersKeepErrorAndWarnInCloudWatchOnly(t *testing.T) {
 	shard.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{"DeletionPolicy": "Retain"})
 }
 
+// TestDefaultServiceCostsSixResourcesInItsShard pins the per-service
+// footprint the stacks' shard sizing relies on: two log groups, one metric
+// filter, two subscription filters and the Fluent Bit parameter.
+func TestDefaultServiceCostsSixResourcesInItsShard(t *testing.T) {
+	_, shard, _ := seedPlatform(t)
+	resources := (*shard.ToJSON())["Resources"].(map[string]any)
+	if len(resources) != 6 {
+		types := map[string]int{}
+		for _, r := range resources {
+			types[r.(map[string]any)["Type"].(string)]++
+		}
+		t.Fatalf("%d resources per service, want 6: %v", len(resources), types)
+	}
+}
+
 func TestErrorCountMetricFilterPublishesZeroWhenNothingMatches(t *testing.T) {
 	_, shard, _ := seedPlatform(t)
 	shard.ResourceCountIs(jsii.String("AWS::Logs::MetricFilter"), jsii.Number(1))
