@@ -1,0 +1,250 @@
+package router
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// benchEvents is the size of the benchmark payload: 1,000 JSON log events
+// of about 500 bytes, as the issue specifies.
+const benchEvents = 1000
+
+// benchDocument builds a realistic subscription document deterministically:
+// structured JSON logs of a web service with varied ids, paths, latencies,
+// levels (5% ERROR, 10% WARN, 60% INFO, 25% DEBUG), some 5xx statuses, and
+// messages with quotes, unicode and newlines.
+func benchDocument(n int) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	services := []string{"checkout", "payments", "catalog", "search", "accounts"}
+	paths := []string{"/api/v1/orders/%d/items", "/api/v1/cart/%d", "/api/v2/search?q=shoes&page=%d", "/health", "/api/v1/users/%d/profile"}
+	msgs := []string{"request completed", "order item added", "cache miss for key \"sku-%d\"", "payment authorised – café crème €%d",
+		"upstream responded slowly\nretrying once", "validation failed: field \"email\" is required", "db query took %dms"}
+	agents := []string{"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+		"okhttp/4.12.0", "aws-sdk-go-v2/1.30.0 os/linux lang/go#1.22", "curl/8.5.0"}
+	hex := func(k int) string {
+		const digits = "0123456789abcdef"
+		b := make([]byte, k)
+		for i := range b {
+			b[i] = digits[rng.IntN(16)]
+		}
+		return string(b)
+	}
+	var doc bytes.Buffer
+	doc.WriteString(`{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/ecs/checkout-service","logStream":"checkout/app/0f6e0b5c8e1f4d2a","subscriptionFilters":["o11yscale-critical"],"logEvents":[`)
+	ts := int64(1715681493000)
+	for i := range n {
+		level := "INFO"
+		switch r := rng.IntN(100); {
+		case r < 5:
+			level = "ERROR"
+		case r < 15:
+			level = "WARN"
+		case r >= 75:
+			level = "DEBUG"
+		}
+		status := 200
+		switch r := rng.IntN(100); {
+		case r < 3:
+			status = 500 + rng.IntN(4)
+		case r < 10:
+			status = 404
+		case r < 15:
+			status = 201
+		}
+		msg := msgs[rng.IntN(len(msgs))]
+		if strings.Contains(msg, "%d") {
+			msg = fmt.Sprintf(msg, rng.IntN(10000))
+		}
+		path := paths[rng.IntN(len(paths))]
+		if strings.Contains(path, "%d") {
+			path = fmt.Sprintf(path, rng.IntN(100000))
+		}
+		ts += int64(rng.IntN(20))
+		line := map[string]any{
+			"time":        fmt.Sprintf("2024-05-14T10:11:%02d.%06dZ", i%60, rng.IntN(1000000)),
+			"level":       level,
+			"service":     services[rng.IntN(len(services))],
+			"env":         "prod",
+			"region":      "eu-west-1",
+			"trace_id":    "1-" + hex(8) + "-" + hex(24),
+			"span_id":     hex(16),
+			"request_id":  hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12),
+			"user_id":     fmt.Sprintf("u-%07d", rng.IntN(10000000)),
+			"method":      []string{"GET", "POST", "PUT"}[rng.IntN(3)],
+			"path":        path,
+			"status_code": status,
+			"duration_ms": float64(rng.IntN(200000)) / 100,
+			"bytes_out":   rng.IntN(100000),
+			"msg":         msg,
+			"client_ip":   fmt.Sprintf("10.%d.%d.%d", rng.IntN(256), rng.IntN(256), rng.IntN(256)),
+			"user_agent":  agents[rng.IntN(len(agents))],
+			"attrs":       map[string]any{"cart_size": rng.IntN(20), "currency": "EUR", "retry": rng.IntN(10) == 0},
+		}
+		msgJSON, _ := json.Marshal(line)
+		ev, _ := json.Marshal(map[string]any{
+			"id":        fmt.Sprintf("3826954213457121095384839661743355781180647428639%07d", i),
+			"timestamp": ts,
+			"message":   string(msgJSON),
+		})
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		doc.Write(ev)
+	}
+	doc.WriteString("]}")
+	return doc.Bytes()
+}
+
+// benchData returns the awslogs.data of benchDocument(benchEvents) and
+// the document's length.
+func benchData(tb testing.TB) (string, int) {
+	doc := benchDocument(benchEvents)
+	return encodeData(tb, doc), len(doc)
+}
+
+// measure runs body in a b.Loop and reports events/s (wall clock),
+// events/cpu-s (events per second of process CPU time, GC included, which
+// other load on a shared machine does not distort) and allocs/event. It
+// returns events/cpu-s for the ratios.
+func measure(b *testing.B, body func()) float64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cpu0 := cpuTime(b)
+	for b.Loop() {
+		body()
+	}
+	cpu := cpuTime(b) - cpu0
+	runtime.ReadMemStats(&after)
+	events := float64(b.N) * benchEvents
+	perCPUSec := events / cpu.Seconds()
+	b.ReportMetric(events/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(perCPUSec, "events/cpu-s")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/events, "allocs/event")
+	return perCPUSec
+}
+
+// cpuTime is the CPU time (user + system) this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkDecode measures decoding and classifying every event of a
+// realistic payload (1,000 events of ~500 bytes) three ways in one run:
+//
+//   - naive: base64, gunzip, json.Unmarshal of the envelope, then
+//     json.Unmarshal of every message into map[string]any;
+//   - limit: base64 and gunzip alone, the floor for any decoder;
+//   - fast: this package's Decoder and Classifier.
+//
+// route adds building the Firehose records of the forwarded events (the
+// whole CPU path of an invocation). fast and route report their speed-up
+// over naive (x-naive, target >= 5) and how many times slower than limit
+// they are (limit-x, target <= 4), both from events per CPU second.
+func BenchmarkDecode(b *testing.B) {
+	data, docLen := benchData(b)
+	b.Logf("payload: %d events, %d bytes of JSON, %d bytes base64 (gzip ratio %.1f)", benchEvents, docLen, len(data), float64(docLen)/float64(len(data)*3/4))
+	var naive, limit float64
+	ratios := func(b *testing.B, perSec float64) {
+		if naive > 0 {
+			b.ReportMetric(perSec/naive, "x-naive")
+		}
+		if limit > 0 {
+			b.ReportMetric(limit/perSec, "limit-x")
+		}
+	}
+	b.Run("naive", func(b *testing.B) {
+		var sink Tier
+		naive = measure(b, func() {
+			d, err := naiveDecode(data, DefaultMaxDecompressedBytes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, ev := range d.LogEvents {
+				sink |= naiveClassify(ev.Message).Tier
+			}
+		})
+	})
+	b.Run("limit", func(b *testing.B) {
+		var raw, doc []byte
+		var zr *gzip.Reader
+		limit = measure(b, func() {
+			raw = append(raw[:0], make([]byte, base64.StdEncoding.DecodedLen(len(data)))...)
+			n, err := base64.StdEncoding.Decode(raw, []byte(data))
+			if err != nil {
+				b.Fatal(err)
+			}
+			src := bytes.NewReader(raw[:n])
+			if zr == nil {
+				zr, err = gzip.NewReader(src)
+			} else {
+				err = zr.Reset(src)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			doc = doc[:0]
+			for {
+				if len(doc) == cap(doc) {
+					doc = append(doc, 0)[:len(doc)]
+				}
+				m, err := zr.Read(doc[len(doc):cap(doc)])
+				doc = doc[:len(doc)+m]
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	b.Run("fast", func(b *testing.B) {
+		var dec Decoder
+		var c Classifier
+		var sink Tier
+		ratios(b, measure(b, func() {
+			p, err := dec.Decode(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for n := range p.Events {
+				sink |= c.ClassifyText(p.Events[n].Message).Tier
+			}
+		}))
+	})
+	b.Run("route", func(b *testing.B) {
+		var dec Decoder
+		var c Classifier
+		var rb recordBuilder
+		rules := DefaultRules()
+		forwarded := 0
+		ratios(b, measure(b, func() {
+			p, err := dec.Decode(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rb.reset(p)
+			for n := range p.Events {
+				if cl := c.ClassifyText(p.Events[n].Message); rules.Forward(cl) {
+					rb.add(&p.Events[n], n, cl)
+				}
+			}
+			forwarded = len(rb.list())
+		}))
+		b.ReportMetric(float64(forwarded), "forwarded/op")
+	})
+}

@@ -1,0 +1,62 @@
+package router
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	withTiers := func(r Rules, tiers ...Tier) Rules {
+		r.Tiers = [numTiers]bool{}
+		for _, t := range tiers {
+			r.Tiers[t] = true
+		}
+		return r
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    Config
+		wantErr []string // each must appear in the error
+	}{
+		{"defaults", map[string]string{"DELIVERY_STREAM_NAME": "critical-logs"},
+			Config{"critical-logs", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo}, nil},
+		{"everything set, comma list", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "1048576",
+			"FORWARD_TIERS": "error, warn", "FORWARD_MIN_STATUS": "0", "LOG_LEVEL": "debug"},
+			Config{"s", 1 << 20, Rules{Tiers: withTiers(Rules{}, TierError, TierWarn).Tiers, MinStatus: 0}, slog.LevelDebug}, nil},
+		{"JSON tier list", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR","UNKNOWN"]`, "FORWARD_MIN_STATUS": "400"},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{Tiers: withTiers(Rules{}, TierError, TierUnknown).Tiers, MinStatus: 400}, slog.LevelInfo}, nil},
+		{"empty JSON list leaves the status rule", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `[]`},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{MinStatus: 500}, slog.LevelInfo}, nil},
+		{"every problem reported at once", map[string]string{"MAX_DECOMPRESSED_BYTES": "8MB", "FORWARD_TIERS": "ERROR,LOUD",
+			"FORWARD_MIN_STATUS": "700", "LOG_LEVEL": "chatty"}, Config{},
+			[]string{"DELIVERY_STREAM_NAME: required", `MAX_DECOMPRESSED_BYTES="8MB"`, `tier "LOUD"`, `FORWARD_MIN_STATUS="700"`, `LOG_LEVEL="chatty"`}},
+		{"cap below the minimum", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "10"}, Config{},
+			[]string{"MAX_DECOMPRESSED_BYTES=\"10\": want an integer number of bytes in 1024-1073741824"}},
+		{"tier list not JSON", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR"`}, Config{},
+			[]string{"not a JSON array of strings"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != tt.want {
+					t.Errorf("ConfigFromEnv = %+v, want %+v", got, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ConfigFromEnv = %+v, want an error", got)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
