@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/review"
 	"github.com/o11yscale/o11yscale/stacks"
 )
 
@@ -34,6 +35,9 @@ func run() error {
 		return fmt.Errorf("%s: %w", source, err)
 	}
 	asm := app.Synth(nil)
+	if _, err := review.Write(app, *asm.Directory()); err != nil {
+		return err
+	}
 	summary, err := stacks.Summarize(p, *asm.Directory())
 	if err != nil {
 		return err
@@ -41,5 +45,11 @@ func run() error {
 	// stderr: the CDK CLI reads the cloud assembly, not our stdout, and
 	// keeps stdout for `cdk synth`'s own template output.
 	fmt.Fprint(os.Stderr, summary.String())
+	if p.CostReport != nil {
+		fmt.Fprintf(os.Stderr, "\nEstimated monthly cost (full report: %s/review/cost/report.md)\n%s", *asm.Directory(), p.CostReport.Table())
+	}
+	if p.CostWarning != "" {
+		fmt.Fprintln(os.Stderr, "WARNING:", p.CostWarning)
+	}
 	return summary.LimitsError()
 }

@@ -82,6 +82,9 @@ func Summarize(p *Platform, dir string) (*Summary, error) {
 	for _, r := range p.Regional {
 		stacks = append(stacks, struct{ stack awscdk.Stack }{r.Stack})
 	}
+	if p.BillingStack != nil {
+		stacks = append(stacks, struct{ stack awscdk.Stack }{p.BillingStack})
+	}
 	for _, st := range stacks {
 		name := *st.stack.StackName()
 		ts, err := readTemplate(filepath.Join(dir, *st.stack.TemplateFile()))

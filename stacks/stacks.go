@@ -14,6 +14,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/stacks/config"
@@ -24,6 +26,14 @@ type Platform struct {
 	Config   *config.Platform
 	Central  *Central
 	Regional []*Regional
+	// Billing is the billing alarm and budget, in the central stack or,
+	// when the central region is not us-east-1, in BillingStack.
+	Billing      *governance.Billing
+	BillingStack awscdk.Stack
+	// CostReport is the synth-time cost estimate; nil without cost volumes.
+	CostReport *cost.Report
+	// CostWarning is set when the estimate nears the budget.
+	CostWarning string
 }
 
 // Central is the aggregation stack in the central region.
@@ -113,6 +123,9 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 			r.Shards = append(r.Shards, shard)
 		}
 		p.Regional = append(p.Regional, r)
+	}
+	if err := addGovernance(app, p, cfg, env); err != nil {
+		return nil, err
 	}
 	for k, v := range cfg.Tags {
 		awscdk.Tags_Of(app).Add(jsii.String(k), jsii.String(v), nil)

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
@@ -60,6 +61,18 @@ type Platform struct {
 	// the budget guard. Default (embedded platform only): the seed-like
 	// volumes of cost.DefaultConfig.
 	Cost *cost.Config `yaml:"cost,omitempty" json:"cost,omitempty"`
+	// Billing configures the EstimatedCharges alarm and the AWS Budgets
+	// budget for the observability services (in us-east-1).
+	Billing Billing `yaml:"billing,omitempty" json:"billing,omitempty"`
+}
+
+// Billing wraps the billing alarm settings.
+type Billing struct {
+	// Disabled skips the billing alarm and budget. Default: false.
+	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
+	// MonthlyUSD defaults to cost.budget.monthlyUSD, then to the declared
+	// cost estimate plus 25%.
+	governance.BillingProps `yaml:",inline" json:",inline"`
 }
 
 // Metrics configures the central stream and, per region, how metrics get
@@ -106,13 +119,14 @@ var (
 
 // Default returns the embedded default platform, modelled on the seed.
 func Default() *Platform {
-	p, err := Parse(DefaultSource, defaultYAML)
+	p, err := parse(DefaultSource, defaultYAML, func(p *Platform) {
+		if p.Cost == nil {
+			c := cost.DefaultConfig()
+			p.Cost = &c
+		}
+	})
 	if err != nil {
 		panic(fmt.Sprintf("embedded default config is invalid: %v", err))
-	}
-	if p.Cost == nil {
-		c := cost.DefaultConfig()
-		p.Cost = &c
 	}
 	return p
 }
@@ -130,6 +144,10 @@ func Load(path string) (*Platform, error) {
 // errors. Unknown fields are errors, so a typo never silently falls back to
 // a default. JSON is accepted because it is YAML.
 func Parse(source string, data []byte) (*Platform, error) {
+	return parse(source, data, nil)
+}
+
+func parse(source string, data []byte, defaults func(*Platform)) (*Platform, error) {
 	var p Platform
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -145,6 +163,9 @@ func Parse(source string, data []byte) (*Platform, error) {
 		return nil, fmt.Errorf("%s: %v", source, err)
 	}
 	p.applyDefaults()
+	if defaults != nil {
+		defaults(&p)
+	}
 	if err := p.Validate(); err != nil {
 		return nil, withSource(source, err)
 	}
@@ -243,6 +264,16 @@ func (p *Platform) Validate() error {
 	}
 	if p.Cost != nil {
 		v.Merge("cost", p.Cost.Validate())
+	}
+	if b := p.Billing; !b.Disabled {
+		derivable := p.Cost != nil && (p.Cost.Budget.MonthlyUSD > 0 || len(p.Cost.Volumes.Services) > 0)
+		if b.MonthlyUSD == 0 && !derivable {
+			v.Add("billing.monthlyUsd", 0, "a monthly USD threshold for the billing alarm and budget; or declare cost.volumes or cost.budget to derive it from, or set billing.disabled: true")
+		}
+		if b.MonthlyUSD == 0 {
+			b.MonthlyUSD = 1 // derived later; validate the other fields
+		}
+		v.Merge("billing", b.BillingProps.Validate())
 	}
 	return v.Err()
 }

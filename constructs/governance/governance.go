@@ -1,0 +1,199 @@
+// Package governance applies the seed's principle 8, "monitor your
+// monitoring costs": an AWS/Billing EstimatedCharges alarm over the
+// observability services and an AWS Budgets budget filtered to them, both
+// notifying an encrypted cost-alerts topic. The synth-time cost model and
+// budget guard live in the cost subpackage.
+package governance
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsbudgets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// BillingRegion is the only region that publishes AWS/Billing metrics.
+const BillingRegion = "us-east-1"
+
+// BillingServices are the AWS/Billing ServiceName dimension values of the
+// services an observability platform pays for.
+var BillingServices = []string{"AmazonCloudWatch", "AWSXRay", "AmazonKinesis", "AmazonKinesisFirehose"}
+
+// BudgetServices are the same services as AWS Budgets' Service cost filter
+// names them.
+var BudgetServices = []string{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}
+
+// BillingProps configures the billing alarm and budget.
+type BillingProps struct {
+	// MonthlyUSD is the budget and the alarm threshold. Required, > 0.
+	MonthlyUSD float64 `yaml:"monthlyUsd,omitempty" json:"monthlyUsd,omitempty"`
+	// ForecastShare notifies when the forecast exceeds this share of the
+	// budget. Default: 1.0.
+	ForecastShare float64 `yaml:"forecastShare,omitempty" json:"forecastShare,omitempty"`
+	// ActualShare notifies when actual spend exceeds this share. Default: 0.8.
+	ActualShare float64 `yaml:"actualShare,omitempty" json:"actualShare,omitempty"`
+	// Emails also receive budget notifications (at most 10).
+	Emails []string `yaml:"emails,omitempty" json:"emails,omitempty"`
+	// BudgetName. Default: "o11yscale-observability".
+	BudgetName string `yaml:"budgetName,omitempty" json:"budgetName,omitempty"`
+}
+
+func (p BillingProps) withDefaults() BillingProps {
+	if p.ForecastShare == 0 {
+		p.ForecastShare = 1
+	}
+	if p.ActualShare == 0 {
+		p.ActualShare = 0.8
+	}
+	if p.BudgetName == "" {
+		p.BudgetName = "o11yscale-observability"
+	}
+	return p
+}
+
+// Validate reports every invalid field.
+func (p BillingProps) Validate() error {
+	p = p.withDefaults()
+	var v validation.Errors
+	if !(p.MonthlyUSD > 0) || math.IsInf(p.MonthlyUSD, 0) {
+		v.Add("monthlyUsd", p.MonthlyUSD, "a positive monthly amount in USD")
+	}
+	for name, share := range map[string]float64{"forecastShare": p.ForecastShare, "actualShare": p.ActualShare} {
+		if share <= 0 || share > 10 {
+			v.Add(name, share, "a share of the budget above 0 and at most 10 (1.0 = 100%%)")
+		}
+	}
+	if len(p.Emails) > 10 {
+		v.Add("emails", len(p.Emails), "at most 10 addresses (AWS Budgets' subscriber limit)")
+	}
+	for i, e := range p.Emails {
+		if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\n") {
+			v.Add(validation.Index("emails", i), e, "an email address")
+		}
+	}
+	if len(p.BudgetName) > 100 || strings.ContainsAny(p.BudgetName, ":\\") {
+		v.Add("budgetName", p.BudgetName, "at most 100 characters without ':' or '\\'")
+	}
+	return v.Err()
+}
+
+// Billing is the billing alarm, budget and their topic.
+type Billing struct {
+	constructs.Construct
+	Topic  awssns.Topic
+	Key    awskms.Key
+	Alarm  awscloudwatch.Alarm
+	Budget awsbudgets.CfnBudget
+}
+
+// NewBilling creates the alarm and budget. The stack must be in us-east-1,
+// where AWS/Billing metrics exist ("Receive Billing Alerts" must be on).
+func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Billing, error) {
+	path := *scope.Node().Path() + "/" + id
+	if err := props.Validate(); err != nil {
+		return nil, fmt.Errorf("governance %s: %w", path, err)
+	}
+	stack := awscdk.Stack_Of(scope)
+	if r := *stack.Region(); !*awscdk.Token_IsUnresolved(stack.Region()) && r != BillingRegion {
+		return nil, fmt.Errorf("governance %s: stack region %q is not allowed; billing metrics exist only in %s", path, r, BillingRegion)
+	}
+	p := props.withDefaults()
+	c := constructs.NewConstruct(scope, &id)
+	out := &Billing{Construct: c}
+
+	out.Key = awskms.NewKey(c, jsii.String("Key"), &awskms.KeyProps{
+		Description:       jsii.String("o11yscale cost alerts topic"),
+		EnableKeyRotation: jsii.Bool(true),
+	})
+	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
+		out.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
+			Actions:    jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+			Resources:  jsii.Strings("*"),
+			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
+		}), nil)
+	}
+	out.Topic = awssns.NewTopic(c, jsii.String("Topic"), &awssns.TopicProps{
+		MasterKey:   out.Key,
+		EnforceSSL:  jsii.Bool(true),
+		DisplayName: jsii.String("o11yscale cost alerts"),
+	})
+	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
+		out.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
+			Actions:    jsii.Strings("sns:Publish"),
+			Resources:  &[]*string{out.Topic.TopicArn()},
+			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
+		}))
+	}
+
+	// One alarm on the sum of the observability services' charges.
+	metrics := map[string]awscloudwatch.IMetric{}
+	var ids []string
+	for i, svc := range BillingServices {
+		id := fmt.Sprintf("s%d", i)
+		ids = append(ids, id)
+		metrics[id] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String("AWS/Billing"), MetricName: jsii.String("EstimatedCharges"),
+			DimensionsMap: &map[string]*string{"Currency": jsii.String("USD"), "ServiceName": jsii.String(svc)},
+			Statistic:     jsii.String("Maximum"), Period: awscdk.Duration_Hours(jsii.Number(6)),
+		})
+	}
+	total := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String(strings.Join(ids, " + ")),
+		UsingMetrics: &metrics,
+		Label:        jsii.String("Observability estimated charges (USD)"),
+		Period:       awscdk.Duration_Hours(jsii.Number(6)),
+	})
+	out.Alarm = awscloudwatch.NewAlarm(c, jsii.String("EstimatedCharges"), &awscloudwatch.AlarmProps{
+		Metric:             total,
+		Threshold:          jsii.Number(p.MonthlyUSD),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		AlarmDescription: jsii.String(fmt.Sprintf("Month-to-date charges of %s exceed the observability budget of $%.2f. "+
+			"Runbook: review cdk.out/review/cost/report.md against Cost Explorer.", strings.Join(BillingServices, ", "), p.MonthlyUSD)),
+	})
+	out.Alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(out.Topic))
+
+	subscribers := func() *[]any {
+		subs := []any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
+		for _, e := range p.Emails {
+			subs = append(subs, &awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("EMAIL"), Address: jsii.String(e)})
+		}
+		return &subs
+	}
+	out.Budget = awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
+		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{
+			BudgetName:  jsii.String(p.BudgetName),
+			BudgetType:  jsii.String("COST"),
+			TimeUnit:    jsii.String("MONTHLY"),
+			BudgetLimit: &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
+			CostFilters: map[string]any{"Service": BudgetServices},
+		},
+		NotificationsWithSubscribers: &[]any{
+			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
+				Notification: &awsbudgets.CfnBudget_NotificationProperty{NotificationType: jsii.String("ACTUAL"), ComparisonOperator: jsii.String("GREATER_THAN"),
+					Threshold: jsii.Number(p.ActualShare * 100), ThresholdType: jsii.String("PERCENTAGE")},
+				Subscribers: subscribers(),
+			},
+			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
+				Notification: &awsbudgets.CfnBudget_NotificationProperty{NotificationType: jsii.String("FORECASTED"), ComparisonOperator: jsii.String("GREATER_THAN"),
+					Threshold: jsii.Number(p.ForecastShare * 100), ThresholdType: jsii.String("PERCENTAGE")},
+				Subscribers: subscribers(),
+			},
+		},
+	})
+	return out, nil
+}

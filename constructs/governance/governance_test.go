@@ -1,0 +1,56 @@
+package governance_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
+)
+
+func TestValidateNamesEveryBadField(t *testing.T) {
+	err := governance.BillingProps{MonthlyUSD: -5, ActualShare: 20, Emails: []string{"not-an-address"}, BudgetName: "a:b"}.Validate()
+	for _, want := range []string{"monthlyUsd: -5", "actualShare: 20", `emails[0]: "not-an-address"`, `budgetName: "a:b"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+}
+
+func TestBillingOutsideUsEast1IsRejected(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	_, err := governance.NewBilling(cdktest.NewStack(app, "S", "eu-west-1"), "Billing", governance.BillingProps{MonthlyUSD: 100})
+	if err == nil || !strings.Contains(err.Error(), `"eu-west-1" is not allowed`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Billing", "us-east-1")
+	if _, err := governance.NewBilling(stack, "Billing", governance.BillingProps{MonthlyUSD: 3000, Emails: []string{"ops@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"Threshold": 3000, "ComparisonOperator": "GreaterThanThreshold",
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{"Expression": "s0 + s1 + s2 + s3"})}),
+	})
+	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+		"Budget": assertions.Match_ObjectLike(&map[string]any{
+			"BudgetLimit": map[string]any{"Amount": 3000, "Unit": "USD"},
+			"CostFilters": map[string]any{"Service": []any{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}},
+		}),
+	})
+	tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+	asm := app.Synth(nil)
+	files, _ := filepath.Glob(filepath.Join(*asm.Directory(), "*.template.json"))
+	if b, err := exec.Command("cfn-lint", append([]string{"--non-zero-exit-code", "warning", "--regions", "us-east-1", "--"}, files...)...).CombinedOutput(); err != nil {
+		t.Fatalf("cfn-lint: %v\n%s", err, b)
+	}
+}
