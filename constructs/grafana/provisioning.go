@@ -1,0 +1,100 @@
+package grafana
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/golambda"
+	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+)
+
+// ProvisioningResourceType is the custom resource's CloudFormation type.
+const ProvisioningResourceType = "Custom::GrafanaProvisioning"
+
+// provisionerActions are the control-plane calls the provisioner makes:
+// find or create its service account, mint and revoke a short-lived token,
+// and delete the account on stack deletion.
+var provisionerActions = []string{
+	"grafana:CreateWorkspaceServiceAccount",
+	"grafana:CreateWorkspaceServiceAccountToken",
+	"grafana:DeleteWorkspaceServiceAccount",
+	"grafana:DeleteWorkspaceServiceAccountToken",
+	"grafana:ListWorkspaceServiceAccounts",
+}
+
+// provisionerRetries is golambda's default for asynchronous invocations,
+// which is how CloudFormation invokes a custom resource Lambda.
+const provisionerRetries = 2
+
+// provision creates the provisioner Lambda and the custom resource that
+// invokes it.
+func (o *Observability) provision(c constructs.Construct, p Props) error {
+	stack := awscdk.Stack_Of(c)
+	platform, err := json.Marshal(p.Platform)
+	if err != nil {
+		return fmt.Errorf("encoding the platform for the provisioner: %w", err)
+	}
+	dataSources, err := json.Marshal(dashboard.DataSources(p.Platform))
+	if err != nil {
+		return fmt.Errorf("encoding data sources: %w", err)
+	}
+	folders, err := json.Marshal(dashboard.Folders())
+	if err != nil {
+		return fmt.Errorf("encoding folders: %w", err)
+	}
+
+	retries := provisionerRetries
+	fn, err := golambda.NewFunction(c, "Provisioner", golambda.Props{
+		ImportPath:    ProvisionerImportPath,
+		Timeout:       p.ProvisionerTimeout,
+		RetryAttempts: &retries,
+		Description:   "Provisions Managed Grafana data sources, folders and dashboards (o11yscale)",
+	})
+	if err != nil {
+		return err
+	}
+	o.Provisioner = fn
+	workspaceArn := fmt.Sprintf("arn:%s:grafana:%s:%s:/workspaces/%s",
+		*stack.Partition(), *stack.Region(), *stack.Account(), *o.Workspace.AttrId())
+	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ManageProvisioningServiceAccount"),
+		Actions:   jsii.Strings(provisionerActions...),
+		Resources: jsii.Strings(workspaceArn),
+	}))
+
+	// The Dashboards themselves are not properties: the provisioner
+	// regenerates them from Platform, because 200 services in 6 regions
+	// render to more than the 1 MB a template may hold. ContentHash stands
+	// in for them, so a content change still sends an Update.
+	o.Provisioning = awscdk.NewCustomResource(c, jsii.String("Provisioning"), &awscdk.CustomResourceProps{
+		ServiceToken: fn.Function.FunctionArn(),
+		ResourceType: jsii.String(ProvisioningResourceType),
+		// Every attempt answers before its deadline; the bound only matters
+		// if the Lambda dies on every asynchronous attempt, and beats the
+		// default hour of waiting.
+		ServiceTimeout: awscdk.Duration_Seconds(jsii.Number(serviceTimeout(p).Seconds())),
+		Properties: &map[string]any{
+			"WorkspaceId":       o.Workspace.AttrId(),
+			"WorkspaceEndpoint": o.Workspace.AttrEndpoint(),
+			"Region":            stack.Region(),
+			"DataSources":       string(dataSources),
+			"Folders":           string(folders),
+			"Platform":          string(platform),
+			"ContentHash":       o.ContentHash,
+		},
+	})
+	return nil
+}
+
+// serviceTimeout is how long CloudFormation waits for the custom resource:
+// every asynchronous attempt plus Lambda's retry delays (about 1 and 2
+// minutes), capped at CloudFormation's 1 hour.
+func serviceTimeout(p Props) time.Duration {
+	return min(time.Duration(provisionerRetries+1)*p.ProvisionerTimeout+5*time.Minute, time.Hour)
+}

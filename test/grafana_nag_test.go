@@ -1,0 +1,57 @@
+package test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/o11yscale/o11yscale/constructs/grafana"
+	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+)
+
+// TestGrafanaAloneIsNagClean covers the construct as library users get it,
+// outside our platform, in every environment shape: the suppressions name
+// ARNs, which cdk-nag prints with literals or <AWS::...> pseudo parameters
+// depending on what the stack knows.
+func TestGrafanaAloneIsNagClean(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	envs := map[string]*awscdk.Environment{
+		"AccountAndRegion": {Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+		"RegionOnly":       {Region: jsii.String("us-east-1")},
+		"Agnostic":         nil,
+	}
+	for id, env := range envs {
+		stack := awscdk.NewStack(app, jsii.String(id), &awscdk.StackProps{Env: env})
+		_, err := grafana.NewObservability(stack, "Pane", grafana.Props{
+			Platform: dashboard.Platform{
+				CentralRegion: "us-east-1",
+				Regions:       []string{"us-east-1", "eu-west-1", "ap-southeast-1"},
+				Services:      []string{"checkout-api", "auth-service"},
+			},
+			Mode:              grafana.ModeBoth,
+			AlertTopicArns:    []string{"arn:aws:sns:us-east-1:123456789012:o11yscale-alerts"},
+			AlertTopicKeyArns: []string{"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
+	asm := app.Synth(nil)
+	var findings []string
+	for _, st := range *asm.Stacks() {
+		for _, msg := range *st.Messages() {
+			if msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING {
+				findings = append(findings, fmt.Sprintf("%s %s: %v", *st.StackName(), *msg.Id, msg.Entry.Data))
+			}
+		}
+	}
+	if len(findings) > 0 {
+		t.Fatalf("cdk-nag findings:\n%s", strings.Join(findings, "\n"))
+	}
+}
