@@ -59,6 +59,7 @@ type TemplateStats struct {
 	Parameters int
 	Outputs    int
 	Lambdas    int
+	codeKeys   []string // S3 keys of the Lambda functions' code
 }
 
 // StackSummary is one top-level stack with its nested templates.
@@ -108,8 +109,17 @@ func Summarize(p *Platform, dir string) (*Summary, error) {
 		}
 		s.Stacks = append(s.Stacks, ss)
 	}
-	assets, _ := filepath.Glob(filepath.Join(dir, "asset.*", "bootstrap"))
-	s.Bundled = len(assets)
+	// Count the binaries the templates use, not every asset directory a
+	// previous synth left in the output directory.
+	bundles := map[string]bool{}
+	for _, t := range s.All() {
+		for _, key := range t.codeKeys {
+			if _, err := os.Stat(filepath.Join(dir, "asset."+strings.TrimSuffix(key, ".zip"), "bootstrap")); err == nil {
+				bundles[key] = true
+			}
+		}
+	}
+	s.Bundled = len(bundles)
 	return s, nil
 }
 
@@ -119,7 +129,12 @@ func readTemplate(path string) (TemplateStats, error) {
 		return TemplateStats{}, err
 	}
 	var t struct {
-		Resources  map[string]struct{ Type string }
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				Code struct{ S3Key any }
+			}
+		}
 		Parameters map[string]any
 		Outputs    map[string]any
 	}
@@ -130,6 +145,9 @@ func readTemplate(path string) (TemplateStats, error) {
 	for _, r := range t.Resources {
 		if r.Type == "AWS::Lambda::Function" {
 			ts.Lambdas++
+			if key, ok := r.Properties.Code.S3Key.(string); ok {
+				ts.codeKeys = append(ts.codeKeys, key)
+			}
 		}
 	}
 	return ts, nil

@@ -1,28 +1,18 @@
 package stacks
 
 import (
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
-	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
-
-	"github.com/o11yscale/o11yscale/constructs/retention"
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
 // addService creates one service's resources inside its shard.
-func addService(r *Regional, shard *Shard, svc config.Service) error {
-	scope := constructs.NewConstruct(shard.Stack, jsii.String(svc.Name))
-	for _, tier := range []struct {
-		name string
-		days int
-	}{{"error", 30}, {"warn", 7}} {
-		awslogs.NewLogGroup(scope, jsii.String(tier.name), &awslogs.LogGroupProps{
-			LogGroupName:  jsii.String("/o11yscale/" + svc.Name + "/" + tier.name),
-			Retention:     retention.Enum(tier.days),
-			EncryptionKey: r.Key,
-			RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-		})
-	}
-	return nil
+func addService(r *Regional, shard *Shard, cfg *config.Platform, svc config.Service) error {
+	logs := cfg.Logs.Service
+	logs.Service = svc.Name
+	logs.EncryptionKey = r.Key
+	logs.Archive = r.LogArchive
+	logs.Destinations.Function = r.LogRouter.Function
+	logs.Destinations.FunctionPermission = r.logsInvoke
+	_, err := logtiers.NewServiceLogs(shard.Stack, svc.Name, logs)
+	return err
 }

@@ -11,11 +11,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/stacks/config"
@@ -55,6 +58,14 @@ type Regional struct {
 	Shards []*Shard
 	// Tracing holds the X-Ray sampling rules, groups and collector config.
 	Tracing *sampling.Tracing
+	// LogArchive is the region's S3 archive and INFO/critical-event Firehose.
+	LogArchive *logtiers.Archive
+	// LogRouter receives critical events from every service's
+	// subscription filters and forwards them to LogArchive.
+	LogRouter *golambda.Function
+	// logsInvoke lets CloudWatch Logs invoke LogRouter for every
+	// /o11yscale/ log group: one statement instead of one per service.
+	logsInvoke awslambda.CfnPermission
 	// Forwarder and MetricStream deliver metrics to the central stream;
 	// either may be nil depending on the region's delivery mode.
 	Forwarder    *metricstream.Forwarder
@@ -116,7 +127,7 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 			})
 			shard := &Shard{Stack: ns, Services: services}
 			for _, svc := range services {
-				if err := addService(r, shard, svc); err != nil {
+				if err := addService(r, shard, cfg, svc); err != nil {
 					return nil, err
 				}
 			}
@@ -124,6 +135,11 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		}
 		p.Regional = append(p.Regional, r)
 	}
+	guard, err := logtiers.NewRetentionGuard(cfg.Logs.Retention)
+	if err != nil {
+		return nil, err
+	}
+	guard.Apply(app)
 	if err := addGovernance(app, p, cfg, env); err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -55,6 +56,8 @@ type Platform struct {
 	// tail-sampling collector config. Default: the seed's rule table, in an
 	// order where no rule hides another.
 	Sampling sampling.Props `yaml:"sampling,omitempty" json:"sampling,omitempty"`
+	// Logs configures the tiered log pipeline of every service.
+	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty"`
 	// Metrics configures cross-region metric aggregation.
 	Metrics Metrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
 	// Cost declares volumes and prices for the synth-time cost report and
@@ -73,6 +76,23 @@ type Billing struct {
 	// MonthlyUSD defaults to cost.budget.monthlyUSD, then to the declared
 	// cost estimate plus 25%.
 	governance.BillingProps `yaml:",inline" json:",inline"`
+}
+
+// Logs configures the tiered log pipeline: the same tiers for every
+// service, one archive per region, and the retention guard over the app.
+type Logs struct {
+	// Service is applied to every service (its service field is set per
+	// service). Default: ERROR 30 days and WARN 7 days in CloudWatch, INFO
+	// to S3 through Firehose, DEBUG dropped.
+	Service logtiers.ServiceLogsProps `yaml:",inline" json:",inline"`
+	// Archive is the per-region S3 archive and Firehose.
+	Archive logtiers.ArchiveProps `yaml:"archive,omitempty" json:"archive,omitempty"`
+	// Retention is the guard applied to every log group of the app.
+	// Default: strict, a never-expiring log group stops synth.
+	Retention logtiers.RetentionGuardProps `yaml:"retention,omitempty" json:"retention,omitempty"`
+	// ForwardTiers are the tiers the log router forwards to the archive
+	// Firehose. Default: ERROR (plus any event with status >= 500).
+	ForwardTiers []string `yaml:"forwardTiers,omitempty" json:"forwardTiers,omitempty"`
 }
 
 // Metrics configures the central stream and, per region, how metrics get
@@ -248,6 +268,21 @@ func (p *Platform) Validate() error {
 		}
 	}
 	v.Merge("sampling", p.Sampling.Validate())
+	if p.Logs.Service.Service != "" {
+		v.Add("logs.service", p.Logs.Service.Service, "empty: the service name is set per service")
+	}
+	if len(p.Services) > 0 {
+		svc := p.Logs.Service
+		svc.Service = p.Services[0].Name
+		v.Merge("logs", svc.Validate())
+	}
+	v.Merge("logs.archive", p.Logs.Archive.Validate())
+	v.Merge("logs.retention", p.Logs.Retention.Validate())
+	for i, t := range p.Logs.ForwardTiers {
+		if t != "ERROR" && t != "WARN" && t != "INFO" && t != "DEBUG" {
+			v.Add(validation.Index("logs.forwardTiers", i), t, "ERROR, WARN, INFO or DEBUG")
+		}
+	}
 	v.Merge("metrics.central", p.Metrics.Central.Validate())
 	v.Merge("metrics.stream", p.Metrics.Stream.Validate())
 	// Without declared metrics the stacks derive a set from the services.
