@@ -18,6 +18,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
@@ -46,6 +47,8 @@ type Central struct {
 	Key awskms.Key
 	// Metrics is the central stream, archive and writer role.
 	Metrics *metricstream.Central
+	// Observability is the Grafana workspace and/or CloudWatch dashboard.
+	Observability *grafana.Observability
 }
 
 // Regional is one workload region's stack.
@@ -104,6 +107,9 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 	centralMetrics.Name = cfg.Name
 	var err error
 	if p.Central.Metrics, err = metricstream.NewCentral(cs, "Metrics", centralMetrics); err != nil {
+		return nil, err
+	}
+	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", cfg.GrafanaProps()); err != nil {
 		return nil, err
 	}
 

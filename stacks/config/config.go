@@ -18,6 +18,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
@@ -60,6 +61,11 @@ type Platform struct {
 	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty"`
 	// Metrics configures cross-region metric aggregation.
 	Metrics Metrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	// Grafana configures Managed Grafana and the CloudWatch dashboard
+	// fallback. Regions, services and the central region come from the
+	// platform. Default mode: cloudwatch (Grafana with AWS_SSO needs IAM
+	// Identity Center; set mode: both once it is enabled).
+	Grafana grafana.Props `yaml:"grafana,omitempty" json:"grafana,omitempty"`
 	// Cost declares volumes and prices for the synth-time cost report and
 	// the budget guard. Default (embedded platform only): the seed-like
 	// volumes of cost.DefaultConfig.
@@ -300,6 +306,18 @@ func (p *Platform) Validate() error {
 	if p.Cost != nil {
 		v.Merge("cost", p.Cost.Validate())
 	}
+	g := p.Grafana
+	for field, set := range map[string]bool{"centralRegion": g.CentralRegion != "", "regions": len(g.Regions) > 0, "services": len(g.Services) > 0} {
+		if set {
+			v.Add("grafana."+field, field, "unset: it comes from the platform's own %s", field)
+		}
+	}
+	// Regions and services are reported once, at their own paths above.
+	for _, fe := range validation.Fields(p.GrafanaProps().Validate()) {
+		if !strings.HasPrefix(fe.Path, "regions") && !strings.HasPrefix(fe.Path, "services") && !strings.HasPrefix(fe.Path, "centralRegion") {
+			v.Add(validation.Join("grafana", fe.Path), fe.Value, fe.Allowed)
+		}
+	}
 	if b := p.Billing; !b.Disabled {
 		derivable := p.Cost != nil && (p.Cost.Budget.MonthlyUSD > 0 || len(p.Cost.Volumes.Services) > 0)
 		if b.MonthlyUSD == 0 && !derivable {
@@ -311,6 +329,28 @@ func (p *Platform) Validate() error {
 		v.Merge("billing", b.BillingProps.Validate())
 	}
 	return v.Err()
+}
+
+// GrafanaProps returns the grafana section with the platform's regions,
+// services, API and stream names filled in.
+func (p *Platform) GrafanaProps() grafana.Props {
+	g := p.Grafana
+	g.CentralRegion, g.Regions, g.Services = p.CentralRegion, p.Regions, p.ServiceNames()
+	if g.APIName == "" {
+		for _, s := range p.Services {
+			if s.ApiName != "" {
+				g.APIName = s.ApiName
+				break
+			}
+		}
+	}
+	if g.CentralStreamName == "" {
+		g.CentralStreamName = metricstream.Names{Platform: p.Name}.Stream()
+	}
+	if g.WorkspaceName == "" {
+		g.WorkspaceName = p.Name
+	}
+	return g
 }
 
 // ServiceNames lists the service names in config order.

@@ -56,6 +56,10 @@ func TestBadInputNamesFileFieldValueAndAllowed(t *testing.T) {
 		{"bad sampling rule", "regions: [us-east-1]\nservices: [{name: a}]\nsampling: {rules: [{serviceName: a, priority: 0, fixedRate: 2}]}\n", []string{"p.yaml: sampling.rules[0]"}},
 		{"metrics region not a workload region", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {regions: {eu-west-1: stream}}\n", []string{`metrics.regions["eu-west-1"]`}},
 		{"metrics delivery mode", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {regions: {us-east-1: push}}\n", []string{`"push" is not allowed; forwarder, stream or both`}},
+		{"grafana mode", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ngrafana: {mode: kibana}\n", []string{`p.yaml: grafana.mode: "kibana"`}},
+		{"grafana regions are the platform's", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ngrafana: {regions: [eu-west-1]}\n", []string{`grafana.regions: "regions" is not allowed; unset`}},
+		{"log tier retention", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\nlogs: {tiers: {error: {retentionDays: 10}}}\n", []string{"p.yaml: logs.tiers.error.retentionDays: 10", "nearest allowed: 7"}},
+		{"forward tier", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\nlogs: {forwardTiers: [FATAL]}\n", []string{`logs.forwardTiers[0]: "FATAL"`}},
 		{"central stream mode", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {central: {mode: fast}}\n", []string{`metrics.central.mode: "fast"`}},
 		{"cost tier shares", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ncost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: -1}]}]}}\n", []string{"p.yaml: cost.volumes.services[0]"}},
 	}
