@@ -161,7 +161,8 @@ func NewAggregator(p Publisher, opts AggregatorOptions) (*Aggregator, error) {
 	}
 	// Several cells per series spread concurrent Records of one hot series
 	// over separate locks; a power of two lets Record pick one with a mask.
-	cells := min(64, 1<<bits.Len(uint(4*runtime.GOMAXPROCS(0)-1)))
+	// At most 16 (1 KiB per series) bounds memory on large machines.
+	cells := min(16, 1<<bits.Len(uint(4*runtime.GOMAXPROCS(0)-1)))
 	a.cellMask = uint32(cells - 1)
 	for i := range a.shards {
 		a.shards[i].m.Store(&map[string]*Series{})
