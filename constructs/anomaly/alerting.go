@@ -1,0 +1,254 @@
+package anomaly
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/golambda"
+	"github.com/o11yscale/o11yscale/constructs/nag"
+	"github.com/o11yscale/o11yscale/constructs/review"
+)
+
+// Idempotency table attributes the enricher uses (enrich.AttrKey,
+// enrich.AttrExpiresAt).
+const (
+	idempotencyKey = "pk"
+	idempotencyTTL = "expiresAt"
+)
+
+// AlertsTopicName is the alerts topic's name for a platform name.
+func AlertsTopicName(platform string) string { return platform + "-alerts" }
+
+// IncidentsTopicName is the incidents topic's name for a platform name.
+func IncidentsTopicName(platform string) string { return platform + "-incidents" }
+
+// AlertsTopicArn is the alerts topic's ARN in scope's stack: alarms in
+// nested stacks can use it instead of a reference, which would add a
+// stack parameter.
+func AlertsTopicArn(scope constructs.Construct, platform string) string {
+	stack := awscdk.Stack_Of(scope)
+	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", *stack.Partition(), *stack.Region(), *stack.Account(), AlertsTopicName(platform))
+}
+
+// Alerting is one region's alert topics and the enricher between them.
+type Alerting struct {
+	constructs.Construct
+	// Key encrypts both topics.
+	Key awskms.IKey
+	// AlertsTopic receives alarm notifications; only CloudWatch alarms of
+	// this account may publish.
+	AlertsTopic awssns.Topic
+	// IncidentsTopic receives the enriched incidents; only the enricher
+	// may publish. Subscriptions attach here.
+	IncidentsTopic awssns.Topic
+	// Enricher is the alert-enrichment Lambda.
+	Enricher *golambda.Function
+	// IdempotencyTable remembers published state changes.
+	IdempotencyTable awsdynamodb.Table
+	// EnricherSubscription delivers alerts to the enricher.
+	EnricherSubscription awssns.Subscription
+	// DeliveryDeadLetterQueue keeps alerts SNS could not deliver to the
+	// enricher (failed invocations go to Enricher.FailureQueue instead).
+	DeliveryDeadLetterQueue awssqs.Queue
+	// MetricReadPolicy allows cloudwatch:GetMetricData, which has no
+	// resource-level permissions, so it stands apart from the scoped ones.
+	MetricReadPolicy awsiam.Policy
+	// CardinalityReport lists each declared EMF metric's series; it is
+	// also written to cdk.out/review/anomaly/cardinality.txt.
+	CardinalityReport string
+}
+
+// NewAlerting creates the alerts and incidents topics, their key policy
+// and topic policies, the enricher with its idempotency table, and the
+// subscriptions. It fails when a declared EMF metric is over budget.
+func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*Alerting, error) {
+	path := *scope.Node().Path() + "/" + id
+	if err := props.Validate(); err != nil {
+		return nil, fmt.Errorf("anomaly %s: %w", path, err)
+	}
+	p := props.withDefaults()
+	c := constructs.NewConstruct(scope, &id)
+	stack := awscdk.Stack_Of(c)
+	a := &Alerting{Construct: c, Key: p.Key}
+
+	alarmSource := &map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		"ArnLike":      map[string]any{"aws:SourceArn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", *stack.Partition(), *stack.Region(), *stack.Account())},
+	}
+	cloudwatch := awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)
+	if a.Key == nil {
+		a.Key = awskms.NewKey(c, jsii.String("Key"), &awskms.KeyProps{
+			Description:       jsii.String("o11yscale " + p.Name + " alert topics"),
+			EnableKeyRotation: jsii.Bool(true),
+			RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		})
+	}
+	// CloudWatch publishes to an encrypted topic only if the key lets it.
+	added := a.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudWatchAlarmsPublishToAlertTopics"),
+		Principals: &[]awsiam.IPrincipal{cloudwatch},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources:  jsii.Strings("*"),
+		Conditions: alarmSource,
+	}), jsii.Bool(true))
+	if added == nil || added.StatementAdded == nil || !*added.StatementAdded {
+		return nil, fmt.Errorf("anomaly %s: key: an imported key's policy cannot be changed, so CloudWatch could not publish to the topics; pass a key this app defines or none", path)
+	}
+
+	newTopic := func(id, name, display string) awssns.Topic {
+		return awssns.NewTopic(c, jsii.String(id), &awssns.TopicProps{
+			TopicName:   jsii.String(name),
+			DisplayName: jsii.String(display),
+			MasterKey:   a.Key,
+			EnforceSSL:  jsii.Bool(true),
+		})
+	}
+	a.AlertsTopic = newTopic("Alerts", AlertsTopicName(p.Name), "o11yscale alarms")
+	a.AlertsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("OnlyCloudWatchAlarmsOfThisAccount"),
+		Principals: &[]awsiam.IPrincipal{cloudwatch},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{a.AlertsTopic.TopicArn()},
+		Conditions: alarmSource,
+	}))
+	a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), "o11yscale incidents")
+
+	a.IdempotencyTable = awsdynamodb.NewTable(c, jsii.String("Idempotency"), &awsdynamodb.TableProps{
+		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(idempotencyKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		TimeToLiveAttribute: jsii.String(idempotencyTTL),
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		Encryption: awsdynamodb.TableEncryption_AWS_MANAGED,
+		// Claims expire after a week; a retained table would only be an
+		// orphan after the stack is gone.
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+
+	fp := p.Enricher
+	fp.ImportPath = EnricherImportPath
+	env := map[string]string{
+		"INCIDENTS_TOPIC_ARN":    *a.IncidentsTopic.TopicArn(),
+		"IDEMPOTENCY_TABLE_NAME": *a.IdempotencyTable.TableName(),
+		"LOG_LEVEL":              "INFO",
+	}
+	if p.RunbookBaseURL != "" {
+		env["RUNBOOK_BASE_URL"] = p.RunbookBaseURL
+	}
+	for k, v := range fp.Environment {
+		env[k] = v
+	}
+	fp.Environment = env
+	fn, err := golambda.NewFunction(c, "Enricher", fp)
+	if err != nil {
+		return nil, err
+	}
+	a.Enricher = fn
+
+	// Least privilege: the claim operations the enricher makes, and
+	// publishing (with the key) to the incidents topic only.
+	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+		Resources: &[]*string{a.IdempotencyTable.TableArn()},
+	}))
+	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("sns:Publish"),
+		Resources: &[]*string{a.IncidentsTopic.TopicArn()},
+	}))
+	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+		Resources: &[]*string{a.Key.KeyArn()},
+	}))
+	a.MetricReadPolicy = awsiam.NewPolicy(c, jsii.String("MetricRead"), &awsiam.PolicyProps{
+		Roles: &[]awsiam.IRole{fn.Role},
+		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("cloudwatch:GetMetricData"),
+			Resources: jsii.Strings("*"),
+		})},
+	})
+	nag.Suppress(a.MetricReadPolicy, nag.Suppression{ID: "AwsSolutions-IAM5", AppliesTo: []string{"Resource::*"},
+		Reason: "cloudwatch:GetMetricData supports no resource-level permissions; it is the only statement of this policy"})
+
+	// Only the enricher may publish incidents: an allow for its role, and
+	// a deny for every other principal, so a broad IAM policy elsewhere in
+	// the account cannot publish fake incidents either.
+	a.IncidentsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("OnlyTheEnricher"),
+		Principals: &[]awsiam.IPrincipal{fn.Role},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{a.IncidentsTopic.TopicArn()},
+	}))
+	a.IncidentsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("NobodyElsePublishes"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{a.IncidentsTopic.TopicArn()},
+		Conditions: &map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": fn.Role.RoleArn()}},
+	}))
+
+	a.DeliveryDeadLetterQueue = awssqs.NewQueue(c, jsii.String("DeliveryDeadLetterQueue"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	nag.Suppress(a.DeliveryDeadLetterQueue, nag.Suppression{ID: "AwsSolutions-SQS3",
+		Reason: "This queue is the dead-letter queue of the enricher's SNS subscription; a queue behind it would only move the same alerts"})
+	a.EnricherSubscription = a.AlertsTopic.AddSubscription(awssnssubscriptions.NewLambdaSubscription(fn.Function, &awssnssubscriptions.LambdaSubscriptionProps{
+		DeadLetterQueue: a.DeliveryDeadLetterQueue,
+	}))
+	if !p.AllTransitions {
+		sub := a.EnricherSubscription.Node().DefaultChild().(awssns.CfnSubscription)
+		sub.SetFilterPolicyScope(jsii.String("MessageBody"))
+		sub.SetFilterPolicy(map[string]any{"$or": []any{
+			map[string]any{"NewStateValue": []any{"ALARM"}},
+			map[string]any{"OldStateValue": []any{"ALARM"}},
+		}})
+	}
+	// No alert reaches the function before its permissions exist.
+	a.EnricherSubscription.Node().AddDependency(fn.Role.Node().TryFindChild(jsii.String("DefaultPolicy")), a.MetricReadPolicy)
+
+	for _, s := range p.Subscriptions.Email {
+		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.EmailSubscriptionProps{
+			FilterPolicy: severityFilter(s.Severities),
+		}))
+	}
+	for _, s := range p.Subscriptions.HTTPS {
+		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewUrlSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.UrlSubscriptionProps{
+			Protocol: awssns.SubscriptionProtocol_HTTPS, FilterPolicy: severityFilter(s.Severities),
+		}))
+	}
+	for _, s := range p.Subscriptions.Chat {
+		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewUrlSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.UrlSubscriptionProps{
+			Protocol: awssns.SubscriptionProtocol_HTTPS, RawMessageDelivery: jsii.Bool(true), FilterPolicy: severityFilter(s.Severities),
+		}))
+	}
+
+	if len(p.EmfMetrics) > 0 {
+		a.CardinalityReport = p.CardinalityReport()
+		if err := review.Add(c, "anomaly/cardinality.txt", []byte(a.CardinalityReport)); err != nil {
+			return nil, fmt.Errorf("anomaly %s: %w", path, err)
+		}
+	}
+	return a, nil
+}
+
+// severityFilter matches the enricher's severity message attribute.
+func severityFilter(severities []string) *map[string]awssns.SubscriptionFilter {
+	if len(severities) == 0 {
+		return nil
+	}
+	return &map[string]awssns.SubscriptionFilter{
+		"severity": awssns.SubscriptionFilter_StringFilter(&awssns.StringConditions{Allowlist: jsii.Strings(severities...)}),
+	}
+}
