@@ -53,10 +53,19 @@ type ServiceAlarms struct {
 func (p ServiceAlarmsProps) ResourceCount() int {
 	p = p.withDefaults()
 	n := 2*len(p.metrics()) + 1
-	if !p.ErrorRate.Disabled {
+	if p.errorRateEnabled() {
 		n++
 	}
 	return n
+}
+
+// errorRateEnabled reports whether the service gets the error-rate alarm:
+// not when disabled, nor when its sources need an API name the service
+// lacks (props with defaults applied).
+func (p ServiceAlarmsProps) errorRateEnabled() bool {
+	e := p.ErrorRate
+	usesAPI := Metric{Inputs: []MathInput{{MetricSource: e.Errors}, {MetricSource: e.Requests}}}.usesAPI()
+	return !e.Disabled && (p.APIName != "" || !usesAPI)
 }
 
 // AlarmName returns the deterministic name of a band alarm ("<name>-<service>-<metric id>-anomaly").
@@ -106,7 +115,7 @@ func (p ServiceAlarmsProps) plan(region string) []plannedAlarm {
 		add(plannedAlarm{path: validation.Index("metrics", m.index), name: AlarmName(p.Name, p.Service, m.ID), severity: m.Severity, metric: &m},
 			m.RunbookURL, bandSummary(m))
 	}
-	if e := p.ErrorRate; !e.Disabled {
+	if e := p.ErrorRate; p.errorRateEnabled() {
 		add(plannedAlarm{path: "errorRate", name: ErrorRateAlarmName(p.Name, p.Service), severity: e.Severity}, "", errorRateSummary(p))
 	}
 	// The composite carries the most severe of its children's severities.

@@ -205,8 +205,10 @@ type ErrorRate struct {
 	// ThresholdPercent the error rate must exceed, above 0 and at most
 	// 100. Default: 5.
 	ThresholdPercent float64 `yaml:"thresholdPercent,omitempty" json:"thresholdPercent,omitempty"`
-	// Errors counts failed requests. Default: AWS/Lambda Errors (Sum) by
-	// FunctionName={service}.
+	// Errors counts failed requests. Default (when namespace and
+	// metricName are both empty): AWS/Lambda Errors (Sum) by
+	// FunctionName={service}. With "{apiName}" in a dimension, services
+	// without an API get no error-rate alarm.
 	Errors MetricSource `yaml:"errors,omitempty" json:"errors,omitempty"`
 	// Requests counts all requests. Default: AWS/Lambda Invocations (Sum)
 	// by FunctionName={service}.

@@ -211,3 +211,21 @@ func TestAlertingValidationNamesEveryBadField(t *testing.T) {
 		t.Errorf("defaults invalid: %v", err)
 	}
 }
+
+func TestErrorRateOnAPIMetricsSkipsServicesWithoutAnAPI(t *testing.T) {
+	api := anomaly.ErrorRate{
+		Errors:   anomaly.MetricSource{Namespace: "AWS/ApiGateway", MetricName: "5XXError", Dimensions: map[string]string{"ApiName": "{apiName}"}},
+		Requests: anomaly.MetricSource{Namespace: "AWS/ApiGateway", MetricName: "Count", Dimensions: map[string]string{"ApiName": "{apiName}"}},
+	}
+	withAPI := anomaly.ServiceAlarmsProps{Service: "checkout", APIName: "checkout", ErrorRate: api}
+	withoutAPI := anomaly.ServiceAlarmsProps{Service: "worker", ErrorRate: api}
+	if err := withAPI.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := withAPI.ResourceCount(); got != 8 {
+		t.Errorf("service with an API: %d resources, want 8", got)
+	}
+	if got := withoutAPI.ResourceCount(); got != 5 {
+		t.Errorf("service without an API: %d resources, want 5 (no api-latency, no error-rate alarm)", got)
+	}
+}
