@@ -3,13 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -282,6 +287,121 @@ func TestLoadConfigReadsTheSSMParameterOrInlineJSON(t *testing.T) {
 				t.Fatalf("loaded %+v", got)
 			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
 				t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestHandlerTakesAccountFromTheFunctionARNAndTimeFromTheClockWhenTheEventLacksThem(t *testing.T) {
+	const region, stream = "eu-west-3", "fallback-central"
+	kin := centralKinesis(t)
+	fwdtest.CreateStream(t, kin, stream, 1)
+	ev, w := fwdtest.RecentEventTime()
+	cw := fwdtest.CloudWatch(fwdtest.AWSConfig(t, moto, region))
+	fwdtest.PutMetrics(t, cw, w, 2, 5, 1)
+	clock := ev.Add(90 * time.Second)
+	withARN := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{
+		InvokedFunctionArn: "arn:aws:lambda:" + region + ":210987654321:function:forwarder"})
+
+	cases := []struct {
+		name        string
+		ctx         context.Context
+		event       func() events.CloudWatchEvent
+		wantAccount string
+		wantErr     string
+	}{
+		{"account from the function ARN", withARN, func() events.CloudWatchEvent {
+			e := fwdtest.ScheduledEvent(ev, region)
+			e.AccountID = ""
+			return e
+		}, "210987654321", ""},
+		{"window from the clock", context.Background(), func() events.CloudWatchEvent {
+			e := fwdtest.ScheduledEvent(ev, region)
+			e.Time = time.Time{}
+			return e
+		}, fwdtest.Account, ""},
+		{"no account anywhere", context.Background(), func() events.CloudWatchEvent {
+			e := fwdtest.ScheduledEvent(ev, region)
+			e.AccountID = ""
+			return e
+		}, "", `the event has no "account"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(fwdtest.ReadStream(t, kin, stream).Datapoints)
+			h := &forward.Handler{Config: fwdtest.Config(stream, 2, []string{"Sum"}), Region: region, CloudWatch: cw, Kinesis: kin,
+				Now: func() time.Time { return clock }}
+			sum, err := h.Handle(c.ctx, c.event())
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sum.WindowStart.Equal(w.Start) || sum.RecordsPut != 2 {
+				t.Fatalf("summary %+v, want window from %s and 2 records", sum, w.Start)
+			}
+			got := fwdtest.ReadStream(t, kin, stream).Datapoints[before:]
+			for _, d := range got {
+				if d.Account != c.wantAccount {
+					t.Fatalf("datapoint account %q, want %q", d.Account, c.wantAccount)
+				}
+			}
+		})
+	}
+}
+
+// failingCloudWatch wraps the real client: on call number failCall it
+// returns an error, or marks the first result Forbidden if forbid is set.
+type failingCloudWatch struct {
+	forward.GetMetricDataAPI
+	failCall, calls int
+	forbid          bool
+}
+
+func (f *failingCloudWatch) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, o ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	f.calls++
+	if f.calls == f.failCall && !f.forbid {
+		return nil, errors.New("injected GetMetricData failure")
+	}
+	out, err := f.GetMetricDataAPI.GetMetricData(ctx, in, o...)
+	if err == nil && f.calls == f.failCall {
+		out.MetricDataResults[0].StatusCode = cwtypes.StatusCodeForbidden
+	}
+	return out, err
+}
+
+func TestFailedQueriesFailTheInvocationAfterForwardingTheRest(t *testing.T) {
+	const region, stream = "ap-south-1", "queryfail-central"
+	kin := centralKinesis(t)
+	fwdtest.CreateStream(t, kin, stream, 1)
+	ev, w := fwdtest.RecentEventTime()
+	cw := fwdtest.CloudWatch(fwdtest.AWSConfig(t, moto, region))
+	fwdtest.PutMetrics(t, cw, w, 600, 5, 1)
+	cases := []struct {
+		name          string
+		cw            *failingCloudWatch
+		wantRecords   int
+		wantQueries   int
+		wantErrorPart string
+	}{
+		{"a failed call skips its 500 metrics", &failingCloudWatch{GetMetricDataAPI: cw, failCall: 1}, 100, 500,
+			"GetMetricData call 1 of 2 (500 queries): injected GetMetricData failure"},
+		{"a forbidden query is reported", &failingCloudWatch{GetMetricDataAPI: cw, failCall: 2, forbid: true}, 600, 1,
+			"1 queries failed: q0: Forbidden"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := &forward.Handler{Config: fwdtest.Config(stream, 600, []string{"Sum"}), Region: region, CloudWatch: c.cw, Kinesis: kin}
+			sum, err := h.Handle(lambdaContext(t, time.Minute), fwdtest.ScheduledEvent(ev, region))
+			if err == nil || !strings.Contains(err.Error(), c.wantErrorPart) {
+				t.Fatalf("error %v, want one containing %q", err, c.wantErrorPart)
+			}
+			if sum.RecordsPut != c.wantRecords || sum.QueriesFailed != c.wantQueries || sum.RecordsFailed != 0 {
+				t.Fatalf("summary %+v: want %d records put and %d queries failed", sum, c.wantRecords, c.wantQueries)
 			}
 		})
 	}

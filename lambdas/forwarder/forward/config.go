@@ -57,7 +57,8 @@ type Config struct {
 	// dividing an hour, or whole hours dividing a day. Default: 300.
 	IntervalSeconds int `json:"intervalSeconds,omitempty"`
 	// DelaySeconds is how far the window end trails the scheduled time,
-	// so that CloudWatch has the datapoints by then. 0-86400, default 180.
+	// so that CloudWatch has the datapoints by then. 1-86400; zero selects
+	// the default, 180.
 	// The window stays the same for an event time up to
 	// (DelaySeconds mod IntervalSeconds) late or up to
 	// IntervalSeconds - (DelaySeconds mod IntervalSeconds) early.

@@ -45,7 +45,8 @@
 //
 // (one line in the record). Athena columns: id string, region string,
 // account string, namespace string, metric string, dimensions
-// map<string,string>, periodSeconds int, timestamp string (ISO 8601; use
+// map<string,string>, periodSeconds int, `timestamp` string (ISO 8601;
+// backquote the reserved name in DDL, convert with
 // from_iso8601_timestamp), values map<string,double>, unit string,
 // expression string. A statistic CloudWatch had no value for is absent
 // from values. For a search expression, metric is the result's label,
