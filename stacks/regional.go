@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
@@ -19,12 +20,17 @@ func addRegional(r *Regional, cfg *config.Platform) error {
 	if err := addLogPipeline(r, cfg); err != nil {
 		return err
 	}
+	alerting := cfg.Alarms.Alerting
+	alerting.Name, alerting.Key = cfg.Name, r.Key
+	var err error
+	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", alerting); err != nil {
+		return err
+	}
 	tracing := cfg.Sampling
 	if tracing.Groups.Services == nil {
 		// One X-Ray group per platform service, not only those the rules name.
 		tracing.Groups.Services = cfg.ServiceNames()
 	}
-	var err error
 	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", tracing); err != nil {
 		return err
 	}

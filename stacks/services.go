@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -13,6 +14,13 @@ func addService(r *Regional, shard *Shard, cfg *config.Platform, svc config.Serv
 	logs.Archive = r.LogArchive
 	logs.Destinations.Function = r.LogRouter.Function
 	logs.Destinations.FunctionPermission = r.logsInvoke
-	_, err := logtiers.NewServiceLogs(shard.Stack, svc.Name, logs)
+	if _, err := logtiers.NewServiceLogs(shard.Stack, svc.Name, logs); err != nil {
+		return err
+	}
+	alarms := cfg.AlarmProps(svc)
+	// By name, not by reference: a reference would become a parameter of
+	// every shard's nested stack.
+	alarms.AlertsTopicArn = anomaly.AlertsTopicArn(shard.Stack, cfg.Name)
+	_, err := anomaly.NewServiceAlarms(shard.Stack, svc.Name+"-alarms", alarms)
 	return err
 }

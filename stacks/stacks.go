@@ -15,6 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
@@ -69,6 +70,8 @@ type Regional struct {
 	// logsInvoke lets CloudWatch Logs invoke LogRouter for every
 	// /o11yscale/ log group: one statement instead of one per service.
 	logsInvoke awslambda.CfnPermission
+	// Alerting is the alerts and incidents topics and the enricher.
+	Alerting *anomaly.Alerting
 	// Forwarder and MetricStream deliver metrics to the central stream;
 	// either may be nil depending on the region's delivery mode.
 	Forwarder    *metricstream.Forwarder

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
@@ -59,6 +60,9 @@ type Platform struct {
 	Sampling sampling.Props `yaml:"sampling,omitempty" json:"sampling,omitempty"`
 	// Logs configures the tiered log pipeline of every service.
 	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty"`
+	// Alarms configures anomaly detection and alerting: per-region topics
+	// and the enrichment Lambda, and per-service alarms.
+	Alarms Alarms `yaml:"alarms,omitempty" json:"alarms,omitempty"`
 	// Metrics configures cross-region metric aggregation.
 	Metrics Metrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
 	// Grafana configures Managed Grafana and the CloudWatch dashboard
@@ -99,6 +103,17 @@ type Logs struct {
 	// ForwardTiers are the tiers the log router forwards to the archive
 	// Firehose. Default: ERROR (plus any event with status >= 500).
 	ForwardTiers []string `yaml:"forwardTiers,omitempty" json:"forwardTiers,omitempty"`
+}
+
+// Alarms configures alerting (once per region) and alarms (every service).
+type Alarms struct {
+	// Alerting: topics, subscriptions, the enricher and the EMF
+	// cardinality budget.
+	Alerting anomaly.AlertingProps `yaml:"alerting,omitempty" json:"alerting,omitempty"`
+	// Service is applied to every service: anomaly band alarms (default:
+	// latency and error rate, plus API Gateway Latency for services with
+	// an apiName), the static error-rate alarm and the composite alarm.
+	Service anomaly.ServiceAlarmsProps `yaml:",inline" json:",inline"`
 }
 
 // Metrics configures the central stream and, per region, how metrics get
@@ -289,6 +304,10 @@ func (p *Platform) Validate() error {
 			v.Add(validation.Index("logs.forwardTiers", i), t, "ERROR, WARN, INFO or DEBUG")
 		}
 	}
+	alerting := p.Alarms.Alerting
+	alerting.Name = p.Name
+	v.Merge("alarms.alerting", alerting.Validate())
+	v.Merge("alarms", p.AlarmProps(Service{Name: "service"}).Validate())
 	v.Merge("metrics.central", p.Metrics.Central.Validate())
 	v.Merge("metrics.stream", p.Metrics.Stream.Validate())
 	// Without declared metrics the stacks derive a set from the services.
@@ -351,6 +370,15 @@ func (p *Platform) GrafanaProps() grafana.Props {
 		g.WorkspaceName = p.Name
 	}
 	return g
+}
+
+// AlarmProps returns the alarms section for one service, with the
+// platform's names and the cardinality budget's service and region counts.
+func (p *Platform) AlarmProps(svc Service) anomaly.ServiceAlarmsProps {
+	a := p.Alarms.Service
+	a.Name, a.Service, a.APIName = p.Name, svc.Name, svc.ApiName
+	a.Budget.Services, a.Budget.Regions = len(p.Services), len(p.Regions)
+	return a
 }
 
 // ServiceNames lists the service names in config order.
