@@ -37,5 +37,12 @@ func TestConsumerModuleSynthesizesFromItsOwnDirectory(t *testing.T) {
 			t.Errorf("function %v: no bootstrap built at %s: %v", fn["Description"], bin, err)
 		}
 	}
+	counts := map[string]int{}
+	for _, r := range tpl["Resources"].(map[string]any) {
+		counts[r.(map[string]any)["Type"].(string)]++
+	}
+	if counts["AWS::XRay::SamplingRule"] != 3 || counts["AWS::KinesisFirehose::DeliveryStream"] != 1 {
+		t.Errorf("consumer app lacks our constructs' resources: %v", counts)
+	}
 	runCfnLint(t, []string{"eu-west-1"}, []string{filepath.Join(out, "ConsumerStack.template.json")})
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
 
 func main() {
@@ -26,6 +28,14 @@ func main() {
 		if _, err := golambda.NewFunction(stack, id, golambda.Props{ImportPath: pkg, MemorySize: 128}); err != nil {
 			log.Fatal(err)
 		}
+	}
+	// Two capabilities, as a user composes them: sampling rules with the
+	// seed's defaults, and a tiered log archive.
+	if _, err := sampling.NewTracing(stack, "Tracing", sampling.Props{}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{}); err != nil {
+		log.Fatal(err)
 	}
 	app.Synth(nil)
 }
