@@ -13,24 +13,33 @@ import (
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
-// addGovernance estimates the platform's monthly cost, stops synth when it
-// exceeds the budget, and creates the billing alarm and budget.
+// estimateCost runs the cost model and the budget guard. Build calls it
+// before creating any construct, so an over-budget platform costs no
+// bundling and writes nothing.
+func estimateCost(p *Platform, cfg *config.Platform) error {
+	if cfg.Cost == nil {
+		return nil
+	}
+	c := *cfg.Cost
+	if c.Architecture.CentralRegion == "" {
+		c.Architecture.CentralRegion = cfg.CentralRegion
+	}
+	report, err := c.Estimate()
+	if err != nil {
+		return fmt.Errorf("cost: %w", err)
+	}
+	warning, err := c.Budget.Check(report)
+	if err != nil {
+		return err
+	}
+	p.CostReport, p.CostWarning = report, warning
+	return nil
+}
+
+// addGovernance writes the cost report for review and creates the billing
+// alarm and budget.
 func addGovernance(app constructs.Construct, p *Platform, cfg *config.Platform, env func(string) *awscdk.Environment) error {
-	if cfg.Cost != nil {
-		c := *cfg.Cost
-		if c.Architecture.CentralRegion == "" {
-			c.Architecture.CentralRegion = cfg.CentralRegion
-		}
-		report, err := c.Estimate()
-		if err != nil {
-			return fmt.Errorf("cost: %w", err)
-		}
-		warning, err := c.Budget.Check(report)
-		if err != nil {
-			// Before any template is written: the budget guard.
-			return err
-		}
-		p.CostReport, p.CostWarning = report, warning
+	if report := p.CostReport; report != nil {
 		js, err := report.JSON()
 		if err != nil {
 			return err

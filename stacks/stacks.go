@@ -98,6 +98,9 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		return e
 	}
 	p := &Platform{Config: cfg}
+	if err := estimateCost(p, cfg); err != nil {
+		return nil, err
+	}
 
 	centralID := cfg.Name + "-central"
 	cs := awscdk.NewStack(app, jsii.String(centralID), &awscdk.StackProps{
