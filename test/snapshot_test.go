@@ -2,6 +2,7 @@ package test
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,8 +25,12 @@ func TestSnapshotsOfEveryDefaultStackMatchGolden(t *testing.T) {
 	seen := map[string]bool{}
 	var files []string
 	files = append(files, s.templates(t)...)
-	review, _ := filepath.Glob(filepath.Join(s.dir, "review", "*", "*"))
-	files = append(files, review...)
+	_ = filepath.WalkDir(filepath.Join(s.dir, "review"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return nil
+	})
 	for _, f := range files {
 		name := strings.ReplaceAll(strings.TrimPrefix(f, s.dir+string(filepath.Separator)), string(filepath.Separator), "__")
 		seen[name] = true
