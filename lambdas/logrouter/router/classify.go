@@ -43,9 +43,6 @@ type Classifier struct {
 
 // ClassifyText classifies a message as found in a payload.
 func (c *Classifier) ClassifyText(t Text) Class {
-	if t.flags&textDecoded != 0 {
-		return c.Classify(t.decoded)
-	}
 	if t.flags&textEscaped == 0 && (t.flags&textNonASCII == 0 || utf8.Valid(t.raw)) {
 		return c.Classify(t.raw)
 	}
@@ -55,6 +52,18 @@ func (c *Classifier) ClassifyText(t Text) Class {
 
 // Classify classifies a decoded message.
 func (c *Classifier) Classify(msg []byte) Class {
+	c.indexed = false
+	return c.classify(msg)
+}
+
+// classifyWithStops classifies a message whose stops (positions of '"',
+// '\\' and control characters) are known, from the unquoter.
+func (c *Classifier) classifyWithStops(msg []byte, stops []int) Class {
+	c.indexed, c.stops, c.next = true, stops, 0
+	return c.classify(msg)
+}
+
+func (c *Classifier) classify(msg []byte) Class {
 	if cl, ok := c.classifyJSON(msg); ok {
 		return cl
 	}
@@ -96,7 +105,7 @@ func (c *Classifier) classifyJSON(b []byte) (Class, bool) {
 			}
 			k := i
 			var flags uint8
-			if i, flags = scanString(b, i); i < 0 {
+			if i, flags = c.stringEnd(b, i); i < 0 {
 				return Class{}, false
 			}
 			key := b[k+1 : i-1]
@@ -124,7 +133,7 @@ func (c *Classifier) classifyJSON(b []byte) (Class, bool) {
 			switch b[i] {
 			case '"':
 				isString = true
-				if i, flags = scanString(b, i); i < 0 {
+				if i, flags = c.stringEnd(b, i); i < 0 {
 					return Class{}, false
 				}
 				if which == keyLevel {

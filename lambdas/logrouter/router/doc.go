@@ -23,7 +23,11 @@
 // awslogs.data is base64-decoded, then gunzipped into a reused buffer that
 // stops at MAX_DECOMPRESSED_BYTES, so a gzip bomb fails fast with
 // ErrTooLarge instead of exhausting memory. The JSON document is scanned in
-// place: no tree, no per-event allocation. The decoder accepts exactly the
+// place: no tree, no per-event allocation. Each message is unescaped into a
+// small reused buffer, eight or sixteen bytes at a time, and classified at
+// once while it is in cache; the unescaper records where quotes,
+// backslashes and control characters land, so the classifier jumps over
+// string contents instead of reading them again. The decoder accepts exactly the
 // documents json.Unmarshal into events.CloudwatchLogsData accepts and yields
 // the same values (case-insensitive keys, last duplicate wins, null leaves a
 // field unchanged, U+FFFD for invalid UTF-8); differential fuzz tests hold

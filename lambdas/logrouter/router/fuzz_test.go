@@ -56,6 +56,33 @@ func FuzzClassify(f *testing.F) {
 	})
 }
 
+// FuzzClassifyInPayload fuzzes a message as it sits escaped inside a
+// payload, where the decoder unescapes and classifies it in one go.
+func FuzzClassifyInPayload(f *testing.F) {
+	for _, m := range seedMessages {
+		lit, _ := json.Marshal(m)
+		f.Add(lit[1 : len(lit)-1])
+	}
+	f.Add([]byte(`{\u0022level\"\u003a\"ERROR\"}`))
+	f.Add([]byte(`{\"level\":\"\\u0045RROR\",\n\"status_code\"\t:\r503}`))
+	f.Add([]byte(`{\"a\":\"\\\"\\\\\"}`))
+	var dec Decoder
+	var c Classifier
+	var rb recordBuilder
+	f.Fuzz(func(t *testing.T, lit []byte) {
+		doc := append(append([]byte(`{"logEvents":[{"id":"1","message":"`), lit...), `"}]}`...)
+		var want events.CloudwatchLogsData
+		wantErr := json.Unmarshal(doc, &want)
+		p, err := dec.DecodeDocument(doc)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("DecodeDocument(%q) error = %v, encoding/json error = %v", doc, err, wantErr)
+		}
+		if err == nil {
+			checkPayload(t, p, want, &c, &rb)
+		}
+	})
+}
+
 func FuzzDecodeDocument(f *testing.F) {
 	for _, doc := range readDocuments(f) {
 		f.Add(doc)
@@ -149,9 +176,9 @@ func checkPayload(t *testing.T, p *Payload, want events.CloudwatchLogsData, c *C
 			t.Fatalf("event %d = {%q %d %q}, encoding/json says {%q %d %q}",
 				n, ev.ID.String(), ev.Timestamp, ev.Message.String(), w.ID, w.Timestamp, w.Message)
 		}
-		cl := c.ClassifyText(ev.Message)
-		if wc := naiveClassify(w.Message); cl != wc {
-			t.Fatalf("event %d message %q: class %+v, encoding/json says %+v", n, w.Message, cl, wc)
+		cl := ev.Class
+		if wc := naiveClassify(w.Message); cl != wc || c.ClassifyText(ev.Message) != wc {
+			t.Fatalf("event %d message %q: class %+v (ClassifyText %+v), encoding/json says %+v", n, w.Message, cl, c.ClassifyText(ev.Message), wc)
 		}
 		before := len(rb.spans)
 		if !rb.add(ev, n, cl) {

@@ -98,7 +98,6 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 // worker holds the reusable buffers of one invocation.
 type worker struct {
 	dec     Decoder
-	cls     Classifier
 	records recordBuilder
 	failed  []bool // per payload event: some record was not delivered
 	todo    []record
@@ -164,7 +163,7 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 	w.records.reset(p)
 	for n := range p.Events {
 		ev := &p.Events[n]
-		c := w.cls.ClassifyText(ev.Message)
+		c := ev.Class
 		if !h.Rules.Forward(c) {
 			st.drop(DropTierNotForwarded, 1)
 			continue
@@ -268,12 +267,18 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			Records:            w.batch,
 		})
 		failed := w.retry[:0]
-		codes := map[string]int{}
+		var codes map[string]int // allocated only on failure
+		count := func(code string, n int) {
+			if codes == nil {
+				codes = map[string]int{}
+			}
+			codes[code] += n
+		}
 		permanent := false
 		switch {
 		case err != nil:
 			failed = append(failed, todo...)
-			codes[errorCode(err)] += len(todo)
+			count(errorCode(err), len(todo))
 			permanent = !retryable(err)
 			h.Log.WarnContext(ctx, "PutRecordBatch failed", "error", err, "records", len(todo), "attempt", attempt)
 		case len(out.RequestResponses) != len(todo):
@@ -281,14 +286,14 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			// known to be delivered, so everything is sent again
 			// (consumers deduplicate on id).
 			failed = append(failed, todo...)
-			codes["ResponseCountMismatch"] += len(todo)
+			count("ResponseCountMismatch", len(todo))
 			h.Log.WarnContext(ctx, "PutRecordBatch response not aligned with the request",
 				"records", len(todo), "responses", len(out.RequestResponses), "attempt", attempt)
 		default:
 			for k, r := range out.RequestResponses {
 				if r.ErrorCode != nil && *r.ErrorCode != "" {
 					failed = append(failed, todo[k])
-					codes[*r.ErrorCode]++
+					count(*r.ErrorCode, 1)
 				}
 			}
 			if len(failed) > 0 {

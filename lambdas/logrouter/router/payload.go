@@ -37,16 +37,11 @@ var ErrTooLarge = fmt.Errorf("%w: decompressed size over the limit", ErrMalforme
 type Text struct {
 	raw   []byte
 	flags uint8
-	// decoded is the decoded string when flags has textDecoded.
-	decoded []byte
 }
 
 // AppendString appends the decoded string, exactly as encoding/json decodes
 // it (invalid UTF-8 and unpaired surrogates become U+FFFD).
 func (t Text) AppendString(dst []byte) []byte {
-	if t.flags&textDecoded != 0 {
-		return append(dst, t.decoded...)
-	}
 	if t.flags&(textEscaped|textNonASCII) == 0 {
 		return append(dst, t.raw...)
 	}
@@ -87,6 +82,9 @@ type Event struct {
 	ID        Text
 	Timestamp int64
 	Message   Text
+	// Class is the message's class, computed while decoding: the message
+	// is unescaped into a small buffer and classified while in cache.
+	Class Class
 }
 
 // Payload is a decoded CloudWatch Logs subscription document. It is valid
@@ -122,9 +120,10 @@ type Decoder struct {
 	src        bytes.Reader
 	zr         *gzip.Reader
 	skipper
-	messages unquoter
-	key      []byte
-	payload  Payload
+	message    unquoter
+	classifier Classifier
+	key        []byte
+	payload    Payload
 	// written is how many elements of payload.Events' backing array may
 	// hold values; they are cleared before the array counts as fresh.
 	written int
@@ -234,7 +233,6 @@ func (d *Decoder) fresh() {
 // DecodeDocument decodes a decompressed subscription document.
 func (d *Decoder) DecodeDocument(b []byte) (*Payload, error) {
 	d.fresh()
-	d.messages.reset(len(b))
 	d.payload = Payload{Events: d.payload.Events}
 	i := skipSpace(b, 0)
 	if i >= len(b) {
@@ -487,9 +485,11 @@ func (d *Decoder) event(b []byte, i int, ev *Event, n int) (int, error) {
 		case 2:
 			switch b[i] {
 			case '"':
-				end, flags, decoded := d.messages.scan(b, i)
+				d.message.arena = d.message.arena[:0]
+				end, flags, decoded := d.message.scan(b, i)
 				if end > 0 {
-					ev.Message = Text{raw: b[i+1 : end-1], flags: flags | textDecoded, decoded: decoded}
+					ev.Message = Text{raw: b[i+1 : end-1], flags: flags}
+					ev.Class = d.classifier.classifyWithStops(decoded, d.message.stops)
 				}
 				return end, nil
 			case 'n':

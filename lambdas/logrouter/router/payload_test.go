@@ -15,13 +15,20 @@ func TestDecodeRealPayloadsAsEncodingJSONDoes(t *testing.T) {
 	var dec Decoder
 	var c Classifier
 	var rb recordBuilder
+	payloads := map[string]string{
+		"benchmark structured": encodeData(t, benchDocument(benchEvents)),
+		"benchmark message":    encodeData(t, messageDocument(benchEvents)),
+	}
 	for name, ev := range readEvents(t) {
+		payloads[name] = ev.AWSLogs.Data
+	}
+	for name, data := range payloads {
 		t.Run(name, func(t *testing.T) {
-			want, err := naiveDecode(ev.AWSLogs.Data, DefaultMaxDecompressedBytes)
+			want, err := naiveDecode(data, DefaultMaxDecompressedBytes)
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := dec.Decode(ev.AWSLogs.Data)
+			p, err := dec.Decode(data)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}

@@ -40,6 +40,33 @@ func quoteMask(w uint64) uint64 {
 	return (((q - lsb) &^ q) | ((s - lsb) &^ s) | ((w - lsb*0x20) &^ w)) & msb
 }
 
+// littleEndian is the byte order of word loads on this machine; the masks
+// read the first byte from the low bits.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// toLittle converts a loaded word to little-endian order.
+func toLittle(w uint64) uint64 {
+	if !littleEndian {
+		return bits.ReverseBytes64(w)
+	}
+	return w
+}
+
+// load64 reads the 8 bytes at p+i as a little-endian word without bounds
+// checks; the caller guarantees they are in bounds.
+func load64(p unsafe.Pointer, i int) uint64 {
+	return toLittle(*(*uint64)(unsafe.Add(p, i)))
+}
+
+// firstFlagged returns the index of the first flagged byte in the 16 bytes
+// whose masks are m1, m2 (one of them non-zero).
+func firstFlagged(m1, m2 uint64) int {
+	if m1 != 0 {
+		return bits.TrailingZeros64(m1) >> 3
+	}
+	return 8 + bits.TrailingZeros64(m2)>>3
+}
+
 // stringStop marks the bytes quoteMask flags, for the tail loop.
 var stringStop = func() (t [256]bool) {
 	for c := range 0x20 {
@@ -49,6 +76,7 @@ var stringStop = func() (t [256]bool) {
 	return t
 }()
 
+// hexValue is the value of a hex digit, -1 for other bytes.
 var hexValue = func() (t [256]int8) {
 	for i := range t {
 		t[i] = -1
@@ -72,8 +100,6 @@ const (
 	// textSurrogate: the literal contains a \uD800-\uDFFF escape, which
 	// decoders treat differently when unpaired, so it is never copied as is.
 	textSurrogate
-	// textDecoded: Text.decoded holds the decoded string.
-	textDecoded
 )
 
 // scanString scans the string starting at b[i] == '"' and returns the index
@@ -88,7 +114,15 @@ func scanString(b []byte, i int) (int, uint8) {
 // are short and calls would cost more than the scan.
 func scanStringFrom(b []byte, i int) (int, uint8) {
 	var flags uint8
+	p := unsafe.Pointer(unsafe.SliceData(b))
 	for {
+		for ; i+16 <= len(b); i += 16 {
+			m1, m2 := quoteMask(load64(p, i)), quoteMask(load64(p, i+8))
+			if m1|m2 != 0 {
+				i += firstFlagged(m1, m2)
+				goto stop
+			}
+		}
 		for ; i+8 <= len(b); i += 8 {
 			if m := quoteMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
@@ -310,6 +344,47 @@ func parseInt64(num []byte) (int64, bool) {
 // containers. The zero value is ready to use.
 type skipper struct {
 	stack []byte
+	// With indexed, stops lists, ascending, every position of '"', '\\'
+	// and control characters in the text being scanned (the unquoter
+	// records them while decoding), and strings are scanned by jumping
+	// between them instead of reading every byte. next is the first stop
+	// not yet passed.
+	indexed bool
+	stops   []int
+	next    int
+}
+
+// stringEnd is scanString, through the stop index when there is one.
+func (s *skipper) stringEnd(b []byte, i int) (int, uint8) {
+	if !s.indexed {
+		return scanString(b, i)
+	}
+	var flags uint8
+	i++
+	for {
+		k := s.next
+		for k < len(s.stops) && s.stops[k] < i {
+			k++
+		}
+		s.next = k
+		if k == len(s.stops) {
+			return -1, flags
+		}
+		i = s.stops[k]
+		switch b[i] {
+		case '"':
+			return i + 1, flags
+		case '\\':
+			n, f := scanEscape(b, i)
+			if n < 0 {
+				return -1, flags
+			}
+			flags |= f
+			i = n
+		default: // control character
+			return -1, flags
+		}
+	}
 }
 
 // skip scans the value at b[i] (after whitespace) whose container is at
@@ -341,13 +416,13 @@ func (s *skipper) skip(b []byte, i, depth int, checkNumbers bool) int {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				if i = objectKey(b, i); i < 0 {
+				if i = s.objectKey(b, i); i < 0 {
 					return -1
 				}
 			}
 			continue
 		case '"':
-			if i, _ = scanString(b, i); i < 0 {
+			if i, _ = s.stringEnd(b, i); i < 0 {
 				return -1
 			}
 		case 't', 'f', 'n':
@@ -377,7 +452,7 @@ func (s *skipper) skip(b []byte, i, depth int, checkNumbers bool) int {
 			if b[i] == ',' {
 				i++
 				if top == '{' {
-					if i = objectKey(b, skipSpace(b, i)); i < 0 {
+					if i = s.objectKey(b, skipSpace(b, i)); i < 0 {
 						return -1
 					}
 				}
@@ -394,11 +469,11 @@ func (s *skipper) skip(b []byte, i, depth int, checkNumbers bool) int {
 }
 
 // objectKey scans `"key" :` at b[i] and returns the index after the colon.
-func objectKey(b []byte, i int) int {
+func (s *skipper) objectKey(b []byte, i int) int {
 	if i >= len(b) || b[i] != '"' {
 		return -1
 	}
-	if i, _ = scanString(b, i); i < 0 {
+	if i, _ = s.stringEnd(b, i); i < 0 {
 		return -1
 	}
 	i = skipSpace(b, i)
@@ -489,23 +564,23 @@ func hex4(b []byte) rune {
 }
 
 // unquoter decodes string literals into a reused arena while validating
-// them, in one pass: it copies eight bytes at a time and only stops at
-// quotes, escapes, control characters and non-ASCII bytes.
+// them, in one pass: it copies sixteen bytes at a time and only stops at
+// quotes, escapes, control characters and non-ASCII bytes. Decoded strings
+// are appended to the arena (the decoder empties it for every message);
+// slices handed out before the arena grows stay valid (they keep the old
+// array).
 type unquoter struct {
 	arena []byte
-}
-
-// reset empties the arena and makes room for size bytes, so the decoded
-// strings of a document usually fit without growing it. Slices handed out
-// before a growth stay valid: they keep the old array.
-func (u *unquoter) reset(size int) {
-	u.arena = slices.Grow(u.arena[:0], size+16)
+	// stops are the positions, in the decoded string of the last scan, of
+	// every '"', '\\' and control character (see skipper.stops).
+	stops []int
 }
 
 // scan scans the string at b[i] == '"' like scanText and also returns its
 // decoded content, exactly as appendUnquoted would produce it. Without
 // escapes and non-ASCII bytes the content is returned in place.
 func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) {
+	u.stops = u.stops[:0]
 	start := i + 1
 	i = start
 	for ; i+8 <= len(b); i += 8 {
@@ -523,27 +598,31 @@ func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) 
 	arena := u.arena
 	o := len(arena)
 	base := o
-	if o+(i-start)+8 > cap(arena) {
-		arena = slices.Grow(arena, (i-start)+len(b)-i+16)
-	}
+	arena = slices.Grow(arena, i-start+64)
 	arena = arena[:cap(arena)]
 	o += copy(arena[o:], b[start:i])
 	for {
-		for i+8 <= len(b) {
-			if o+8 > len(arena) {
-				arena = slices.Grow(arena[:o], 8+len(b)-i)
-				arena = arena[:cap(arena)]
-			}
-			w := binary.LittleEndian.Uint64(b[i:])
-			binary.LittleEndian.PutUint64(arena[o:], w)
-			if m := textMask(w); m != 0 {
-				k := bits.TrailingZeros64(m) >> 3
+		src, dst := unsafe.Pointer(unsafe.SliceData(b)), unsafe.Pointer(unsafe.SliceData(arena))
+		for i+16 <= len(b) && o+16 <= len(arena) {
+			// The loop condition keeps both sides in bounds. Words are
+			// copied as loaded, whatever the byte order.
+			w1 := *(*uint64)(unsafe.Add(src, i))
+			w2 := *(*uint64)(unsafe.Add(src, i+8))
+			*(*uint64)(unsafe.Add(dst, o)) = w1
+			*(*uint64)(unsafe.Add(dst, o+8)) = w2
+			if m1, m2 := textMask(toLittle(w1)), textMask(toLittle(w2)); m1|m2 != 0 {
+				k := firstFlagged(m1, m2)
 				i += k
 				o += k
 				goto stop
 			}
-			i += 8
-			o += 8
+			i += 16
+			o += 16
+		}
+		if i+16 <= len(b) { // the arena is full
+			arena = slices.Grow(arena[:o], 64)
+			arena = arena[:cap(arena)]
+			continue
 		}
 		for ; i < len(b) && !stringStop[b[i]] && b[i] < utf8.RuneSelf; i++ {
 			if o >= len(arena) {
@@ -565,6 +644,7 @@ func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) 
 		if b[i] == '\\' && i+1 < len(b) && b[i+1] == '"' { // the common escape
 			flags |= textEscaped
 			arena[o] = '"'
+			u.stops = append(u.stops, o-base)
 			o++
 			i += 2
 			continue
@@ -580,18 +660,26 @@ func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) 
 			}
 			flags |= textEscaped
 			switch e := b[i+1]; e {
-			case '"', '\\', '/':
+			case '"', '\\':
+				arena[o] = e
+				u.stops = append(u.stops, o-base)
+			case '/':
 				arena[o] = e
 			case 'b':
 				arena[o] = '\b'
+				u.stops = append(u.stops, o-base)
 			case 'f':
 				arena[o] = '\f'
+				u.stops = append(u.stops, o-base)
 			case 'n':
 				arena[o] = '\n'
+				u.stops = append(u.stops, o-base)
 			case 'r':
 				arena[o] = '\r'
+				u.stops = append(u.stops, o-base)
 			case 't':
 				arena[o] = '\t'
+				u.stops = append(u.stops, o-base)
 			case 'u':
 				r := hex4(b[i+2 : min(i+6, len(b))])
 				if r < 0 {
@@ -610,6 +698,9 @@ func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) 
 					}
 					r = unicode.ReplacementChar
 				}
+				if r < 0x20 || r == '"' || r == '\\' {
+					u.stops = append(u.stops, o-base)
+				}
 				o += utf8.EncodeRune(arena[o:], r)
 				continue
 			default:
@@ -623,6 +714,8 @@ func (u *unquoter) scan(b []byte, i int) (end int, flags uint8, decoded []byte) 
 			return -1, flags, nil
 		default:
 			flags |= textNonASCII
+			// One rune; the common case (sparse accents, symbols) stays
+			// in the fast loop between them.
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
 				o += utf8.EncodeRune(arena[o:], r)
