@@ -20,18 +20,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/grafana"
 
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/provision"
+	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
 func main() {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(os.Getenv("LOG_LEVEL"))); err != nil {
-		level = slog.LevelInfo
+	kit, err := observe.New("grafanaprovisioner", os.Stdout, observe.Options{})
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("grafanaprovisioner cannot start", "error", err)
+		os.Exit(1)
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	log := kit.Log
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		log.Error("loading AWS configuration", "error", err)
+		_ = kit.Flush(context.Background())
 		os.Exit(1)
 	}
 	suffix, ok := os.LookupEnv("GRAFANA_HOST_SUFFIX")
@@ -58,5 +61,5 @@ func main() {
 		Log:        log,
 		Metrics:    emf.New(os.Stdout, "O11yscale/Pipeline"),
 	}
-	lambda.Start(h.Handle)
+	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
 }
