@@ -355,21 +355,28 @@ func TestHandlerTakesAccountFromTheFunctionARNAndTimeFromTheClockWhenTheEventLac
 }
 
 // failingCloudWatch wraps the real client: on call number failCall it
-// returns an error, or marks the first result Forbidden if forbid is set.
+// returns an error, or marks the first result Forbidden if forbid is set,
+// or ends the invocation's time budget (cancel) after answering.
 type failingCloudWatch struct {
 	forward.GetMetricDataAPI
 	failCall, calls int
 	forbid          bool
+	cancel          context.CancelFunc
 }
 
 func (f *failingCloudWatch) GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, o ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
 	f.calls++
-	if f.calls == f.failCall && !f.forbid {
+	if f.calls == f.failCall && !f.forbid && f.cancel == nil {
 		return nil, errors.New("injected GetMetricData failure")
 	}
 	out, err := f.GetMetricDataAPI.GetMetricData(ctx, in, o...)
 	if err == nil && f.calls == f.failCall {
-		out.MetricDataResults[0].StatusCode = cwtypes.StatusCodeForbidden
+		if f.forbid {
+			out.MetricDataResults[0].StatusCode = cwtypes.StatusCodeForbidden
+		}
+		if f.cancel != nil {
+			f.cancel()
+		}
 	}
 	return out, err
 }
@@ -382,26 +389,36 @@ func TestFailedQueriesFailTheInvocationAfterForwardingTheRest(t *testing.T) {
 	cw := fwdtest.CloudWatch(fwdtest.AWSConfig(t, moto, region))
 	fwdtest.PutMetrics(t, cw, w, 600, 5, 1)
 	cases := []struct {
-		name          string
-		cw            *failingCloudWatch
-		wantRecords   int
-		wantQueries   int
-		wantErrorPart string
+		name                             string
+		failCall                         int
+		forbid, outOfTime                bool
+		wantPut, wantFailed, wantQueries int
+		wantError                        []string
 	}{
-		{"a failed call skips its 500 metrics", &failingCloudWatch{GetMetricDataAPI: cw, failCall: 1}, 100, 500,
-			"GetMetricData call 1 of 2 (500 queries): injected GetMetricData failure"},
-		{"a forbidden query is reported", &failingCloudWatch{GetMetricDataAPI: cw, failCall: 2, forbid: true}, 600, 1,
-			"1 queries failed: q0: Forbidden"},
+		{"a failed call skips its 500 metrics", 1, false, false, 100, 0, 500,
+			[]string{"GetMetricData call 1 of 2 (500 queries): injected GetMetricData failure"}},
+		{"a forbidden query is reported", 2, true, false, 600, 0, 1,
+			[]string{"1 queries failed: q0: Forbidden"}},
+		{"running out of time skips the remaining calls and counts unsent records", 1, false, true, 0, 500, 100,
+			[]string{"GetMetricData calls 2-2 of 2 (100 queries) not made: context canceled", "500 of 500 records not delivered"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := &forward.Handler{Config: fwdtest.Config(stream, 600, []string{"Sum"}), Region: region, CloudWatch: c.cw, Kinesis: kin}
-			sum, err := h.Handle(lambdaContext(t, time.Minute), fwdtest.ScheduledEvent(ev, region))
-			if err == nil || !strings.Contains(err.Error(), c.wantErrorPart) {
-				t.Fatalf("error %v, want one containing %q", err, c.wantErrorPart)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			fcw := &failingCloudWatch{GetMetricDataAPI: cw, failCall: c.failCall, forbid: c.forbid}
+			if c.outOfTime {
+				fcw.cancel = cancel
 			}
-			if sum.RecordsPut != c.wantRecords || sum.QueriesFailed != c.wantQueries || sum.RecordsFailed != 0 {
-				t.Fatalf("summary %+v: want %d records put and %d queries failed", sum, c.wantRecords, c.wantQueries)
+			h := &forward.Handler{Config: fwdtest.Config(stream, 600, []string{"Sum"}), Region: region, CloudWatch: fcw, Kinesis: kin}
+			sum, err := h.Handle(ctx, fwdtest.ScheduledEvent(ev, region))
+			for _, want := range c.wantError {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("error %v, want one containing %q", err, want)
+				}
+			}
+			if sum.RecordsPut != c.wantPut || sum.RecordsFailed != c.wantFailed || sum.QueriesFailed != c.wantQueries {
+				t.Fatalf("summary %+v: want %d records put, %d failed, %d queries failed", sum, c.wantPut, c.wantFailed, c.wantQueries)
 			}
 		})
 	}

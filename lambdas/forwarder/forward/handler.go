@@ -127,6 +127,16 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Summar
 	calls := planCalls(cfg, metrics, w)
 	for ci := range calls {
 		c := &calls[ci]
+		if ctx.Err() != nil {
+			// Out of time: name what was skipped once, not per call.
+			skipped := 0
+			for _, rest := range calls[ci:] {
+				skipped += len(rest.queries)
+			}
+			sum.QueriesFailed += skipped
+			problems = append(problems, fmt.Sprintf("GetMetricData calls %d-%d of %d (%d queries) not made: %v", ci+1, len(calls), len(calls), skipped, ctx.Err()))
+			break
+		}
 		a := newAssembly(c, metrics, w)
 		pages := cloudwatch.NewGetMetricDataPaginator(h.CloudWatch, c.input(w))
 		var callErr error

@@ -65,7 +65,9 @@ func forwardAll(t *testing.T, stream string, regions []string) {
 		all[region] = fwdtest.PutMetrics(t, client, w, perRegion, 5, 1)
 		cw.GetMetricDataAPI = client
 		h := &forward.Handler{Config: fwdtest.Config(stream, perRegion, []string{"Sum"}), Region: region, CloudWatch: cw, Kinesis: put}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		// A generous Lambda deadline: moto needs about a minute per
+		// 500-query call when one region holds 50,000 datapoints.
+		ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
 		start := time.Now()
 		sum, err := h.Handle(ctx, fwdtest.ScheduledEvent(ev, region))
 		took += time.Since(start)
@@ -101,7 +103,7 @@ func TestTenThousandMetricsFiveDatapointsTakeAtMost120Calls(t *testing.T) {
 
 func TestTenThousandMetricsThroughOneForwarder(t *testing.T) {
 	if !*singleRegion {
-		t.Skip("minutes on moto; run with -forwarder.single-region")
+		t.Skip("about 25 minutes on moto; run with -forwarder.single-region -timeout 60m")
 	}
 	forwardAll(t, "count-single-central", []string{"ca-west-1"})
 }
