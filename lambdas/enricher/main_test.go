@@ -31,7 +31,10 @@ type stack struct {
 
 // start creates the incidents topic and the idempotency table in an empty
 // moto and runs the real bootstrap against them. Tests are sequential.
-func start(t *testing.T) stack {
+func start(t *testing.T) stack { return startWith(t, nil) }
+
+// startWith is start with extra environment for the bootstrap.
+func startWith(t *testing.T, extra map[string]string) stack {
 	moto.Reset(t)
 	moto.SetEnv(t, region)
 	c := enrichtest.NewClients(t)
@@ -43,6 +46,9 @@ func start(t *testing.T) stack {
 	env["IDEMPOTENCY_TABLE_NAME"] = table
 	env["RUNBOOK_BASE_URL"] = "https://wiki.example.com/runbooks"
 	env["ENRICHER_CLOUDWATCH_PROTOCOL"] = "awsquery"
+	for k, v := range extra {
+		env[k] = v
+	}
 	s.rt = lambdatest.StartRuntime(t, lambdatest.Build(t, "github.com/o11yscale/o11yscale/lambdas/enricher"), env)
 	return s
 }
@@ -112,6 +118,36 @@ func TestBootstrapPublishesOneEnrichedIncidentPerStateChange(t *testing.T) {
 	}
 	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
 	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MalformedMessages": 0, "Failures": 0} {
+		if got[k] != v {
+			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
+		}
+	}
+}
+
+func TestBootstrapPublishesACompositeAlarmWithoutReadingMetrics(t *testing.T) {
+	// CloudWatch points at a closed port: any metric read would fail and
+	// be counted as MetricDataErrors.
+	s := startWith(t, map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:9"})
+	name := enrichtest.Name(t, "health")
+	event := enrichtest.Event(t, filepath.Join(testdata, "composite-alarm.json"), func(a map[string]any) {
+		enrichtest.RetargetComposite(a, name, time.Now())
+	})
+	res, err := s.rt.Invoke(event)
+	if err != nil || res.Error != nil {
+		t.Fatalf("%v %+v\n%s", err, res.Error, s.rt.Output())
+	}
+	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
+	if len(sent) != 1 {
+		t.Fatalf("incidents topic received %d messages, want 1\n%s", len(sent), s.rt.Output())
+	}
+	if want := "ALARM [high] " + name + " in us-east-1"; sent[0].Subject != want {
+		t.Errorf("subject %q, want %q", sent[0].Subject, want)
+	}
+	if !strings.Contains(sent[0].Message, "Triggered by:\n  - o11yscale-checkout-api-latency-anomaly: ALARM") || sent[0].Attributes["service"] != "checkout-api" {
+		t.Errorf("service %q, message:\n%s", sent[0].Attributes["service"], sent[0].Message)
+	}
+	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	for k, v := range map[string]float64{"AlertsReceived": 1, "IncidentsPublished": 1, "MetricDataErrors": 0, "Failures": 0} {
 		if got[k] != v {
 			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
 		}

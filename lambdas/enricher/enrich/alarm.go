@@ -38,7 +38,9 @@ type Message struct {
 
 // Alarm is the CloudWatch alarm state-change notification as CloudWatch
 // writes it into Sns.Message. Region is the human-readable region name
-// ("US East (Ohio)"); the region code comes from AlarmARN.
+// ("US East (Ohio)"); the region code comes from AlarmARN. A metric alarm
+// sets Trigger; a composite alarm sets AlarmRule and TriggeringChildren
+// instead.
 type Alarm struct {
 	AlarmName        string  `json:"AlarmName"`
 	AlarmDescription string  `json:"AlarmDescription"`
@@ -50,6 +52,25 @@ type Alarm struct {
 	AlarmARN         string  `json:"AlarmArn"`
 	OldStateValue    string  `json:"OldStateValue"`
 	Trigger          Trigger `json:"Trigger"`
+	// AlarmRule is a composite alarm's rule, e.g.
+	// ALARM("a") OR ALARM("b").
+	AlarmRule string `json:"AlarmRule"`
+	// TriggeringChildren are the child alarms whose state change moved a
+	// composite alarm; CloudWatch leaves it empty when the state was set
+	// by hand (SetAlarmState).
+	TriggeringChildren []TriggeringChild `json:"TriggeringChildren"`
+}
+
+// TriggeringChild is one entry of a composite alarm's TriggeringChildren.
+type TriggeringChild struct {
+	ARN   string     `json:"Arn"`
+	State ChildState `json:"State"`
+}
+
+// ChildState is a triggering child's state when the composite changed.
+type ChildState struct {
+	Value     string `json:"Value"`
+	Timestamp string `json:"Timestamp"`
 }
 
 // Trigger describes what the alarm evaluates. Single-metric alarms set
@@ -164,8 +185,11 @@ type StateChange struct {
 	// Partition and RegionCode come from the alarm ARN.
 	Partition  string
 	RegionCode string
-	// Target is what to fetch from CloudWatch.
+	// Target is what to fetch from CloudWatch; zero for a composite alarm.
 	Target Target
+	// Composite is set for a composite alarm, which has no metric to
+	// fetch: the incident names its children instead.
+	Composite *Composite
 }
 
 // stateChangeLayouts are the StateChangeTime formats CloudWatch uses
@@ -209,18 +233,27 @@ func ParseAlarm(message string) (StateChange, error) {
 	if err != nil {
 		return StateChange{}, err
 	}
-	target, err := planTarget(a.Trigger)
-	if err != nil {
-		return StateChange{}, err
-	}
-	return StateChange{
+	c := StateChange{
 		Alarm:      a,
 		Key:        a.AlarmARN + "|" + a.StateChangeTime,
 		ChangedAt:  changedAt,
 		Partition:  partition,
 		RegionCode: region,
-		Target:     target,
-	}, nil
+	}
+	// A notification naming a metric is a metric alarm, whatever else it
+	// holds; only one without any metric and with a rule is a composite.
+	switch {
+	case a.Trigger.hasMetric():
+		c.Target, err = planTarget(a.Trigger)
+	case strings.TrimSpace(a.AlarmRule) != "":
+		c.Composite, err = parseComposite(a, partition)
+	default:
+		err = malformed("Trigger has neither Metrics nor MetricName and Namespace, and AlarmRule is empty: neither a metric alarm nor a composite alarm")
+	}
+	if err != nil {
+		return StateChange{}, err
+	}
+	return c, nil
 }
 
 // parseAlarmARN checks arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>

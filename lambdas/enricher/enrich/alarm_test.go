@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/o11yscale/o11yscale/lambdas/enricher/internal/enrichtest"
 )
 
 func readPayload(t testing.TB, name string) []byte {
@@ -143,6 +145,7 @@ func TestParseRejectsMalformedPayloadsNamingTheProblem(t *testing.T) {
 		{"malformed-arn.json", `AlarmArn "arn:aws:sns:us-east-1:123456789012:checkout" is not arn:<partition>:cloudwatch`},
 		{"malformed-time.json", `StateChangeTime "yesterday"`},
 		{"malformed-no-metric.json", "neither Metrics nor MetricName and Namespace"},
+		{"malformed-composite-no-rule.json", "AlarmRule is empty: neither a metric alarm nor a composite alarm"},
 		{"malformed-band-unknown-series.json", `refers to "m9", which is not among Trigger.Metrics`},
 	}
 	for _, tc := range tests {
@@ -252,6 +255,142 @@ func TestWindowCoversFifteenMinutesOrTenPeriodsEndingAtTheStateChange(t *testing
 			}
 			if w.End.Sub(w.Start) != time.Duration(w.Periods)*time.Duration(tc.period)*time.Second {
 				t.Errorf("window length %s is not %d periods", w.End.Sub(w.Start), w.Periods)
+			}
+		})
+	}
+}
+
+// editedAlarm returns the alarm JSON of a testdata payload after edit.
+func editedAlarm(t *testing.T, file string, edit func(a map[string]any)) string {
+	t.Helper()
+	ev, err := ParseEvent(enrichtest.Event(t, filepath.Join("testdata", file), edit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev.Records[0].SNS.Message
+}
+
+func TestParseAlarmDecodesCompositeAlarmsWithoutAMetric(t *testing.T) {
+	const checkout = "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/"
+	manyChildren := func(a map[string]any) {
+		var terms []string
+		for i := range 25 {
+			terms = append(terms, `ALARM("child-`+strconv.Itoa(i)+`")`)
+		}
+		a["AlarmRule"] = strings.Join(terms, " OR ")
+		a["TriggeringChildren"] = nil
+	}
+	tests := []struct {
+		name     string
+		message  string
+		key      string
+		fromRule bool
+		children []string // name state [at] [url]
+		more     int
+	}{
+		{
+			name: "ALARM names the triggering child", message: editedAlarm(t, "composite-alarm.json", func(map[string]any) {}),
+			key:      "arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health|2026-03-14T09:26:54.102+0000",
+			children: []string{"o11yscale-checkout-api-latency-anomaly ALARM 2026-03-14T09:26:53Z " + checkout + "o11yscale-checkout-api-latency-anomaly"},
+		},
+		{
+			name: "OK names the child that recovered", message: editedAlarm(t, "composite-ok.json", func(map[string]any) {}),
+			key:      "arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health|2026-03-14T09:58:20.811+0000",
+			children: []string{"o11yscale-checkout-api-latency-anomaly OK 2026-03-14T09:58:20Z " + checkout + "o11yscale-checkout-api-latency-anomaly"},
+		},
+		{
+			name: "state set by hand: children read from the rule, bare names and ARNs", message: editedAlarm(t, "composite-set-by-hand.json", func(map[string]any) {}),
+			key:      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:o11yscale-payments-health|2026-03-14T10:12:03.496+0000",
+			fromRule: true,
+			children: []string{
+				"o11yscale-payments-latency-anomaly ALARM https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/o11yscale-payments-latency-anomaly",
+				"o11yscale-payments-error-rate-threshold ALARM https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/o11yscale-payments-error-rate-threshold",
+			},
+		},
+		{
+			name: "TriggeringChildren absent: quoted names with escapes, each state function, duplicates once",
+			message: editedAlarm(t, "composite-alarm.json", func(a map[string]any) {
+				a["AlarmRule"] = `(ALARM("a \"b\"") OR ALARM("a \"b\"")) AND NOT OK( "c" ) AND INSUFFICIENT_DATA(d) OR TRUE`
+				delete(a, "TriggeringChildren")
+			}),
+			key:      "arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health|2026-03-14T09:26:54.102+0000",
+			fromRule: true,
+			children: []string{`a "b" ALARM ` + checkout + `a%20%22b%22`, "c OK " + checkout + "c", "d INSUFFICIENT_DATA " + checkout + "d"},
+		},
+		{
+			name: "a child that is not an alarm ARN is named as given, without a link",
+			message: editedAlarm(t, "composite-alarm.json", func(a map[string]any) {
+				a["TriggeringChildren"] = []any{map[string]any{"Arn": "arn:aws:sns:us-east-1:1:x", "State": map[string]any{"Value": "ALARM", "Timestamp": "soon"}}, map[string]any{"Arn": ""}}
+			}),
+			key:      "arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health|2026-03-14T09:26:54.102+0000",
+			children: []string{"arn:aws:sns:us-east-1:1:x ALARM"},
+		},
+		{
+			name: "a rule naming 25 alarms lists 20 and counts the rest", message: editedAlarm(t, "composite-alarm.json", manyChildren),
+			key: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health|2026-03-14T09:26:54.102+0000", fromRule: true,
+			more: 5,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseAlarm(tc.message)
+			if err != nil {
+				t.Fatalf("decoding: %v", err)
+			}
+			if c.Composite == nil || c.Target.SeriesID != "" || len(c.Target.Queries) != 0 {
+				t.Fatalf("composite %v, target %+v; want a composite with no metric target", c.Composite, c.Target)
+			}
+			if c.Key != tc.key || c.Composite.FromRule != tc.fromRule || c.Composite.More != tc.more {
+				t.Errorf("key %q fromRule %v more %d; want %q %v %d", c.Key, c.Composite.FromRule, c.Composite.More, tc.key, tc.fromRule, tc.more)
+			}
+			if tc.more > 0 {
+				if len(c.Composite.Children) != maxChildrenListed || c.Composite.Children[19].Name != "child-19" {
+					t.Errorf("%d children listed, last %+v; want child-0 to child-19", len(c.Composite.Children), c.Composite.Children[len(c.Composite.Children)-1])
+				}
+				return
+			}
+			var got []string
+			for _, ch := range c.Composite.Children {
+				s := ch.Name + " " + ch.State
+				if !ch.At.IsZero() {
+					s += " " + ch.At.Format(time.RFC3339)
+				}
+				if ch.URL != "" {
+					s += " " + ch.URL
+				}
+				got = append(got, s)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.children, "\n") {
+				t.Errorf("children:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.children, "\n"))
+			}
+		})
+	}
+}
+
+func TestParseAlarmPrefersTheMetricWhenANotificationHasBothTriggerAndRule(t *testing.T) {
+	msg := editedAlarm(t, "anomaly-band-alarm.json", func(a map[string]any) { a["AlarmRule"] = `ALARM("x")` })
+	c, err := ParseAlarm(msg)
+	if err != nil || c.Composite != nil || c.Target.SeriesID != "m1" {
+		t.Fatalf("err %v composite %v series %q; want the metric alarm's target m1", err, c.Composite, c.Target.SeriesID)
+	}
+}
+
+func TestParseAlarmRejectsMalformedCompositeAlarms(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(a map[string]any)
+		want string
+	}{
+		{"blank rule", func(a map[string]any) { a["AlarmRule"] = " \n" }, "AlarmRule is empty: neither a metric alarm nor a composite alarm"},
+		{"rule longer than CloudWatch allows", func(a map[string]any) { a["AlarmRule"] = strings.Repeat(`ALARM("a") OR `, 800) + `ALARM("a")` }, "AlarmRule is 11210 characters, more than the 10240"},
+		{"rule of the wrong type", func(a map[string]any) { a["AlarmRule"] = []any{"ALARM(a)"} }, "not a CloudWatch alarm notification"},
+		{"children of the wrong type", func(a map[string]any) { a["TriggeringChildren"] = "a" }, "not a CloudWatch alarm notification"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseAlarm(editedAlarm(t, "composite-alarm.json", tc.edit))
+			if err == nil || !IsMalformed(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v; want a MalformedError containing %q", err, tc.want)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 // Package enrich turns CloudWatch alarm notifications delivered through SNS
 // into readable incidents: it decodes the alarm, fetches the alarm's series
-// and its anomaly band in one GetMetricData call, compares the current
+// and its anomaly band in one GetMetricData call (composite alarms, which
+// have no metric, name their child alarms instead), compares the current
 // values with the baseline and publishes one message per state change.
 //
 // Decisions, in the order a notification meets them:
@@ -11,9 +12,19 @@
 //     queries, and the series reported is the argument of the
 //     ANOMALY_DETECTION_BAND expression (anomaly alarms) or the one query
 //     with ReturnData true.
-//   - Malformed input (bad JSON, unknown state, bad ARN or time, no metric,
-//     a band on an unknown series, ...) is logged at ERROR with a bounded
-//     prefix of the message, counted as MalformedMessages, and never
+//   - Composite alarms. A notification with no Trigger metric but an
+//     AlarmRule is a composite alarm's: nothing is fetched, and the
+//     incident lists the rule and the child alarms that moved it
+//     (TriggeringChildren; when CloudWatch names none, as after
+//     SetAlarmState, the alarms the rule names), each with its console
+//     link, in place of figures. Subject, severity, attributes, links,
+//     states and duplicates follow the rules below, as for metric alarms.
+//     A notification naming a metric is a metric alarm even if it also has
+//     a rule.
+//   - Malformed input (bad JSON, unknown state, bad ARN or time, neither a
+//     metric nor an AlarmRule, a band on an unknown series, a rule over
+//     CloudWatch's 10,240 characters, ...) is logged at ERROR with a
+//     bounded prefix of the message, counted as MalformedMessages, and never
 //     published. The invocation returns an error, so the event reaches the
 //     function's on-failure destination after Lambda's retries; each retry
 //     counts MalformedMessages again.

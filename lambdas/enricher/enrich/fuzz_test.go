@@ -72,10 +72,14 @@ func checkAlarm(t *testing.T, message string) {
 		}
 		return
 	}
-	tg := c.Target
 	if c.Key != c.Alarm.AlarmARN+"|"+c.Alarm.StateChangeTime || c.RegionCode == "" {
 		t.Fatalf("key %q region %q", c.Key, c.RegionCode)
 	}
+	if c.Composite != nil {
+		checkComposite(t, c, message)
+		return
+	}
+	tg := c.Target
 	series, k, ok, err := parseBand(tg.BandExpression())
 	if !ok || err != nil || series != tg.SeriesID || k != tg.BandWidth {
 		t.Fatalf("band expression %q does not parse back to (%s, %v): %v", tg.BandExpression(), tg.SeriesID, tg.BandWidth, err)
@@ -100,20 +104,44 @@ func checkAlarm(t *testing.T, message string) {
 	}
 	pts := minutes(w.End, 1, 2, 3, 4, 5, 6, 7)
 	for _, f := range []Fetched{{Window: w}, {Window: w, Points: pts}} {
-		inc := Compose(c, f, nil, Links{RunbookBaseURL: "https://wiki.example.com"})
-		if len(inc.Subject) > MaxSubjectLength || strings.ContainsFunc(inc.Subject, func(r rune) bool { return r < ' ' || r > '~' }) {
-			t.Fatalf("subject %q is not printable ASCII of at most %d characters", inc.Subject, MaxSubjectLength)
+		checkIncident(t, Compose(c, f, nil, Links{RunbookBaseURL: "https://wiki.example.com"}), message)
+	}
+}
+
+// checkComposite asserts a composite alarm decodes to no metric and a
+// bounded list of children, and composes a valid incident.
+func checkComposite(t *testing.T, c StateChange, message string) {
+	if c.Target.SeriesID != "" || len(c.Target.Queries) != 0 || c.Alarm.Trigger.hasMetric() {
+		t.Fatalf("composite alarm has a metric target %+v", c.Target)
+	}
+	comp := c.Composite
+	if strings.TrimSpace(comp.Rule) == "" || len(comp.Rule) > maxRuleLength || len(comp.Children) > maxChildrenListed ||
+		(comp.More > 0 && len(comp.Children) != maxChildrenListed) {
+		t.Fatalf("composite rule of %d bytes, %d children listed and %d more", len(comp.Rule), len(comp.Children), comp.More)
+	}
+	inc := Compose(c, Fetched{}, nil, Links{RunbookBaseURL: "https://wiki.example.com"})
+	checkIncident(t, inc, message)
+	for _, ch := range comp.Children {
+		if !strings.Contains(inc.Body, "  - "+ch.Name+": ") {
+			t.Fatalf("body does not name child %q:\n%s", ch.Name, inc.Body)
 		}
-		for _, v := range []string{inc.Severity, inc.Service, inc.Region} {
-			if v == "" || !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n") {
-				t.Fatalf("message attribute %q is empty, not UTF-8 or multi-line", v)
-			}
+	}
+}
+
+// checkIncident asserts what SNS and the reader need of any incident.
+func checkIncident(t *testing.T, inc Incident, message string) {
+	if len(inc.Subject) > MaxSubjectLength || strings.ContainsFunc(inc.Subject, func(r rune) bool { return r < ' ' || r > '~' }) {
+		t.Fatalf("subject %q is not printable ASCII of at most %d characters", inc.Subject, MaxSubjectLength)
+	}
+	for _, v := range []string{inc.Severity, inc.Service, inc.Region} {
+		if v == "" || !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n") {
+			t.Fatalf("message attribute %q is empty, not UTF-8 or multi-line", v)
 		}
-		if !utf8.ValidString(inc.Body) || len(inc.Body) > MaxBodyBytes {
-			t.Fatalf("body is not UTF-8 or is %d bytes, more than %d", len(inc.Body), MaxBodyBytes)
-		}
-		if strings.Contains(inc.Body, "NaN") && !strings.Contains(message, "NaN") {
-			t.Fatalf("body holds NaN:\n%s", inc.Body)
-		}
+	}
+	if !utf8.ValidString(inc.Body) || len(inc.Body) > MaxBodyBytes {
+		t.Fatalf("body is not UTF-8 or is %d bytes, more than %d", len(inc.Body), MaxBodyBytes)
+	}
+	if strings.Contains(inc.Body, "NaN") && !strings.Contains(message, "NaN") {
+		t.Fatalf("body holds NaN:\n%s", inc.Body)
 	}
 }

@@ -105,11 +105,15 @@ func (h *Handler) record(ctx context.Context, i int, rec Record, n *counts) erro
 	}
 	log = log.With("alarm", change.Alarm.AlarmName, "state", change.Alarm.NewStateValue, "key", change.Key)
 
-	now := h.now()
-	w := WindowFor(change.Target, change.ChangedAt, now)
-	// Fetch before claiming, so the claim's lease only has to cover the
-	// publish; a duplicate costs one extra read.
-	fetched, fetchErr := Fetch(ctx, h.CloudWatch, change.Target, w)
+	var fetched Fetched
+	var fetchErr error
+	// A composite alarm has no metric of its own: nothing to read.
+	if change.Composite == nil {
+		w := WindowFor(change.Target, change.ChangedAt, h.now())
+		// Fetch before claiming, so the claim's lease only has to cover
+		// the publish; a duplicate costs one extra read.
+		fetched, fetchErr = Fetch(ctx, h.CloudWatch, change.Target, w)
+	}
 
 	claim, err := h.Claims.Claim(ctx, change.Key)
 	if errors.Is(err, ErrDuplicate) {

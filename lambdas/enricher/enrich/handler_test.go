@@ -179,6 +179,61 @@ func TestHandlerPublishesOneEnrichedIncidentFromOneMetricRead(t *testing.T) {
 	}
 }
 
+func TestHandlerPublishesCompositeAlarmsWithoutReadingMetrics(t *testing.T) {
+	tests := []struct {
+		file, subject, severity string
+		says                    []string
+	}{
+		{"composite-alarm.json", "ALARM [high] ", SeverityHigh, []string{
+			"Triggered by:\n  - o11yscale-checkout-api-latency-anomaly: ALARM at 2026-03-14T09:26:53Z\n",
+			"Runbook: https://runbooks.example.com/checkout-api\n",
+		}},
+		{"composite-ok.json", "RESOLVED [info] ", SeverityInfo, []string{
+			"Resolved: the composite alarm's rule no longer holds.\n",
+			"  - o11yscale-checkout-api-latency-anomaly: OK at 2026-03-14T09:58:20Z\n",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			hs := newHarness(t)
+			ev := enrichtest.Event(t, filepath.Join("testdata", tc.file), func(a map[string]any) {
+				enrichtest.RetargetComposite(a, hs.name, hs.base.Add(30*time.Second))
+			})
+			for i := range 2 { // the second delivery is an SNS duplicate
+				if err := hs.h.Handle(context.Background(), ev); err != nil {
+					t.Fatalf("delivery %d: %v\n%s", i, err, hs.logs.String())
+				}
+			}
+			sent := hs.sent(t)
+			if len(sent) != 1 {
+				t.Fatalf("incidents topic received %d messages, want 1", len(sent))
+			}
+			if hs.cw.calls != 0 {
+				t.Errorf("GetMetricData called %d times for a composite alarm, want 0", hs.cw.calls)
+			}
+			if sent[0].Subject != Subject(tc.subject+hs.name+" in us-east-1") {
+				t.Errorf("subject %q, want %q", sent[0].Subject, tc.subject+hs.name+" in us-east-1")
+			}
+			for k, v := range map[string]string{"severity": tc.severity, "service": "checkout-api", "region": "us-east-1"} {
+				if sent[0].Attributes[k] != v {
+					t.Errorf("attribute %s = %q, want %q", k, sent[0].Attributes[k], v)
+				}
+			}
+			for _, want := range tc.says {
+				if !strings.Contains(sent[0].Message, want) {
+					t.Errorf("message lacks %q:\n%s", want, sent[0].Message)
+				}
+			}
+			wantMetrics(t, hs.metrics(t), map[string]float64{
+				MetricAlertsReceived: 2, MetricIncidentsPublished: 1, MetricDuplicatesSkipped: 1, MetricMalformedMessages: 0, MetricFailures: 0, MetricDataErrors: 0,
+			})
+			if item := hs.claimItem(t); item[AttrStatus].(*ddbtypes.AttributeValueMemberS).Value != statusPublished {
+				t.Errorf("claim item %v is not marked published", item)
+			}
+		})
+	}
+}
+
 func TestHandlerSkipsDuplicateDeliveriesOfTheSameStateChange(t *testing.T) {
 	hs := newHarness(t)
 	hs.putLatency(t, 1, 2, 3)

@@ -93,7 +93,9 @@ var serviceDimensions = []string{"Service", "ServiceName", "service", "ApiName",
 
 // Compose builds the incident for a state change from the fetched data.
 // fetchErr, when set, is reported in the message instead of figures: an
-// incident without figures is better than no incident.
+// incident without figures is better than no incident. A composite
+// alarm's incident lists its rule and children instead of figures, and f
+// and fetchErr are ignored.
 func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 	a := c.Alarm
 	fields := descriptionFields(a.AlarmDescription)
@@ -146,26 +148,23 @@ func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 	fmt.Fprintf(&b, "Severity: %s | Service: %s | Region: %s | Account: %s\n", inc.Severity, inc.Service, c.RegionCode, field(a.AWSAccountID))
 	fmt.Fprintf(&b, "State: %s -> %s at %s\n", field(a.OldStateValue), a.NewStateValue, c.ChangedAt.Format(time.RFC3339))
 	fmt.Fprintf(&b, "Reason: %s\n", oneLine(a.NewStateReason, 1000))
+	composite := c.Composite != nil
 	switch {
+	case a.NewStateValue == StateInsufficientData && composite:
+		b.WriteString("Data missing: the composite alarm could not evaluate its rule, usually because an alarm it names is missing or has no state yet. Check the child alarms below; this notice is low severity and not an anomaly.\n")
 	case a.NewStateValue == StateInsufficientData:
 		b.WriteString("Data missing: the alarm could not evaluate because datapoints did not arrive. Check that the metric's producer is running and publishing; this notice is low severity and not an anomaly.\n")
+	case a.NewStateValue == StateOK && a.OldStateValue == StateAlarm && composite:
+		b.WriteString("Resolved: the composite alarm's rule no longer holds.\n")
 	case a.NewStateValue == StateOK && a.OldStateValue == StateAlarm:
 		b.WriteString("Resolved: the metric is back within the alarm's limits.\n")
 	}
 	b.WriteString("\n")
 
-	t := c.Target
-	fmt.Fprintf(&b, "Metric: %s, period %d s\n", oneLine(t.Describe, 500), t.Period)
-	if t.Anomaly {
-		fmt.Fprintf(&b, "Alarm rule: %s outside %s (%s), %d evaluation periods\n", t.SeriesID, t.BandExpression(), field(a.Trigger.ComparisonOperator), a.Trigger.EvaluationPeriods)
-	} else if a.Trigger.Threshold != nil {
-		fmt.Fprintf(&b, "Alarm rule: %s %s %s, %d evaluation periods\n", t.SeriesID, field(a.Trigger.ComparisonOperator), number(*a.Trigger.Threshold), a.Trigger.EvaluationPeriods)
-	}
-
-	if fetchErr != nil {
-		fmt.Fprintf(&b, "Figures: not available, reading the metric failed: %s\n", oneLine(fetchErr.Error(), 500))
+	if composite {
+		writeComposite(&b, c.Composite)
 	} else {
-		writeFigures(&b, t, f)
+		writeMetric(&b, c, f, fetchErr)
 	}
 
 	b.WriteString("\n")
@@ -178,6 +177,22 @@ func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 	fmt.Fprintf(&b, "Alarm ARN: %s\n", oneLine(a.AlarmARN, maxARNLength))
 	inc.Body = b.String()
 	return inc
+}
+
+// writeMetric writes what a metric alarm evaluates and the figures read.
+func writeMetric(b *strings.Builder, c StateChange, f Fetched, fetchErr error) {
+	t, tr := c.Target, c.Alarm.Trigger
+	fmt.Fprintf(b, "Metric: %s, period %d s\n", oneLine(t.Describe, 500), t.Period)
+	if t.Anomaly {
+		fmt.Fprintf(b, "Alarm rule: %s outside %s (%s), %d evaluation periods\n", t.SeriesID, t.BandExpression(), field(tr.ComparisonOperator), tr.EvaluationPeriods)
+	} else if tr.Threshold != nil {
+		fmt.Fprintf(b, "Alarm rule: %s %s %s, %d evaluation periods\n", t.SeriesID, field(tr.ComparisonOperator), number(*tr.Threshold), tr.EvaluationPeriods)
+	}
+	if fetchErr != nil {
+		fmt.Fprintf(b, "Figures: not available, reading the metric failed: %s\n", oneLine(fetchErr.Error(), 500))
+	} else {
+		writeFigures(b, t, f)
+	}
 }
 
 func headlineFor(a Alarm) string {

@@ -230,3 +230,87 @@ func TestConsoleAlarmURLEscapesNamesAndFollowsThePartition(t *testing.T) {
 		}
 	}
 }
+
+func TestComposeCompositeAlarmNamesItsChildrenInsteadOfFigures(t *testing.T) {
+	const console = "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/"
+	insufficient := func(a map[string]any) {
+		a["NewStateValue"], a["OldStateValue"] = "INSUFFICIENT_DATA", "OK"
+		a["TriggeringChildren"] = []any{}
+	}
+	tests := []struct {
+		name, message                      string
+		subject, severity, service, region string
+		says                               []string
+	}{
+		{
+			name: "ALARM", message: editedAlarm(t, "composite-alarm.json", func(map[string]any) {}),
+			subject: "ALARM [high] o11yscale-checkout-api-health in us-east-1", severity: "high", service: "checkout-api", region: "us-east-1",
+			says: []string{
+				"ALARM: o11yscale-checkout-api-health\n",
+				"State: OK -> ALARM at 2026-03-14T09:26:54Z\n",
+				"Reason: arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-latency-anomaly transitioned to ALARM",
+				`Composite alarm rule: ALARM("o11yscale-checkout-api-latency-anomaly") OR ALARM("o11yscale-checkout-api-error-rate-anomaly") OR ALARM("o11yscale-checkout-api-api-latency-anomaly") OR ALARM("o11yscale-checkout-api-error-rate-threshold")` + "\n",
+				"Triggered by:\n  - o11yscale-checkout-api-latency-anomaly: ALARM at 2026-03-14T09:26:53Z\n    " + console + "o11yscale-checkout-api-latency-anomaly\n",
+				"Figures: none; a composite alarm has no metric of its own.",
+				"Runbook: https://runbooks.example.com/checkout-api\n",
+				"Dashboard: " + console + "o11yscale-checkout-api-health\n",
+				"Alarm ARN: arn:aws:cloudwatch:us-east-1:123456789012:alarm:o11yscale-checkout-api-health\n",
+			},
+		},
+		{
+			name: "OK after ALARM is resolved", message: editedAlarm(t, "composite-ok.json", func(map[string]any) {}),
+			subject: "RESOLVED [info] o11yscale-checkout-api-health in us-east-1", severity: "info", service: "checkout-api", region: "us-east-1",
+			says: []string{
+				"Resolved: the composite alarm's rule no longer holds.\n",
+				"  - o11yscale-checkout-api-latency-anomaly: OK at 2026-03-14T09:58:20Z\n",
+			},
+		},
+		{
+			name: "INSUFFICIENT_DATA is a low-severity notice", message: editedAlarm(t, "composite-alarm.json", insufficient),
+			subject: "DATA MISSING [low] o11yscale-checkout-api-health in us-east-1", severity: "low", service: "checkout-api", region: "us-east-1",
+			says: []string{
+				"Data missing: the composite alarm could not evaluate its rule",
+				"Triggered by: not named by CloudWatch (the state may have been set by hand); the alarms in the rule are:\n",
+				"  - o11yscale-checkout-api-error-rate-threshold: ALARM (the state the rule tests)\n",
+			},
+		},
+		{
+			name: "set by hand without a description: defaults for links, service unknown", message: editedAlarm(t, "composite-set-by-hand.json", func(map[string]any) {}),
+			subject: "ALARM [high] o11yscale-payments-health in eu-west-1", severity: "high", service: "unknown", region: "eu-west-1",
+			says: []string{
+				"Reason: forced test reason\n",
+				"  - o11yscale-payments-latency-anomaly: ALARM (the state the rule tests)\n    https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/o11yscale-payments-latency-anomaly\n",
+				"Runbook: https://wiki.example.com/runbooks/o11yscale-payments-health\n",
+				"Dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/o11yscale-payments-health\n",
+			},
+		},
+		{
+			name: "a rule with no alarm the enricher can read says so", message: editedAlarm(t, "composite-set-by-hand.json", func(a map[string]any) { a["AlarmRule"] = "TRUE" }),
+			subject: "ALARM [high] o11yscale-payments-health in eu-west-1", severity: "high", service: "unknown", region: "eu-west-1",
+			says: []string{"Composite alarm rule: TRUE\n", "  - none the enricher can read from the rule\n"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseAlarm(tc.message)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc := Compose(c, Fetched{}, nil, Links{RunbookBaseURL: "https://wiki.example.com/runbooks"})
+			if inc.Subject != tc.subject || inc.Severity != tc.severity || inc.Service != tc.service || inc.Region != tc.region {
+				t.Errorf("subject %q severity %q service %q region %q; want %q %q %q %q",
+					inc.Subject, inc.Severity, inc.Service, inc.Region, tc.subject, tc.severity, tc.service, tc.region)
+			}
+			for _, want := range tc.says {
+				if !strings.Contains(inc.Body, want) {
+					t.Errorf("body lacks %q:\n%s", want, inc.Body)
+				}
+			}
+			for _, metricOnly := range []string{"Metric:", "Window:", "Current:", "Anomaly band"} {
+				if strings.Contains(inc.Body, metricOnly) {
+					t.Errorf("composite body holds the metric alarm's %q:\n%s", metricOnly, inc.Body)
+				}
+			}
+		})
+	}
+}

@@ -284,3 +284,11 @@ func Retarget(alarm map[string]any, name, apiName string, changedAt time.Time) {
 	metric := trigger["Metrics"].([]any)[0].(map[string]any)["MetricStat"].(map[string]any)["Metric"].(map[string]any)
 	metric["Dimensions"] = []any{map[string]any{"name": "ApiName", "value": apiName}}
 }
+
+// RetargetComposite moves a composite alarm of the testdata to its own
+// alarm name and state-change time, as Retarget does for a metric alarm.
+func RetargetComposite(alarm map[string]any, name string, changedAt time.Time) {
+	alarm["AlarmName"] = name
+	alarm["AlarmArn"] = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + name
+	alarm["StateChangeTime"] = changedAt.UTC().Format("2006-01-02T15:04:05.000-0700")
+}
