@@ -35,13 +35,14 @@ const (
 
 // Notify values: which alarms send notifications to the alerts topic.
 const (
-	// NotifyAlarms: every detector alarm and the error-rate alarm notify
-	// (ALARM and OK); the composite only rolls the service up. Each
-	// notification names one metric, which the enricher can fetch.
+	// NotifyAlarms: every band alarm and the error-rate alarm notify
+	// (ALARM and OK), one page per alarm; the composite only rolls the
+	// service up. Each incident then carries its metric's figures.
 	NotifyAlarms = "alarms"
-	// NotifyComposite: only the service's composite alarm notifies, one
-	// page per service. A composite notification carries no metric, so a
-	// consumer must look the children up; our enricher does not yet.
+	// NotifyComposite: only the service's composite alarm notifies (ALARM
+	// and OK), one page per service however many of its alarms fire. The
+	// enricher names the child alarms that moved it, with console links,
+	// instead of figures (a composite has no metric).
 	NotifyComposite = "composite"
 	// NotifyNone: no alarm actions.
 	NotifyNone = "none"
@@ -278,11 +279,13 @@ type ServiceAlarmsProps struct {
 	// Exactly one is required unless Notify is "none".
 	AlertsTopic    awssns.ITopic `yaml:"-" json:"-"`
 	AlertsTopicArn string        `yaml:"-" json:"-"`
-	// Notify says which alarms notify: "alarms" (each metric alarm and
-	// the error-rate alarm, on ALARM and OK), "composite" (only the
-	// service's composite alarm) or "none". Default: "alarms", because a
-	// notification then names the metric the enricher fetches; the
-	// composite is the service's rolled-up state for dashboards.
+	// Notify says which alarms notify: "composite" (only the service's
+	// composite alarm, on ALARM and OK), "alarms" (each band alarm and the
+	// error-rate alarm, on ALARM and OK) or "none". Default: "composite":
+	// one page per service instead of one per alarm, since an incident
+	// often trips several alarms of one service at once (latency and
+	// error rate, say); choose "alarms" to get each metric's figures in
+	// its own incident.
 	Notify string `yaml:"notify,omitempty" json:"notify,omitempty"`
 	// Metrics watched by detectors and band alarms. Default:
 	// DefaultMetrics() (latency, error-rate, and api-latency for a service
@@ -310,7 +313,7 @@ func (p ServiceAlarmsProps) withDefaults() ServiceAlarmsProps {
 		p.Name = "o11yscale"
 	}
 	if p.Notify == "" {
-		p.Notify = NotifyAlarms
+		p.Notify = NotifyComposite
 	}
 	if p.Metrics == nil {
 		p.Metrics = DefaultMetrics()

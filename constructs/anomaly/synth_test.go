@@ -55,7 +55,7 @@ func synth(t *testing.T) *synthesized {
 	s := &synthesized{app: app, props: map[string]anomaly.ServiceAlarmsProps{
 		"checkout": {Service: "checkout-api", APIName: "checkout-api", AlertsTopic: alerting.AlertsTopic,
 			RunbookURL: "https://runbooks.example.com/checkout-api", Budget: anomaly.Budget{Services: 2}},
-		"auth": {Service: "auth-service", AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"), Notify: anomaly.NotifyComposite,
+		"auth": {Service: "auth-service", AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"), Notify: anomaly.NotifyAlarms,
 			Anomaly: anomaly.Anomaly{BandWidth: 3, TimeZone: "Europe/Berlin", ExcludedTimeRanges: []anomaly.TimeRange{maintenance}},
 			Budget:  anomaly.Budget{Services: 2}},
 	}}
@@ -90,8 +90,9 @@ func TestSynthesizedAlertingAndServiceAlarms(t *testing.T) {
 					"Period": 60, "Stat": "Average"}},
 				map[string]any{"Id": "ad1", "Expression": "ANOMALY_DETECTION_BAND(m1, 2)", "ReturnData": true},
 			},
-			"AlarmActions": assertions.Match_AnyValue(),
-			"OKActions":    assertions.Match_AnyValue(),
+			// By default only the composite notifies.
+			"AlarmActions": assertions.Match_Absent(),
+			"OKActions":    assertions.Match_Absent(),
 		})
 	})
 
@@ -166,20 +167,27 @@ func TestSynthesizedAlertingAndServiceAlarms(t *testing.T) {
 		})
 	})
 
-	t.Run("notify alarms: children notify, the composite only rolls up", func(t *testing.T) {
+	t.Run("notify by default: only the composite notifies, one page per service", func(t *testing.T) {
+		topic := map[string]any{"Ref": assertions.Match_AnyValue()}
 		has(t, s.shard, "AWS::CloudWatch::CompositeAlarm", map[string]any{
-			"AlarmName": "o11yscale-checkout-api-health", "AlarmActions": assertions.Match_Absent(),
-			"AlarmRule": assertions.Match_AnyValue(),
+			"AlarmName": "o11yscale-checkout-api-health", "AlarmActions": []any{topic}, "OKActions": []any{topic},
 		})
+		for _, name := range []string{"o11yscale-checkout-api-latency-anomaly", "o11yscale-checkout-api-api-latency-anomaly", "o11yscale-checkout-api-error-rate-threshold"} {
+			has(t, s.shard, "AWS::CloudWatch::Alarm", map[string]any{
+				"AlarmName": name, "AlarmActions": assertions.Match_Absent(), "OKActions": assertions.Match_Absent(),
+			})
+		}
 	})
 
-	t.Run("notify composite: only the composite notifies", func(t *testing.T) {
+	t.Run("notify alarms: children notify, the composite only rolls up", func(t *testing.T) {
 		has(t, s.shard, "AWS::CloudWatch::CompositeAlarm", map[string]any{
-			"AlarmName": "o11yscale-auth-service-health", "AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
+			"AlarmName": "o11yscale-auth-service-health", "AlarmActions": assertions.Match_Absent(), "OKActions": assertions.Match_Absent(),
 		})
-		has(t, s.shard, "AWS::CloudWatch::Alarm", map[string]any{
-			"AlarmName": "o11yscale-auth-service-latency-anomaly", "AlarmActions": assertions.Match_Absent(),
-		})
+		for _, name := range []string{"o11yscale-auth-service-latency-anomaly", "o11yscale-auth-service-error-rate-threshold"} {
+			has(t, s.shard, "AWS::CloudWatch::Alarm", map[string]any{
+				"AlarmName": name, "AlarmActions": assertions.Match_AnyValue(), "OKActions": assertions.Match_AnyValue(),
+			})
+		}
 	})
 
 	t.Run("composite rule names every alarm of its service", func(t *testing.T) {
@@ -251,6 +259,30 @@ func TestSynthesizedAlertingAndServiceAlarms(t *testing.T) {
 			if strings.HasSuffix(name, "anomaly") != sc.Target.Anomaly {
 				t.Errorf("%s: enricher sees anomaly=%v", name, sc.Target.Anomaly)
 			}
+		}
+	})
+
+	t.Run("the enricher decodes our composite alarm and names its children, without a metric", func(t *testing.T) {
+		name := "o11yscale-checkout-api-health"
+		sc, err := enrich.ParseAlarm(compositeNotification(t, s.shardRaw, name))
+		if err != nil {
+			t.Fatalf("enricher rejects it: %v", err)
+		}
+		if sc.Composite == nil || len(sc.Target.Queries) != 0 {
+			t.Fatalf("composite %v, target %+v; want a composite without a metric", sc.Composite, sc.Target)
+		}
+		inc := enrich.Compose(sc, enrich.Fetched{}, nil, enrich.Links{})
+		if inc.Service != "checkout-api" || inc.Severity != "high" {
+			t.Errorf("service %q severity %q, want checkout-api and high (the error-rate alarm's)", inc.Service, inc.Severity)
+		}
+		for _, child := range []string{"latency-anomaly", "error-rate-anomaly", "api-latency-anomaly", "error-rate-threshold"} {
+			if want := "  - o11yscale-checkout-api-" + child + ": ALARM"; !strings.Contains(inc.Body, want) {
+				t.Errorf("body lacks %q:\n%s", want, inc.Body)
+			}
+		}
+		if !strings.Contains(inc.Body, "Runbook: https://runbooks.example.com/checkout-api\n") ||
+			!strings.Contains(inc.Body, "Dashboard: "+enrich.ConsoleAlarmURL("aws", "eu-west-1", name)) {
+			t.Errorf("links not taken from the description:\n%s", inc.Body)
 		}
 	})
 
@@ -420,6 +452,41 @@ func notification(t *testing.T, tpl map[string]any, alarmName string) string {
 			"NewStateValue": "ALARM", "OldStateValue": "OK", "NewStateReason": "Thresholds Crossed",
 			"StateChangeTime": "2026-03-14T09:26:53.571+0000", "Region": "EU (Ireland)",
 			"AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:" + alarmName, "Trigger": trigger,
+		})
+		return string(msg)
+	}
+	t.Fatalf("no alarm %s in the template", alarmName)
+	return ""
+}
+
+// compositeNotification is the SNS message CloudWatch would send for a
+// composite alarm of the template set by hand (no TriggeringChildren), its
+// rule's Refs resolved to the children's alarm names.
+func compositeNotification(t *testing.T, tpl map[string]any, alarmName string) string {
+	t.Helper()
+	resources := tpl["Resources"].(map[string]any)
+	for _, r := range resources {
+		props := r.(map[string]any)["Properties"].(map[string]any)
+		if props["AlarmName"] != alarmName {
+			continue
+		}
+		var rule strings.Builder
+		join := props["AlarmRule"].(map[string]any)["Fn::Join"].([]any)
+		for _, part := range join[1].([]any) {
+			switch p := part.(type) {
+			case string:
+				rule.WriteString(p)
+			case map[string]any:
+				child := resources[p["Ref"].(string)].(map[string]any)["Properties"].(map[string]any)
+				rule.WriteString(child["AlarmName"].(string))
+			}
+		}
+		msg, _ := json.Marshal(map[string]any{
+			"AlarmName": alarmName, "AlarmDescription": props["AlarmDescription"], "AWSAccountId": "123456789012",
+			"NewStateValue": "ALARM", "OldStateValue": "OK", "NewStateReason": "forced",
+			"StateChangeTime": "2026-03-14T09:26:54.102+0000", "Region": "EU (Ireland)",
+			"AlarmArn":  "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:" + alarmName,
+			"AlarmRule": rule.String(), "TriggeringChildren": []any{},
 		})
 		return string(msg)
 	}
