@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -33,55 +32,31 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
 	"github.com/o11yscale/o11yscale/lambdas/enricher/enrich"
+	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
-	"github.com/o11yscale/o11yscale/telemetry/logkit"
 )
 
 const envCloudWatchProtocol = "ENRICHER_CLOUDWATCH_PROTOCOL"
 
 func main() {
-	log, flush := newLogger()
-	h, err := newHandler(context.Background(), log)
+	kit, err := observe.New("enricher", os.Stdout, observe.Options{})
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("enricher cannot start", "error", err.Error())
+		os.Exit(1)
+	}
+	h, err := newHandler(context.Background(), kit.Log)
 	if err != nil {
 		// Fail every invocation with the reason rather than exiting, which
 		// Lambda would only report as an opaque runtime exit.
-		log.Error("enricher cannot start", "error", err.Error())
-		_ = flush(context.Background())
+		kit.Log.Error("enricher cannot start", "error", err.Error())
+		_ = kit.Flush(context.Background())
 		lambda.Start(func(context.Context, json.RawMessage) error { return err })
 		return
 	}
-	lambda.Start(flushing{h, flush})
-}
-
-// newLogger returns the logkit JSON logger at LOG_LEVEL and its Flush.
-func newLogger() (*slog.Logger, func(context.Context) error) {
-	level, levelErr := logkit.LevelFromEnv()
-	logs, err := logkit.New(os.Stdout, logkit.Options{Level: level})
-	if err != nil {
-		log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-		log.Error("logkit unavailable, logging synchronously", "error", err.Error())
-		return log, func(context.Context) error { return nil }
-	}
-	log := slog.New(logs)
-	if levelErr != nil {
-		log.Warn("bad log level", "error", levelErr.Error())
-	}
-	return log, logs.Flush
-}
-
-// flushing writes the queued log records before each invocation returns:
-// Lambda may freeze the process right after the response.
-type flushing struct {
-	*enrich.Handler
-	flush func(context.Context) error
-}
-
-func (f flushing) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	out, err := f.Handler.Invoke(ctx, payload)
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	_ = f.flush(fctx)
-	return out, err
+	// Wrap flushes queued log records before each invocation returns
+	// (Lambda may freeze the process right after the response) and writes
+	// head-sampled invocation traces.
+	lambda.Start(kit.Wrap(h))
 }
 
 func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) {
