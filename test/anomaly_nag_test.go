@@ -1,14 +1,10 @@
 package test
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 )
@@ -38,17 +34,5 @@ func TestAnomalyAloneIsNagClean(t *testing.T) {
 		Service: "auth-service", AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"), Notify: anomaly.NotifyComposite}); err != nil {
 		t.Fatal(err)
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
-	asm := app.Synth(nil)
-	var findings []string
-	for _, st := range *asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING {
-				findings = append(findings, fmt.Sprintf("%s: %v", *msg.Id, msg.Entry.Data))
-			}
-		}
-	}
-	if len(findings) > 0 {
-		t.Fatalf("cdk-nag findings:\n%s", strings.Join(findings, "\n"))
-	}
+	requireNagClean(t, app)
 }

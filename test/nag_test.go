@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // TestCdkNagAwsSolutionsHasNoUnsuppressedFindings reads the annotations
@@ -59,14 +58,7 @@ func TestNagPackCatchesAKnownBadQueue(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Bad"), &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}})
 	awssqs.NewQueue(stack, jsii.String("Q"), &awssqs.QueueProps{Encryption: awssqs.QueueEncryption_UNENCRYPTED})
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(nil), nil)
-	asm := app.Synth(nil)
-	var ids []string
-	for _, st := range *asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			ids = append(ids, fmt.Sprint(msg.Entry.Data))
-		}
-	}
+	ids := nagFindings(app)
 	if !strings.Contains(strings.Join(ids, "\n"), "AwsSolutions-SQS4") {
 		t.Fatalf("cdk-nag did not report AwsSolutions-SQS4 on a queue without TLS enforcement; got:\n%s", strings.Join(ids, "\n"))
 	}

@@ -1,0 +1,36 @@
+package test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// nagFindings applies the AwsSolutions pack to app, synthesizes it and
+// returns every error or warning cdk-nag left.
+func nagFindings(app awscdk.App) []string {
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	asm := app.Synth(nil)
+	var findings []string
+	for _, st := range *asm.Stacks() {
+		for _, msg := range *st.Messages() {
+			if msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING {
+				findings = append(findings, fmt.Sprintf("%s: %v", *msg.Id, msg.Entry.Data))
+			}
+		}
+	}
+	return findings
+}
+
+// requireNagClean fails the test with every finding on app.
+func requireNagClean(t *testing.T, app awscdk.App) {
+	t.Helper()
+	if findings := nagFindings(app); len(findings) > 0 {
+		t.Fatalf("%d cdk-nag findings (fix, or suppress on one resource with a reason):\n%s", len(findings), strings.Join(findings, "\n"))
+	}
+}
