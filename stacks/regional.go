@@ -40,7 +40,7 @@ func addRegional(r *Regional, cfg *config.Platform) error {
 		fwd := cfg.Metrics.Forwarder
 		fwd.Name, fwd.CentralRegion = cfg.Name, cfg.CentralRegion
 		if len(fwd.Metrics) == 0 && len(fwd.Searches) == 0 {
-			fwd.Metrics = DefaultForwardedMetrics(cfg)
+			fwd.Metrics, fwd.Searches = DefaultForwarded(cfg)
 		}
 		if r.Forwarder, err = metricstream.NewForwarder(r.Stack, "Forwarder", fwd); err != nil {
 			return err
@@ -56,10 +56,25 @@ func addRegional(r *Regional, cfg *config.Platform) error {
 	return nil
 }
 
-// DefaultForwardedMetrics is the curated set each region forwards when the
-// config declares none: the seed's Lambda Duration per service, and API
-// Gateway latency, requests and 5xx for services with an API.
-func DefaultForwardedMetrics(cfg *config.Platform) []metricstream.Metric {
+// curatedLimit is the most services whose metrics are listed one by one;
+// beyond it the forwarder config would outgrow its 8 KB SSM parameter.
+const curatedLimit = 20
+
+// DefaultForwarded is what each region forwards when the config declares
+// nothing: for up to 20 services the curated set (the seed's Lambda
+// Duration per service, and API Gateway latency, requests and 5xx for
+// services with an API); for more, the same metrics through SEARCH
+// expressions, which cover every function and API of the region.
+func DefaultForwarded(cfg *config.Platform) ([]metricstream.Metric, []metricstream.Search) {
+	if len(cfg.Services) > curatedLimit {
+		return nil, []metricstream.Search{
+			{Expression: `{AWS/Lambda,FunctionName} MetricName="Duration"`, Statistic: "Average", Period: time.Minute},
+			{Expression: `{AWS/Lambda,FunctionName} MetricName="Duration"`, Statistic: "Maximum", Period: time.Minute},
+			{Expression: `{AWS/ApiGateway,ApiName} MetricName="Latency"`, Statistic: "p99", Period: time.Minute},
+			{Expression: `{AWS/ApiGateway,ApiName} MetricName="Count"`, Statistic: "Sum", Period: time.Minute},
+			{Expression: `{AWS/ApiGateway,ApiName} MetricName="5XXError"`, Statistic: "Sum", Period: time.Minute},
+		}
+	}
 	var out []metricstream.Metric
 	for _, s := range cfg.Services {
 		out = append(out, metricstream.Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
@@ -72,7 +87,7 @@ func DefaultForwardedMetrics(cfg *config.Platform) []metricstream.Metric {
 				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "5XXError", Dimensions: api, Statistics: []string{"Sum"}, Period: time.Minute})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // addLogPipeline creates the region's log archive and the log router that

@@ -406,13 +406,6 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 						{ParameterName: jsii.String("JsonParsingEngine"), ParameterValue: jsii.String("JQ-1.6")},
 					},
 				},
-				{
-					// One JSON object per line, so the objects are NDJSON.
-					Type: jsii.String("AppendDelimiterToRecord"),
-					Parameters: &[]*awskinesisfirehose.CfnDeliveryStream_ProcessorParameterProperty{
-						{ParameterName: jsii.String("Delimiter"), ParameterValue: jsii.String(`\n`)},
-					},
-				},
 			},
 		},
 		CloudWatchLoggingOptions: &awskinesisfirehose.CfnDeliveryStream_CloudWatchLoggingOptionsProperty{
@@ -458,8 +451,10 @@ func (a *Archive) DeliveryStreamName() *string { return a.DeliveryStream.Ref() }
 func (a *Archive) DeliveryStreamArn() *string { return a.DeliveryStream.AttrArn() }
 
 // GrantPutRecords lets grantee send records to the delivery stream.
-// Records are JSON objects with "service" (or a tier log group name in
-// "logGroup") and "tier" (or "level") fields, which pick the S3 partition.
+// Records are newline-terminated JSON objects (the stream adds no
+// delimiter, so the archive stays one object per line) with "service" (or a
+// tier log group name in "logGroup") and "tier" (or "level") fields, which
+// pick the S3 partition. The log router writes exactly this.
 func (a *Archive) GrantPutRecords(grantee awsiam.IGrantable) awsiam.Grant {
 	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,

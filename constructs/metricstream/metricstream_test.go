@@ -2,6 +2,7 @@ package metricstream_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,7 +96,7 @@ func TestCentralRegionalAndStreamSynthesizeCleanly(t *testing.T) {
 	}
 
 	rt := assertions.Template_FromStack(regional, nil)
-	rt.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "rate(5 minutes)"})
+	rt.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "cron(0/5 * * * ? *)"})
 	rt.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"RoleName": "o11yscale-forwarder-eu-west-1"})
 	rt.HasResourceProperties(jsii.String("AWS::CloudWatch::MetricStream"), map[string]any{"OutputFormat": "json"})
 	fns := rt.FindResources(jsii.String("AWS::Lambda::Function"), nil)
@@ -118,4 +119,17 @@ func TestCentralRegionalAndStreamSynthesizeCleanly(t *testing.T) {
 		t.Fatalf("cfn-lint: %v\n%s", err, b)
 	}
 	_ = os.RemoveAll(out)
+}
+
+func TestAForwarderConfigOverTheSSMLimitIsRejectedAtSynth(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	var many []metricstream.Metric
+	for i := range 200 {
+		many = append(many, metricstream.Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
+			Dimensions: map[string]string{"FunctionName": fmt.Sprintf("service-%03d", i)}})
+	}
+	_, err := metricstream.NewForwarder(cdktest.NewStack(app, "R", "eu-west-1"), "Forwarder", metricstream.ForwarderProps{CentralRegion: "us-east-1", Metrics: many})
+	if err == nil || !strings.Contains(err.Error(), "at most 8192") || !strings.Contains(err.Error(), "searches") {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -26,8 +26,12 @@ import (
 // ForwarderImportPath is the forwarder Lambda's main package.
 const ForwarderImportPath = "github.com/o11yscale/o11yscale/lambdas/forwarder"
 
-// Lambda's environment is limited to 4 KB; larger metric sets go to SSM.
-const inlineConfigLimit = 3072
+// Lambda's environment is limited to 4 KB in all; larger metric sets go
+// to an SSM parameter, whose Advanced tier holds at most 8 KB.
+const (
+	inlineConfigLimit = 3072
+	MaxConfigBytes    = 8192
+)
 
 // Metric is one CloudWatch metric the forwarder reads.
 type Metric struct {
@@ -163,6 +167,11 @@ func NewForwarder(scope constructs.Construct, id string, props ForwarderProps) (
 	if err != nil {
 		return nil, err
 	}
+	// The role ARN holds tokens that resolve to at most ~60 more bytes.
+	if len(doc)+64 > MaxConfigBytes {
+		return nil, fmt.Errorf("metricstream %s: metrics: a forwarder config of %d bytes is not allowed; at most %d (an Advanced SSM parameter): forward fewer metrics, or use searches (one SEARCH covers a whole namespace dimension)",
+			*c.Node().Path(), len(doc)+64, MaxConfigBytes)
+	}
 	out := &Forwarder{Construct: c}
 
 	fp := p.Function
@@ -207,7 +216,9 @@ func NewForwarder(scope constructs.Construct, id string, props ForwarderProps) (
 		Reason: "cloudwatch:GetMetricData and the X-Ray write actions support no resource-level permissions; the stream is reached only through the scoped writer role"})
 
 	out.Rule = awsevents.NewRule(c, jsii.String("Schedule"), &awsevents.RuleProps{
-		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(p.Schedule.Minutes()))),
+		// A cron on interval boundaries, not rate(): the forwarder's window
+		// tolerates the most delivery jitter for events on the boundary.
+		Schedule:    awsevents.Schedule_Expression(jsii.String(cfg.ScheduleExpression())),
 		Description: jsii.String("Runs the o11yscale metric forwarder; each run forwards one aligned window"),
 	})
 	out.Rule.AddTarget(awseventstargets.NewLambdaFunction(fn.Function, &awseventstargets.LambdaFunctionProps{

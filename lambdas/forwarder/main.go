@@ -29,23 +29,31 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
+	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	kit, err := observe.New("forwarder", os.Stdout, observe.Options{})
+	if err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("forwarder cannot start", "error", err)
+		os.Exit(1)
+	}
 	ctx := context.Background()
-	h, err := newHandler(ctx, log)
+	h, err := newHandler(ctx, kit.Log)
 	if err != nil {
 		// Fail every invocation with the reason rather than exiting, which
 		// Lambda would only report as an opaque runtime exit.
-		log.Error("forwarder cannot start", "error", err)
+		kit.Log.Error("forwarder cannot start", "error", err)
+		_ = kit.Flush(ctx)
 		lambda.Start(func(context.Context, events.CloudWatchEvent) (forward.Summary, error) {
 			return forward.Summary{}, err
 		})
 		return
 	}
-	lambda.Start(h.Handle)
+	// Wrap flushes logs before each invocation returns and writes
+	// head-sampled invocation traces.
+	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
 }
 
 const envCloudWatchProtocol = "FORWARDER_CLOUDWATCH_PROTOCOL"

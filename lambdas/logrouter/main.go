@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 
+	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/router"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
@@ -30,12 +31,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	kit, err := observe.New("logrouter", os.Stdout, observe.Options{})
+	if err != nil {
+		return err
+	}
+	log := kit.Log
 	awsCfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		return fmt.Errorf("loading AWS configuration: %w", err)
 	}
 	h := router.NewHandler(cfg, firehose.NewFromConfig(awsCfg), emf.New(os.Stdout, router.Namespace), log)
-	lambda.Start(h.Handle)
+	// Wrap flushes logs before each invocation returns and writes
+	// head-sampled invocation traces.
+	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
 	return nil
 }
