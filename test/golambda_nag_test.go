@@ -14,7 +14,7 @@ import (
 func TestGoLambdaAloneIsNagClean(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("Fn"), &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}})
-	if _, err := golambda.NewFunction(stack, "Echo", golambda.Props{ImportPath: "github.com/o11yscale/o11yscale/lambdas/internal/lambdatest/internal/echo"}); err != nil {
+	if _, err := golambda.NewFunction(stack, "Echo", golambda.Props{ImportPath: "github.com/o11yscale/o11yscale/internal/lambdatest/internal/echo"}); err != nil {
 		t.Fatal(err)
 	}
 	requireNagClean(t, app)

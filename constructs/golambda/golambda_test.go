@@ -13,7 +13,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 )
 
-const echoPkg = "github.com/o11yscale/o11yscale/lambdas/internal/lambdatest/internal/echo"
+const echoPkg = "github.com/o11yscale/o11yscale/internal/lambdatest/internal/echo"
 
 func newStack(t *testing.T) (awscdk.App, awscdk.Stack) {
 	t.Helper()

@@ -13,7 +13,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 )
 
-const echoPkg = "github.com/o11yscale/o11yscale/lambdas/internal/lambdatest/internal/echo"
+const echoPkg = "github.com/o11yscale/o11yscale/internal/lambdatest/internal/echo"
 
 func guard(t *testing.T, scope awscdk.App, props logtiers.RetentionGuardProps) *logtiers.RetentionGuard {
 	t.Helper()

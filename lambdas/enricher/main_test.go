@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/enricher/internal/enrichtest"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 )
 
 const (

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -19,26 +18,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/internal/fwdtest"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 )
 
 const importPath = "github.com/o11yscale/o11yscale/lambdas/forwarder"
 
 var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) {
-	var err error
-	moto, err = lambdatest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 func centralKinesis(t *testing.T) *kinesis.Client {
 	return kinesis.NewFromConfig(fwdtest.AWSConfig(t, moto, fwdtest.CentralRegion))

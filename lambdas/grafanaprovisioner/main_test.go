@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/internal/workspacedouble"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 )
 
 // TestBootstrapProvisionsAndRemovesThroughTheRealBinary runs the built

@@ -24,7 +24,7 @@ import (
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/router"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
@@ -33,17 +33,7 @@ const region = "us-east-1"
 
 var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) {
-	var err error
-	moto, err = lambdatest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 // clients are aws-sdk-go-v2 clients pointed at moto.
 type clients struct {

@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,65 +16,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 )
 
-// motoEndpoint is the moto_server TestMain started. lambdatest.StartMoto
-// does the same but lives under lambdas/internal, which telemetry cannot
-// import; startMoto is the minimal equivalent.
-var motoEndpoint string
+var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) {
-	stop, err := startMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "emf tests need moto_server:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
-
-func startMoto() (stop func(), err error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting moto_server: %w", err)
-	}
-	stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
-	motoEndpoint = fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(motoEndpoint + "/moto-api/data.json"); err == nil {
-			resp.Body.Close()
-			return stop, nil
-		}
-	}
-	stop()
-	return nil, fmt.Errorf("moto_server on port %d did not answer within 60s", port)
-}
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 // newCloudWatch resets moto and returns a real client pointed at it.
 func newCloudWatch(t *testing.T) *cloudwatch.Client {
 	t.Helper()
-	resp, err := http.Post(motoEndpoint+"/moto-api/reset", "application/json", nil)
-	if err != nil {
-		t.Fatalf("resetting moto: %v", err)
-	}
-	resp.Body.Close()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": motoEndpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-		"AWS_SESSION_TOKEN": "testing", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		t.Setenv(k, v)
-	}
+	moto.Reset(t)
+	moto.SetEnv(t, "us-east-1")
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	// moto 5.2.1 answers CloudWatch only in the awsQuery protocol.
 	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		o.Protocol = awsquery.New(schemas.GraniteServiceVersion20100801)
 	})

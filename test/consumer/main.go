@@ -23,7 +23,7 @@ func main() {
 	// import path, from whatever directory the app runs in.
 	for id, pkg := range map[string]string{
 		"Own":       "example.com/consumer/fn",
-		"Forwarder": "github.com/o11yscale/o11yscale/lambdas/internal/lambdatest/internal/echo",
+		"Forwarder": "github.com/o11yscale/o11yscale/internal/lambdatest/internal/echo",
 	} {
 		if _, err := golambda.NewFunction(stack, id, golambda.Props{ImportPath: pkg, MemorySize: 128}); err != nil {
 			log.Fatal(err)

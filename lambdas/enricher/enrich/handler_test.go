@@ -17,8 +17,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/enricher/internal/enrichtest"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 

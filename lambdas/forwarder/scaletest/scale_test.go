@@ -3,16 +3,15 @@ package scaletest
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/internal/fwdtest"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 )
 
 var (
@@ -27,15 +26,7 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	var err error
-	moto, err = lambdatest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
+	os.Exit(lambdatest.RunWithMoto(m, &moto))
 }
 
 // The seed forwards each metric with one GetMetricStatistics call and each

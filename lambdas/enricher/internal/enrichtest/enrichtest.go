@@ -26,7 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 )
 
 // Clients are SDK clients pointed at moto through the AWS_* environment

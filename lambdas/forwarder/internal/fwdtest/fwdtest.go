@@ -25,8 +25,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
+	"github.com/o11yscale/o11yscale/internal/lambdatest"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
-	"github.com/o11yscale/o11yscale/lambdas/internal/lambdatest"
 )
 
 // Fixed identities of the test data.

@@ -5,7 +5,7 @@ import (
 )
 
 func TestRuntimeDeliversEventsAndErrorsToTheRealBinary(t *testing.T) {
-	bin := Build(t, "github.com/o11yscale/o11yscale/lambdas/internal/lambdatest/internal/echo")
+	bin := Build(t, "github.com/o11yscale/o11yscale/internal/lambdatest/internal/echo")
 	rt := StartRuntime(t, bin, nil)
 
 	res, err := rt.Invoke([]byte(`{"hello":"world"}`))

@@ -313,3 +313,17 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// RunWithMoto is a TestMain body: it starts moto_server, stores it in
+// *dst, runs the tests and stops the server. Use it as
+// `func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }`.
+func RunWithMoto(m *testing.M, dst **Moto) int {
+	moto, err := StartMoto()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*dst = moto
+	defer moto.Close()
+	return m.Run()
+}
