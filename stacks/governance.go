@@ -9,7 +9,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -20,7 +22,7 @@ func estimateCost(p *Platform, cfg *config.Platform) error {
 	if cfg.Cost == nil {
 		return nil
 	}
-	c := *cfg.Cost
+	c := ResolveTraceSampling(*cfg.Cost, cfg.Sampling.Rules)
 	if c.Architecture.CentralRegion == "" {
 		c.Architecture.CentralRegion = cfg.CentralRegion
 	}
@@ -82,4 +84,26 @@ func addGovernance(app constructs.Construct, p *Platform, cfg *config.Platform, 
 	var err error
 	p.Billing, err = governance.NewBilling(stack, "Billing", props)
 	return err
+}
+
+// ResolveTraceSampling fills the trace sampling of every service declared
+// with fromRules from the X-Ray rule an ordinary request of that service
+// matches (any method and path, so method-specific rules are skipped).
+// With no matching rule X-Ray's built-in default applies: 1 request/s,
+// then 5%.
+func ResolveTraceSampling(c cost.Config, rules []sampling.Rule) cost.Config {
+	services := append([]cost.Service(nil), c.Volumes.Services...)
+	for i := range services {
+		t := &services[i].Traces
+		if !t.FromRules {
+			continue
+		}
+		rule, ok := sampling.RateFor(rules, sampling.Request{ServiceName: services[i].Name})
+		if !ok {
+			rule = sampling.Rule{FixedRate: 0.05, ReservoirSize: 1}
+		}
+		t.BaselineRate, t.ReservoirPerSecond, t.FromRules = rule.FixedRate, float64(rule.ReservoirSize), false
+	}
+	c.Volumes.Services = services
+	return c
 }

@@ -1,5 +1,7 @@
 package cost
 
+import "fmt"
+
 import "github.com/o11yscale/o11yscale/constructs/validation"
 
 // Config is the cost block of the platform config: prices, declared
@@ -31,6 +33,11 @@ func (c Config) Validate() error {
 func (c Config) Estimate() (*Report, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
+	}
+	for i, s := range c.Volumes.Services {
+		if s.Traces.FromRules {
+			return nil, fmt.Errorf("volumes.services[%d].traces.fromRules: unresolved; the caller must set baselineRate and reservoirPerSecond from its sampling rules (the o11yscale app does)", i)
+		}
 	}
 	prices, err := c.Pricing.Resolve()
 	if err != nil {

@@ -90,6 +90,9 @@ func (s Service) validate(p string, errs *validation.Errors) {
 	checkRange(errs, tp+".reservoirPerSecond", s.Traces.ReservoirPerSecond, 0, 1e7)
 	okErr := checkRange(errs, tp+".errorShare", s.Traces.ErrorShare, 0, 1)
 	okSlow := checkRange(errs, tp+".slowShare", s.Traces.SlowShare, 0, 1)
+	if s.Traces.FromRules && (s.Traces.BaselineRate != 0 || s.Traces.ReservoirPerSecond != 0) {
+		errs.Add(tp+".fromRules", true, "false when baselineRate or reservoirPerSecond is declared: take them from the rules or declare them, not both")
+	}
 	if okErr && okSlow && s.Traces.ErrorShare+s.Traces.SlowShare > 1+shareTolerance {
 		errs.Add(tp+".slowShare", s.Traces.SlowShare, "at most 1 - errorShare (%g), errors and slow requests together are at most all requests", s.Traces.ErrorShare)
 	}

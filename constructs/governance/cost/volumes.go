@@ -102,6 +102,11 @@ type TraceSampling struct {
 	// all kept. ErrorShare + SlowShare is at most 1; the model treats them
 	// as disjoint, which over-counts slow errors (a safe upper bound).
 	SlowShare float64 `yaml:"slowShare,omitempty" json:"slowShare,omitempty"`
+	// FromRules takes BaselineRate and ReservoirPerSecond from the
+	// platform's X-Ray sampling rules (the rule an ordinary request of the
+	// service matches) instead of declaring them. The platform resolves it
+	// before estimating; Estimate rejects an unresolved one.
+	FromRules bool `yaml:"fromRules,omitempty" json:"fromRules,omitempty"`
 }
 
 // CustomMetrics is a service's custom metrics in one region.
