@@ -220,15 +220,6 @@ func TestEmitEscapesQuotesAndBackslashesInNames(t *testing.T) {
 	}
 }
 
-func TestEmitFormatsNumbersLikeEncodingJSON(t *testing.T) {
-	for _, v := range []float64{0, 1, -1, 12.5, 1e20, 1e21, 1.5e-7, 1e-6, 123456789, -0.000001234, math.Ldexp(1, 360), math.SmallestNonzeroFloat64} {
-		want, _ := json.Marshal(v)
-		if got := appendFloat(nil, v); string(got) != string(want) {
-			t.Errorf("appendFloat(%v) = %s, encoding/json gives %s", v, got, want)
-		}
-	}
-}
-
 func TestEmitSplitsEventsOverTheSizeLimit(t *testing.T) {
 	var buf bytes.Buffer
 	l := New(&buf, "NS", WithClock(fixedClock))

@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/o11yscale/o11yscale/internal/jsonenc"
 )
 
 // Datapoint is one line of a record: one time series at one timestamp with
@@ -86,21 +87,21 @@ func newSeries(region, account, namespace, metric string, dims map[string]string
 	s.identity = sha256.Sum256(id)
 
 	h := append([]byte(nil), `,"region":`...)
-	h = appendString(h, region)
+	h = jsonenc.AppendString(h, region)
 	h = append(h, `,"account":`...)
-	h = appendString(h, account)
+	h = jsonenc.AppendString(h, account)
 	h = append(h, `,"namespace":`...)
-	h = appendString(h, namespace)
+	h = jsonenc.AppendString(h, namespace)
 	h = append(h, `,"metric":`...)
-	h = appendString(h, metric)
+	h = jsonenc.AppendString(h, metric)
 	h = append(h, `,"dimensions":{`...)
 	for i, d := range s.dims {
 		if i > 0 {
 			h = append(h, ',')
 		}
-		h = appendString(h, d.name)
+		h = jsonenc.AppendString(h, d.name)
 		h = append(h, ':')
-		h = appendString(h, d.value)
+		h = jsonenc.AppendString(h, d.value)
 	}
 	h = append(h, `},"periodSeconds":`...)
 	h = strconv.AppendInt(h, int64(period), 10)
@@ -110,11 +111,11 @@ func newSeries(region, account, namespace, metric string, dims map[string]string
 	var t []byte
 	if unit != "" {
 		t = append(t, `,"unit":`...)
-		t = appendString(t, unit)
+		t = jsonenc.AppendString(t, unit)
 	}
 	if expression != "" {
 		t = append(t, `,"expression":`...)
-		t = appendString(t, expression)
+		t = jsonenc.AppendString(t, expression)
 	}
 	s.tail = append(t, "}\n"...)
 	return s
@@ -166,77 +167,12 @@ func (s *series) appendLine(b []byte, ts int64, vals []float64) ([]byte, bool) {
 			b = append(b, ',')
 		}
 		first = false
-		b = appendString(b, s.stats[i])
+		b = jsonenc.AppendString(b, s.stats[i])
 		b = append(b, ':')
-		b = appendFloat(b, v)
+		b = jsonenc.AppendFloat(b, v)
 	}
 	b = append(b, '}')
 	return append(b, s.tail...), true
-}
-
-// appendFloat formats like encoding/json: shortest representation, and
-// exponent form only for very small or large magnitudes.
-func appendFloat(b []byte, f float64) []byte {
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// clean up e-09 to e-9
-		n := len(b)
-		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as with encoding/json, so every line is valid JSON.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // searchNamespace extracts the namespace from a search term's schema

@@ -74,22 +74,6 @@ func TestAppendLineSkipsARowWithoutValues(t *testing.T) {
 	}
 }
 
-func TestAppendStringEscapesLikeEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\rcr", "\x00\x1f\x7f", "naïve ☃ 🎉", "bad \xff utf8 \xc3", "<html>&amp;", "\u2028\u2029"} {
-		got := appendString(nil, s)
-		var back string
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatalf("appendString(%q) = %s is not JSON: %v", s, got, err)
-		}
-		want, _ := json.Marshal(s)
-		var wantBack string
-		_ = json.Unmarshal(want, &wantBack)
-		if back != wantBack {
-			t.Fatalf("appendString(%q) decodes to %q, encoding/json round-trips to %q", s, back, wantBack)
-		}
-	}
-}
-
 func TestDatapointIDIsDeterministicAndNamesEveryIdentityField(t *testing.T) {
 	ts := mustTime(t, "2025-01-01T12:00:00Z").Unix()
 	base := lambdaSeries("eu-west-1", "123456789012")
