@@ -15,6 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/archive"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -229,27 +230,6 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 		removal = awscdk.RemovalPolicy_DESTROY
 	}
 
-	// Server access logs need SSE-S3 on the target bucket: S3 log delivery
-	// cannot use a KMS key.
-	a.AccessLogsBucket = awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		Versioned:         jsii.Bool(true),
-		RemovalPolicy:     removal,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-access-logs"),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(p.AccessLogExpirationDays))),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
-	})
-	nag.Suppress(a.AccessLogsBucket, nag.Suppression{ID: "AwsSolutions-S1",
-		Reason: "This bucket is the target of the archive's server access logs; logging it into itself would loop and another bucket would only move the finding."})
-
-	encryption := awss3.BucketEncryption_S3_MANAGED
 	if p.Encryption == SSEKMS {
 		a.Key = p.EncryptionKey
 		if a.Key == nil {
@@ -259,64 +239,18 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 				RemovalPolicy:     removal,
 			})
 		}
-		encryption = awss3.BucketEncryption_KMS
 	}
 	transition := awss3.StorageClass_GLACIER_INSTANT_RETRIEVAL()
 	if p.TransitionClass == GlacierFlexibleRetrieval {
 		transition = awss3.StorageClass_GLACIER()
 	}
-	bucketProps := &awss3.BucketProps{
-		Encryption:        encryption,
-		BucketKeyEnabled:  jsii.Bool(p.Encryption == SSEKMS),
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		Versioned:         jsii.Bool(true),
-		RemovalPolicy:     removal,
-		LifecycleRules: &[]*awss3.LifecycleRule{
-			{
-				Id: jsii.String("tier-then-expire"),
-				Transitions: &[]*awss3.Transition{{
-					StorageClass:    transition,
-					TransitionAfter: awscdk.Duration_Days(jsii.Number(float64(p.TransitionDays))),
-				}},
-				Expiration:                          awscdk.Duration_Days(jsii.Number(float64(p.ExpirationDays))),
-				NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(float64(p.NoncurrentExpirationDays))),
-				AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
-			},
-			{
-				// Expired objects leave delete markers behind in a
-				// versioned bucket; remove them once nothing is under them.
-				Id:                        jsii.String("remove-expired-delete-markers"),
-				ExpiredObjectDeleteMarker: jsii.Bool(true),
-			},
-		},
-	}
-	if a.Key != nil {
-		bucketProps.EncryptionKey = a.Key
-	}
-	if p.BucketName != "" {
-		bucketProps.BucketName = jsii.String(p.BucketName)
-	}
-	a.Bucket = awss3.NewBucket(c, jsii.String("Bucket"), bucketProps)
-	// Access logging is set on the L1 with our own bucket policy, so it
-	// works whatever the app's S3 feature flags (the L2 falls back to an
-	// ACL, which BUCKET_OWNER_ENFORCED forbids).
-	a.Bucket.Node().DefaultChild().(awss3.CfnBucket).SetLoggingConfiguration(&awss3.CfnBucket_LoggingConfigurationProperty{
-		DestinationBucketName: a.AccessLogsBucket.BucketName(),
-		LogFilePrefix:         jsii.String("archive/"),
+	buckets := archive.New(c, "Bucket", archive.Props{
+		BucketName: p.BucketName, Key: a.Key,
+		TransitionClass: transition, TransitionDays: p.TransitionDays, ExpirationDays: p.ExpirationDays,
+		NoncurrentExpirationDays: p.NoncurrentExpirationDays, AccessLogExpirationDays: p.AccessLogExpirationDays,
+		AccessLogPrefix: "archive/", Removal: removal,
 	})
-	a.AccessLogsBucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("S3ServerAccessLogs"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("logging.s3.amazonaws.com"), nil)},
-		Actions:    jsii.Strings("s3:PutObject"),
-		Resources:  jsii.Strings(*a.AccessLogsBucket.ArnForObjects(jsii.String("archive/*"))),
-		Conditions: &map[string]any{
-			"ArnLike":      map[string]any{"aws:SourceArn": a.Bucket.BucketArn()},
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
-		},
-	}))
+	a.Bucket, a.AccessLogsBucket = buckets.Bucket, buckets.AccessLogs
 
 	a.DeliveryLogGroup = awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
 		Retention:     retention.Enum(p.DeliveryLogRetentionDays),

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/archive"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -206,37 +207,13 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 	}
 	out.Stream = awskinesis.NewStream(c, jsii.String("Stream"), streamProps)
 
-	out.AccessLogs = awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-		LifecycleRules:    &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(365))}},
+	buckets := archive.New(c, "Archive", archive.Props{
+		BucketName:      names.Bucket(*stack.Account(), *stack.Region()),
+		TransitionClass: awss3.StorageClass_GLACIER(), TransitionDays: p.GlacierAfterDays, ExpirationDays: p.ExpireAfterDays,
+		NoncurrentExpirationDays: 30, AccessLogExpirationDays: 365,
+		AccessLogPrefix: "metrics-archive/", Removal: awscdk.RemovalPolicy_RETAIN,
 	})
-	nag.Suppress(out.AccessLogs, nag.Suppression{ID: "AwsSolutions-S1",
-		Reason: "This bucket receives the archive bucket's server access logs; logging it too would only log log writes"})
-
-	out.Bucket = awss3.NewBucket(c, jsii.String("Archive"), &awss3.BucketProps{
-		BucketName:             jsii.String(names.Bucket(*stack.Account(), *stack.Region())),
-		Encryption:             awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:             jsii.Bool(true),
-		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
-		Versioned:              jsii.Bool(true),
-		ServerAccessLogsBucket: out.AccessLogs,
-		ServerAccessLogsPrefix: jsii.String("metrics-archive/"),
-		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id: jsii.String("metrics-to-glacier"),
-			Transitions: &[]*awss3.Transition{{
-				StorageClass:    awss3.StorageClass_GLACIER(),
-				TransitionAfter: awscdk.Duration_Days(jsii.Number(float64(p.GlacierAfterDays))),
-			}},
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(p.ExpireAfterDays))),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(30)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
-		}},
-	})
+	out.Bucket, out.AccessLogs = buckets.Bucket, buckets.AccessLogs
 
 	logGroup := awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
 		Retention:     retention.Enum(30),
