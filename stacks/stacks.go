@@ -44,8 +44,6 @@ type Platform struct {
 // Central is the aggregation stack in the central region.
 type Central struct {
 	Stack awscdk.Stack
-	// Key encrypts central data at rest.
-	Key awskms.Key
 	// Metrics is the central stream, archive and writer role.
 	Metrics *metricstream.Central
 	// Observability is the Grafana workspace and/or CloudWatch dashboard.
@@ -108,7 +106,7 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		StackName:   jsii.String(centralID),
 		Description: jsii.String(fmt.Sprintf("o11yscale %s: central aggregation in %s", cfg.Name, cfg.CentralRegion)),
 	})
-	p.Central = &Central{Stack: cs, Key: newKey(cs, "central")}
+	p.Central = &Central{Stack: cs}
 	centralMetrics := cfg.Metrics.Central
 	centralMetrics.Name = cfg.Name
 	var err error
@@ -162,8 +160,8 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 	return p, nil
 }
 
-// newKey creates a rotating KMS key that CloudWatch Logs, SNS, SQS and
-// Kinesis in this stack's region may use.
+// newKey creates the region's rotating KMS key for log groups, topics and
+// queues; CloudWatch Logs may use it for this account's log groups.
 func newKey(stack awscdk.Stack, purpose string) awskms.Key {
 	key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{
 		Description:       jsii.String("o11yscale " + purpose + " data at rest"),
