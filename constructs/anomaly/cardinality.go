@@ -5,8 +5,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"github.com/o11yscale/o11yscale/constructs/cardinality"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -109,7 +109,7 @@ func (s Series) String() string {
 // derivedCardinality returns the cardinality the platform implies for a
 // dimension name, if any.
 func derivedCardinality(name string, b Budget) (int, bool) {
-	switch normalize(name) {
+	switch cardinality.Normalize(name) {
 	case "service", "servicename", "functionname", "apiname":
 		return b.Services, true
 	case "region", "awsregion":
@@ -183,61 +183,9 @@ func CheckCardinality(dims []Dimension, b Budget) (Series, error) {
 }
 
 // HighCardinality reports whether a dimension name is known to carry
-// unbounded values, and which kind: "user id", "request id", "full URL" or
-// "timestamp" (the seed's list). Names are compared ignoring case and
-// everything but letters and digits, so UserID, user_id and user-id match.
-func HighCardinality(name string) (kind string, ok bool) {
-	n := normalize(name)
-	if kind, ok := highCardinalityNames[n]; ok {
-		return kind, true
-	}
-	for _, s := range highCardinalitySuffixes {
-		if strings.HasSuffix(n, s.suffix) {
-			return s.kind, true
-		}
-	}
-	return "", false
-}
-
-const (
-	kindUser      = "user id"
-	kindRequest   = "request id"
-	kindURL       = "full URL"
-	kindTimestamp = "timestamp"
-)
-
-// highCardinalityNames are normalized names with unbounded values.
-var highCardinalityNames = map[string]string{
-	"user": kindUser, "userid": kindUser, "username": kindUser, "useremail": kindUser, "email": kindUser,
-	"customerid": kindUser,
-	"requestid":  kindRequest, "sessionid": kindRequest, "reqid": kindRequest, "traceid": kindRequest, "spanid": kindRequest,
-	"correlationid": kindRequest, "messageid": kindRequest,
-	"url": kindURL, "uri": kindURL, "fullurl": kindURL, "requesturl": kindURL, "requesturi": kindURL,
-	"rawurl": kindURL, "querystring": kindURL, "href": kindURL,
-	"timestamp": kindTimestamp, "time": kindTimestamp, "ts": kindTimestamp, "datetime": kindTimestamp,
-	"date": kindTimestamp, "eventtime": kindTimestamp,
-}
-
-// highCardinalitySuffixes catch qualified names such as CallerUserId or
-// image_url. "time" is deliberately not a suffix: Runtime is a fine
-// dimension.
-var highCardinalitySuffixes = []struct{ suffix, kind string }{
-	{"userid", kindUser}, {"sessionid", kindRequest},
-	{"requestid", kindRequest}, {"traceid", kindRequest}, {"correlationid", kindRequest},
-	{"url", kindURL}, {"uri", kindURL},
-	{"timestamp", kindTimestamp},
-}
-
-// normalize lower-cases a name and keeps only letters and digits.
-func normalize(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// unbounded values, and which kind ("user id", "request id", "full URL",
+// "timestamp", "client address"); see package cardinality.
+func HighCardinality(name string) (kind string, ok bool) { return cardinality.High(name) }
 
 // MetricDeclaration declares a metric an application emits through EMF,
 // so its dimensions are checked against the budget at synth.
