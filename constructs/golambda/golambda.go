@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -139,10 +140,35 @@ func (p Props) Validate() error {
 	if p.ReservedConcurrency < 0 {
 		v.Add("reservedConcurrency", p.ReservedConcurrency, "0 (unreserved) or more")
 	}
+	if n := envBytes(p.Environment); n > maxEnvironmentBytes {
+		v.Add("environment", fmt.Sprintf("%d bytes", n), "at most %d bytes of keys and values in all (Lambda's limit); move large values to SSM", maxEnvironmentBytes)
+	}
 	if len(p.Description) > 256 {
 		v.Add("description", p.Description, "at most 256 characters")
 	}
 	return v.Err()
+}
+
+// maxEnvironmentBytes is Lambda's limit on all environment variables.
+const maxEnvironmentBytes = 4096
+
+// tokenBytes is what an unresolved value (a Ref or GetAtt) is counted as:
+// ARNs and names it resolves to stay well below it.
+const tokenBytes = 256
+
+// envBytes sizes the environment as Lambda counts it, keys plus values.
+func envBytes(env map[string]string) int {
+	n := 0
+	for k, v := range env {
+		n += len(k)
+		if strings.Contains(v, "${Token[") {
+			// Literal text around the tokens plus a bound for each token.
+			n += len(v) + strings.Count(v, "${Token[")*tokenBytes
+		} else {
+			n += len(v)
+		}
+	}
+	return n
 }
 
 func goarch(arch string) string {

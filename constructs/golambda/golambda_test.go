@@ -164,3 +164,13 @@ func s3Key(t *testing.T, stack awscdk.Stack) string {
 	t.Fatal("no Lambda function with an S3Key in the template")
 	return ""
 }
+
+func TestEnvironmentOverLambdasFourKilobytesIsRejected(t *testing.T) {
+	err := golambda.Props{ImportPath: echoPkg, Environment: map[string]string{"BIG": strings.Repeat("x", 4100)}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "environment: \"4103 bytes\" is not allowed; at most 4096") {
+		t.Fatalf("got %v", err)
+	}
+	if err := (golambda.Props{ImportPath: echoPkg, Environment: map[string]string{"OK": strings.Repeat("x", 4000)}}).Validate(); err != nil {
+		t.Fatalf("a 4 KB environment was rejected: %v", err)
+	}
+}
