@@ -79,22 +79,22 @@ type Summary struct {
 // Summarize reads the templates in the cloud assembly directory.
 func Summarize(p *Platform, dir string) (*Summary, error) {
 	s := &Summary{}
-	stacks := []struct{ stack awscdk.Stack }{{p.Central.Stack}}
+	stacks := []awscdk.Stack{p.Central.Stack}
 	for _, r := range p.Regional {
-		stacks = append(stacks, struct{ stack awscdk.Stack }{r.Stack})
+		stacks = append(stacks, r.Stack)
 	}
 	if p.BillingStack != nil {
-		stacks = append(stacks, struct{ stack awscdk.Stack }{p.BillingStack})
+		stacks = append(stacks, p.BillingStack)
 	}
 	for _, st := range stacks {
-		name := *st.stack.StackName()
-		ts, err := readTemplate(filepath.Join(dir, *st.stack.TemplateFile()))
+		name := *st.StackName()
+		ts, err := readTemplate(filepath.Join(dir, *st.TemplateFile()))
 		if err != nil {
 			return nil, err
 		}
-		ss := StackSummary{Name: name, Region: *st.stack.Region(), Template: ts}
+		ss := StackSummary{Name: name, Region: *st.Region(), Template: ts}
 		var nestedFiles []string
-		for _, c := range *st.stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
 			if *awscdk.NestedStack_IsNestedStack(c) {
 				nestedFiles = append(nestedFiles, *c.(awscdk.NestedStack).TemplateFile())
 			}

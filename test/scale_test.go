@@ -3,6 +3,7 @@ package test
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/o11yscale/o11yscale/stacks"
@@ -58,7 +59,7 @@ func TestLimitsErrorNamesTheTemplateAndTheFix(t *testing.T) {
 		t.Fatal("over-limit template accepted")
 	}
 	for _, want := range []string{"x.template.json: 501 resources", "limit of 500", "1200000 bytes", "servicesPerShard"} {
-		if !contains(err.Error(), want) {
+		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -320,13 +319,4 @@ func (b *localBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *
 		panic(fmt.Sprintf("golambda: bundling %s produced no bootstrap: %v", b.opts.ImportPath, err))
 	}
 	return jsii.Bool(true)
-}
-
-// HostArchitecture returns the Architecture matching the machine running
-// synth, for tests that execute the built binary locally.
-func HostArchitecture() string {
-	if runtime.GOARCH == "amd64" {
-		return X8664
-	}
-	return ARM64
 }

@@ -1,5 +1,0 @@
-package test
-
-import "strings"
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
