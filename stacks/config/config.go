@@ -16,12 +16,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/o11yscale/o11yscale/constructs/anomaly"
-	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
-	"github.com/o11yscale/o11yscale/constructs/logtiers"
-	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -77,69 +73,6 @@ type Platform struct {
 	// Billing configures the EstimatedCharges alarm and the AWS Budgets
 	// budget for the observability services (in us-east-1).
 	Billing Billing `yaml:"billing,omitempty" json:"billing,omitempty"`
-}
-
-// Billing wraps the billing alarm settings.
-type Billing struct {
-	// Disabled skips the billing alarm and budget. Default: false.
-	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
-	// MonthlyUSD defaults to cost.budget.monthlyUSD, then to the declared
-	// cost estimate plus 25%.
-	governance.BillingProps `yaml:",inline" json:",inline"`
-}
-
-// Logs configures the tiered log pipeline: the same tiers for every
-// service, one archive per region, and the retention guard over the app.
-type Logs struct {
-	// Service is applied to every service (its service field is set per
-	// service). Default: ERROR 30 days and WARN 7 days in CloudWatch, INFO
-	// to S3 through Firehose, DEBUG dropped.
-	Service logtiers.ServiceLogsProps `yaml:",inline" json:",inline"`
-	// Archive is the per-region S3 archive and Firehose.
-	Archive logtiers.ArchiveProps `yaml:"archive,omitempty" json:"archive,omitempty"`
-	// Retention is the guard applied to every log group of the app.
-	// Default: strict, a never-expiring log group stops synth.
-	Retention logtiers.RetentionGuardProps `yaml:"retention,omitempty" json:"retention,omitempty"`
-	// ForwardTiers are the tiers the log router forwards to the archive
-	// Firehose. Default: ERROR (plus any event with status >= 500).
-	ForwardTiers []string `yaml:"forwardTiers,omitempty" json:"forwardTiers,omitempty"`
-}
-
-// Alarms configures alerting (once per region) and alarms (every service).
-type Alarms struct {
-	// Alerting: topics, subscriptions, the enricher and the EMF
-	// cardinality budget.
-	Alerting anomaly.AlertingProps `yaml:"alerting,omitempty" json:"alerting,omitempty"`
-	// Service is applied to every service: anomaly band alarms (default:
-	// latency and error rate, plus API Gateway Latency for services with
-	// an apiName), the static error-rate alarm and the composite alarm.
-	Service anomaly.ServiceAlarmsProps `yaml:",inline" json:",inline"`
-}
-
-// Metrics configures the central stream and, per region, how metrics get
-// there.
-type Metrics struct {
-	Central   metricstream.CentralProps   `yaml:"central,omitempty" json:"central,omitempty"`
-	Forwarder metricstream.ForwarderProps `yaml:"forwarder,omitempty" json:"forwarder,omitempty"`
-	Stream    metricstream.StreamProps    `yaml:"stream,omitempty" json:"stream,omitempty"`
-	// Regions picks, per workload region, "forwarder" (default), "stream"
-	// or "both".
-	Regions map[string]string `yaml:"regions,omitempty" json:"regions,omitempty"`
-}
-
-// Metric delivery modes per region.
-const (
-	DeliverForwarder = "forwarder"
-	DeliverStream    = "stream"
-	DeliverBoth      = "both"
-)
-
-// Delivery returns the metric delivery mode of a region.
-func (m Metrics) Delivery(region string) string {
-	if d := m.Regions[region]; d != "" {
-		return d
-	}
-	return DeliverForwarder
 }
 
 // Service is one observed workload.
@@ -288,97 +221,14 @@ func (p *Platform) Validate() error {
 			v.Add(validation.Key("tags", k), val, "a tag value of at most 256 characters")
 		}
 	}
-	v.Merge("sampling", p.Sampling.Validate())
-	if p.Logs.Service.Service != "" {
-		v.Add("logs.service", p.Logs.Service.Service, "empty: the service name is set per service")
-	}
-	if len(p.Services) > 0 {
-		svc := p.Logs.Service
-		svc.Service = p.Services[0].Name
-		v.Merge("logs", svc.Validate())
-	}
-	v.Merge("logs.archive", p.Logs.Archive.Validate())
-	v.Merge("logs.retention", p.Logs.Retention.Validate())
-	for i, t := range p.Logs.ForwardTiers {
-		if t != "ERROR" && t != "WARN" && t != "INFO" && t != "DEBUG" {
-			v.Add(validation.Index("logs.forwardTiers", i), t, "ERROR, WARN, INFO or DEBUG")
-		}
-	}
-	alerting := p.Alarms.Alerting
-	alerting.Name = p.Name
-	v.Merge("alarms.alerting", alerting.Validate())
-	v.Merge("alarms", p.AlarmProps(Service{Name: "service"}).Validate())
-	v.Merge("metrics.central", p.Metrics.Central.Validate())
-	v.Merge("metrics.stream", p.Metrics.Stream.Validate())
-	// Without declared metrics the stacks derive a set from the services.
-	if f := p.Metrics.Forwarder; len(f.Metrics) > 0 || len(f.Searches) > 0 {
-		v.Merge("metrics.forwarder", f.Validate())
-	}
-	for r, mode := range p.Metrics.Regions {
-		if !seenRegion[r] {
-			v.Add(validation.Key("metrics.regions", r), r, "one of the workload regions %v", p.Regions)
-		}
-		if mode != DeliverForwarder && mode != DeliverStream && mode != DeliverBoth {
-			v.Add(validation.Key("metrics.regions", r), mode, "forwarder, stream or both")
-		}
-	}
-	if p.Cost != nil {
-		v.Merge("cost", p.Cost.Validate())
-	}
-	g := p.Grafana
-	for field, set := range map[string]bool{"centralRegion": g.CentralRegion != "", "regions": len(g.Regions) > 0, "services": len(g.Services) > 0} {
-		if set {
-			v.Add("grafana."+field, field, "unset: it comes from the platform's own %s", field)
-		}
-	}
-	// Regions and services are reported once, at their own paths above.
-	for _, fe := range validation.Fields(p.GrafanaProps().Validate()) {
-		if !strings.HasPrefix(fe.Path, "regions") && !strings.HasPrefix(fe.Path, "services") && !strings.HasPrefix(fe.Path, "centralRegion") {
-			v.Add(validation.Join("grafana", fe.Path), fe.Value, fe.Allowed)
-		}
-	}
-	if b := p.Billing; !b.Disabled {
-		derivable := p.Cost != nil && (p.Cost.Budget.MonthlyUSD > 0 || len(p.Cost.Volumes.Services) > 0)
-		if b.MonthlyUSD == 0 && !derivable {
-			v.Add("billing.monthlyUsd", 0, "a monthly USD threshold for the billing alarm and budget; or declare cost.volumes or cost.budget to derive it from, or set billing.disabled: true")
-		}
-		if b.MonthlyUSD == 0 {
-			b.MonthlyUSD = 1 // derived later; validate the other fields
-		}
-		v.Merge("billing", b.BillingProps.Validate())
-	}
+	p.validateSampling(&v)
+	p.validateLogs(&v)
+	p.validateAlarms(&v)
+	p.validateMetrics(&v)
+	p.validateCost(&v)
+	p.validateGrafana(&v)
+	p.validateBilling(&v)
 	return v.Err()
-}
-
-// GrafanaProps returns the grafana section with the platform's regions,
-// services, API and stream names filled in.
-func (p *Platform) GrafanaProps() grafana.Props {
-	g := p.Grafana
-	g.CentralRegion, g.Regions, g.Services = p.CentralRegion, p.Regions, p.ServiceNames()
-	if g.APIName == "" {
-		for _, s := range p.Services {
-			if s.ApiName != "" {
-				g.APIName = s.ApiName
-				break
-			}
-		}
-	}
-	if g.CentralStreamName == "" {
-		g.CentralStreamName = metricstream.Names{Platform: p.Name}.Stream()
-	}
-	if g.WorkspaceName == "" {
-		g.WorkspaceName = p.Name
-	}
-	return g
-}
-
-// AlarmProps returns the alarms section for one service, with the
-// platform's names and the cardinality budget's service and region counts.
-func (p *Platform) AlarmProps(svc Service) anomaly.ServiceAlarmsProps {
-	a := p.Alarms.Service
-	a.Name, a.Service, a.APIName = p.Name, svc.Name, svc.ApiName
-	a.Budget.Services, a.Budget.Regions = len(p.Services), len(p.Regions)
-	return a
 }
 
 // ServiceNames lists the service names in config order.
