@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
 // Asset hashes change with every code change; snapshots must not. The
@@ -21,7 +23,49 @@ func normalise(b []byte) []byte {
 
 func TestSnapshotsOfEveryDefaultStackMatchGolden(t *testing.T) {
 	s := synthDefault(t)
-	golden := filepath.Join("testdata", "snapshots")
+	compareSnapshots(t, s, filepath.Join("testdata", "snapshots"))
+}
+
+// The example documents every foundation option; its snapshot proves a
+// refactor of the config layer leaves a user's file synthesizing the same.
+func TestSnapshotsOfPlatformExampleMatchGolden(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("..", "platform.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := synth(t.TempDir(), cfg, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareSnapshots(t, s, filepath.Join("testdata", "snapshots-example"))
+}
+
+// A platform with its own name: every name the library creates derives
+// from it, so this snapshot differs from the example's only in names.
+func TestSnapshotsOfRenamedPlatformMatchGolden(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "platform.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(b), "\nname: o11yscale\n", "\nname: acme\n", 1)
+	if doc == string(b) {
+		t.Fatal("platform.example.yaml has no `name: o11yscale` line to rename")
+	}
+	cfg, err := config.Parse("acme.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := synth(t.TempDir(), cfg, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareSnapshots(t, s, filepath.Join("testdata", "snapshots-acme"))
+}
+
+// compareSnapshots compares every template and review file of s with the
+// golden files in golden (or rewrites them with -update).
+func compareSnapshots(t *testing.T, s *synthesized, golden string) {
+	t.Helper()
 	seen := map[string]bool{}
 	var files []string
 	files = append(files, s.templates(t)...)
@@ -55,7 +99,7 @@ func TestSnapshotsOfEveryDefaultStackMatchGolden(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from its golden file:\n%s\nrun `go test -run Snapshot -update` in test/ and review the git diff", name, firstDiff(want, got))
+			t.Errorf("%s/%s differs from its golden file:\n%s\nrun `go test -run Snapshot -update` in test/ and review the git diff", golden, name, firstDiff(want, got))
 		}
 	}
 	entries, _ := os.ReadDir(golden)
@@ -65,7 +109,7 @@ func TestSnapshotsOfEveryDefaultStackMatchGolden(t *testing.T) {
 				os.Remove(filepath.Join(golden, e.Name()))
 				continue
 			}
-			t.Errorf("golden file %s has no synthesized counterpart any more", e.Name())
+			t.Errorf("golden file %s/%s has no synthesized counterpart any more", golden, e.Name())
 		}
 	}
 }
