@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -122,6 +123,16 @@ func Parse(source string, data []byte) (*Platform, error) {
 }
 
 func parse(source string, data []byte, defaults func(*Platform)) (*Platform, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %v", source, err)
+	}
+	if problems := checkShape(&doc, reflect.TypeFor[Platform]()); len(problems) > 0 {
+		for i := range problems {
+			problems[i] = source + ": " + problems[i]
+		}
+		return nil, fmt.Errorf("%d problem(s) in platform config:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
 	var p Platform
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
