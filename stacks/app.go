@@ -1,25 +1,13 @@
 package stacks
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
-)
-
-// CloudFormation limits checked on every synthesized template.
-const (
-	MaxResources     = 500
-	MaxTemplateBytes = 1_000_000 // "1 MB", read conservatively as decimal
-	MaxParameters    = 200
-	MaxOutputs       = 200
 )
 
 // LoadConfig returns the platform config named by the "config" context
@@ -51,156 +39,29 @@ func Account(app awscdk.App, cfg *config.Platform) string {
 
 func strPtr(s string) *string { return &s }
 
-// TemplateStats describes one synthesized template file.
-type TemplateStats struct {
-	File       string
-	Resources  int
-	Bytes      int
-	Parameters int
-	Outputs    int
-	Lambdas    int
-	codeKeys   []string // S3 keys of the Lambda functions' code
-}
+// Summary and TemplateStats describe a synthesized platform.
+type (
+	Summary       = platform.Summary
+	TemplateStats = platform.TemplateStats
+	StackSummary  = platform.StackSummary
+)
 
-// StackSummary is one top-level stack with its nested templates.
-type StackSummary struct {
-	Name, Region string
-	Template     TemplateStats
-	Nested       []TemplateStats
-}
-
-// Summary describes a synthesized platform.
-type Summary struct {
-	Stacks []StackSummary
-	// Bundled counts the distinct Lambda binaries staged in the assembly.
-	Bundled int
-}
-
-// Summarize reads the templates in the cloud assembly directory.
+// Summarize reads the platform's templates in the cloud assembly dir.
 func Summarize(p *Platform, dir string) (*Summary, error) {
-	s := &Summary{}
-	stacks := []awscdk.Stack{p.Central.Stack}
+	return platform.Summarize(p.Stacks(), dir)
+}
+
+// Stacks lists the platform's top-level stacks: central, regional, billing.
+func (p *Platform) Stacks() []awscdk.Stack {
+	var out []awscdk.Stack
+	if p.Central != nil {
+		out = append(out, p.Central.Stack)
+	}
 	for _, r := range p.Regional {
-		stacks = append(stacks, r.Stack)
+		out = append(out, r.Stack)
 	}
 	if p.BillingStack != nil {
-		stacks = append(stacks, p.BillingStack)
-	}
-	for _, st := range stacks {
-		name := *st.StackName()
-		ts, err := readTemplate(filepath.Join(dir, *st.TemplateFile()))
-		if err != nil {
-			return nil, err
-		}
-		ss := StackSummary{Name: name, Region: *st.Region(), Template: ts}
-		var nestedFiles []string
-		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-			if *awscdk.NestedStack_IsNestedStack(c) {
-				nestedFiles = append(nestedFiles, *c.(awscdk.NestedStack).TemplateFile())
-			}
-		}
-		sort.Strings(nestedFiles)
-		for _, f := range nestedFiles {
-			nt, err := readTemplate(filepath.Join(dir, f))
-			if err != nil {
-				return nil, err
-			}
-			ss.Nested = append(ss.Nested, nt)
-		}
-		s.Stacks = append(s.Stacks, ss)
-	}
-	// Count the binaries the templates use, not every asset directory a
-	// previous synth left in the output directory.
-	bundles := map[string]bool{}
-	for _, t := range s.All() {
-		for _, key := range t.codeKeys {
-			if _, err := os.Stat(filepath.Join(dir, "asset."+strings.TrimSuffix(key, ".zip"), "bootstrap")); err == nil {
-				bundles[key] = true
-			}
-		}
-	}
-	s.Bundled = len(bundles)
-	return s, nil
-}
-
-func readTemplate(path string) (TemplateStats, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return TemplateStats{}, err
-	}
-	var t struct {
-		Resources map[string]struct {
-			Type       string
-			Properties struct {
-				Code struct{ S3Key any }
-			}
-		}
-		Parameters map[string]any
-		Outputs    map[string]any
-	}
-	if err := json.Unmarshal(b, &t); err != nil {
-		return TemplateStats{}, fmt.Errorf("%s: %w", path, err)
-	}
-	ts := TemplateStats{File: filepath.Base(path), Resources: len(t.Resources), Bytes: len(b), Parameters: len(t.Parameters), Outputs: len(t.Outputs)}
-	for _, r := range t.Resources {
-		if r.Type == "AWS::Lambda::Function" {
-			ts.Lambdas++
-			if key, ok := r.Properties.Code.S3Key.(string); ok {
-				ts.codeKeys = append(ts.codeKeys, key)
-			}
-		}
-	}
-	return ts, nil
-}
-
-// All returns every template, top-level and nested.
-func (s *Summary) All() []TemplateStats {
-	var out []TemplateStats
-	for _, st := range s.Stacks {
-		out = append(out, st.Template)
-		out = append(out, st.Nested...)
+		out = append(out, p.BillingStack)
 	}
 	return out
-}
-
-// LimitsError lists every template over a CloudFormation limit, or nil.
-func (s *Summary) LimitsError() error {
-	var problems []string
-	for _, t := range s.All() {
-		if t.Resources > MaxResources {
-			problems = append(problems, fmt.Sprintf("%s: %d resources is over CloudFormation's limit of %d; lower servicesPerShard", t.File, t.Resources, MaxResources))
-		}
-		if t.Bytes > MaxTemplateBytes {
-			problems = append(problems, fmt.Sprintf("%s: %d bytes is over CloudFormation's template limit of %d; lower servicesPerShard", t.File, t.Bytes, MaxTemplateBytes))
-		}
-		if t.Parameters > MaxParameters {
-			problems = append(problems, fmt.Sprintf("%s: %d parameters is over CloudFormation's limit of %d", t.File, t.Parameters, MaxParameters))
-		}
-		if t.Outputs > MaxOutputs {
-			problems = append(problems, fmt.Sprintf("%s: %d outputs is over CloudFormation's limit of %d", t.File, t.Outputs, MaxOutputs))
-		}
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return fmt.Errorf("templates exceed CloudFormation limits:\n  %s", strings.Join(problems, "\n  "))
-}
-
-// String renders the summary table printed after synth.
-func (s *Summary) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-32s %-16s %9s %8s %10s %8s\n", "STACK", "REGION", "RESOURCES", "NESTED", "MAX BYTES", "LAMBDAS")
-	total := 0
-	for _, st := range s.Stacks {
-		res, maxBytes, lambdas := st.Template.Resources, st.Template.Bytes, st.Template.Lambdas
-		for _, n := range st.Nested {
-			res += n.Resources
-			maxBytes = max(maxBytes, n.Bytes)
-			lambdas += n.Lambdas
-		}
-		total += res
-		fmt.Fprintf(&b, "%-32s %-16s %9d %8d %10d %8d\n", st.Name, st.Region, res, len(st.Nested), maxBytes, lambdas)
-	}
-	fmt.Fprintf(&b, "%d stacks, %d resources in all, %d Lambda binaries bundled\n", len(s.Stacks), total, s.Bundled)
-	return b.String()
 }

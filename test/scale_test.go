@@ -52,13 +52,14 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	fmt.Fprint(os.Stderr, s.summary.String())
 }
 
-func TestLimitsErrorNamesTheTemplateAndTheFix(t *testing.T) {
-	s := &stacks.Summary{Stacks: []stacks.StackSummary{{Name: "x", Template: stacks.TemplateStats{File: "x.template.json", Resources: 501, Bytes: 1_200_000}}}}
+func TestLimitsErrorNamesTheStackAccountRegionTemplateAndTheFix(t *testing.T) {
+	s := &stacks.Summary{Stacks: []stacks.StackSummary{{Name: "acme-eu-west-1", Account: "111122223333", Region: "eu-west-1",
+		Template: stacks.TemplateStats{File: "x.template.json", Resources: 501, Bytes: 1_200_000}}}}
 	err := s.LimitsError()
 	if err == nil {
 		t.Fatal("over-limit template accepted")
 	}
-	for _, want := range []string{"x.template.json: 501 resources", "limit of 500", "1200000 bytes", "servicesPerShard"} {
+	for _, want := range []string{"stack acme-eu-west-1 (account 111122223333, region eu-west-1), x.template.json: 501 resources", "limit of 500", "1200000 bytes", "servicesPerShard"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
