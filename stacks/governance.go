@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -19,12 +18,9 @@ import (
 // before creating any construct, so an over-budget platform costs no
 // bundling and writes nothing.
 func estimateCost(p *Platform, cfg *config.Platform) error {
-	if cfg.Cost == nil {
+	c, ok := cfg.CostConfig()
+	if !ok {
 		return nil
-	}
-	c := ResolveTraceSampling(*cfg.Cost, cfg.Sampling.Rules)
-	if c.Architecture.CentralRegion == "" {
-		c.Architecture.CentralRegion = cfg.CentralRegion
 	}
 	report, err := c.Estimate()
 	if err != nil {
@@ -58,19 +54,9 @@ func addGovernance(app constructs.Construct, p *Platform, cfg *config.Platform, 
 	if b.Disabled {
 		return nil
 	}
-	props := b.BillingProps
-	if props.MonthlyUSD == 0 && cfg.Cost != nil {
-		props.MonthlyUSD = cfg.Cost.Budget.MonthlyUSD
-	}
-	if props.MonthlyUSD == 0 && p.CostReport != nil {
-		// No budget declared: alarm 25% above what was declared.
-		props.MonthlyUSD = math.Ceil(p.CostReport.Total.Declared * 1.25)
-	}
-	if props.MonthlyUSD == 0 {
-		return fmt.Errorf("billing.monthlyUsd: 0 is not allowed; declare it, or cost volumes or a cost budget to derive it from, or set billing.disabled")
-	}
-	if props.BudgetName == "" {
-		props.BudgetName = cfg.Name + "-observability"
+	props, err := cfg.BillingProps(p.CostReport)
+	if err != nil {
+		return err
 	}
 	stack := p.Central.Stack
 	if cfg.CentralRegion != governance.BillingRegion {
@@ -81,29 +67,13 @@ func addGovernance(app constructs.Construct, p *Platform, cfg *config.Platform, 
 		})
 		p.BillingStack = stack
 	}
-	var err error
 	p.Billing, err = governance.NewBilling(stack, "Billing", props)
 	return err
 }
 
 // ResolveTraceSampling fills the trace sampling of every service declared
 // with fromRules from the X-Ray rule an ordinary request of that service
-// matches (any method and path, so method-specific rules are skipped).
-// With no matching rule X-Ray's built-in default applies: 1 request/s,
-// then 5%.
+// matches; see config.ResolveTraceSampling.
 func ResolveTraceSampling(c cost.Config, rules []sampling.Rule) cost.Config {
-	services := append([]cost.Service(nil), c.Volumes.Services...)
-	for i := range services {
-		t := &services[i].Traces
-		if !t.FromRules {
-			continue
-		}
-		rule, ok := sampling.RateFor(rules, sampling.Request{ServiceName: services[i].Name})
-		if !ok {
-			rule = sampling.Rule{FixedRate: 0.05, ReservoirSize: 1}
-		}
-		t.BaselineRate, t.ReservoirPerSecond, t.FromRules = rule.FixedRate, float64(rule.ReservoirSize), false
-	}
-	c.Volumes.Services = services
-	return c
+	return config.ResolveTraceSampling(c, rules)
 }

@@ -60,8 +60,13 @@ type Props struct {
 	// asynchronous invocations. Default: false (a queue is created, and
 	// failed events land there after RetryAttempts).
 	DisableFailureQueue bool
-	// RetryAttempts for asynchronous invocations, 0-2. Default: 2.
-	RetryAttempts *int
+	// RetryAttempts for asynchronous invocations, 1 or 2. Default (0): 2.
+	// Set NoRetries for none.
+	RetryAttempts int
+	// NoRetries turns retries of asynchronous invocations off
+	// (MaximumRetryAttempts 0); RetryAttempts must then be 0.
+	// Default: false (RetryAttempts applies).
+	NoRetries bool
 	// ReservedConcurrency caps concurrent executions; 0 means unreserved.
 	ReservedConcurrency int
 	// RoleName names the execution role, for trust policies that match
@@ -104,9 +109,8 @@ func (p Props) withDefaults() Props {
 	if p.LogRetentionDays == 0 {
 		p.LogRetentionDays = 30
 	}
-	if p.RetryAttempts == nil {
-		two := 2
-		p.RetryAttempts = &two
+	if p.RetryAttempts == 0 && !p.NoRetries {
+		p.RetryAttempts = 2
 	}
 	if p.Description == "" {
 		p.Description = p.ImportPath
@@ -133,8 +137,11 @@ func (p Props) Validate() error {
 	if !retention.Valid(p.LogRetentionDays) {
 		v.Add("logRetentionDays", p.LogRetentionDays, retention.Allowed(p.LogRetentionDays))
 	}
-	if *p.RetryAttempts < 0 || *p.RetryAttempts > 2 {
-		v.Add("retryAttempts", *p.RetryAttempts, "0-2")
+	switch {
+	case p.RetryAttempts < 0 || p.RetryAttempts > 2:
+		v.Add("retryAttempts", p.RetryAttempts, "0-2 (0 means the default, 2; set noRetries for none)")
+	case p.NoRetries && p.RetryAttempts != 0:
+		v.Add("retryAttempts", p.RetryAttempts, "0 when noRetries is set")
 	}
 	if p.ReservedConcurrency < 0 {
 		v.Add("reservedConcurrency", p.ReservedConcurrency, "0 (unreserved) or more")
@@ -249,7 +256,7 @@ func NewFunction(scope constructs.Construct, id string, props Props) (*Function,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
 		Role:          f.Role,
 		Tracing:       awslambda.Tracing_ACTIVE,
-		RetryAttempts: jsii.Number(float64(*p.RetryAttempts)),
+		RetryAttempts: jsii.Number(float64(p.RetryAttempts)),
 	}
 	if p.DisableTracing {
 		fnProps.Tracing = awslambda.Tracing_DISABLED

@@ -136,8 +136,7 @@ func TestUnknownImportPathIsReportedAtConstruction(t *testing.T) {
 }
 
 func TestValidateListsEveryBadField(t *testing.T) {
-	three := 3
-	err := golambda.Props{ImportPath: "./relative", Architecture: "mips", MemorySize: 64, LogRetentionDays: 10, RetryAttempts: &three}.Validate()
+	err := golambda.Props{ImportPath: "./relative", Architecture: "mips", MemorySize: 64, LogRetentionDays: 10, RetryAttempts: 3}.Validate()
 	if err == nil {
 		t.Fatal("expected errors")
 	}
@@ -172,5 +171,20 @@ func TestEnvironmentOverLambdasFourKilobytesIsRejected(t *testing.T) {
 	}
 	if err := (golambda.Props{ImportPath: echoPkg, Environment: map[string]string{"OK": strings.Repeat("x", 4000)}}).Validate(); err != nil {
 		t.Fatalf("a 4 KB environment was rejected: %v", err)
+	}
+}
+
+func TestNoRetriesSetsZeroAttemptsAndConflictsWithRetryAttempts(t *testing.T) {
+	_, stack := newStack(t)
+	if _, err := golambda.NewFunction(stack, "Echo", golambda.Props{ImportPath: echoPkg, NoRetries: true}); err != nil {
+		t.Fatal(err)
+	}
+	assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), map[string]any{"MaximumRetryAttempts": 0})
+	err := golambda.Props{ImportPath: echoPkg, NoRetries: true, RetryAttempts: 1}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "retryAttempts: 1 is not allowed; 0 when noRetries is set") {
+		t.Fatalf("got %v", err)
+	}
+	if err := (golambda.Props{ImportPath: echoPkg, RetryAttempts: 1}).Validate(); err != nil {
+		t.Fatalf("one retry rejected: %v", err)
 	}
 }

@@ -36,17 +36,20 @@ var BudgetServices = []string{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis"
 
 // BillingProps configures the billing alarm and budget.
 type BillingProps struct {
-	// MonthlyUSD is the budget and the alarm threshold. Required, > 0.
-	MonthlyUSD float64 `yaml:"monthlyUsd,omitempty" json:"monthlyUsd,omitempty"`
+	// MonthlyUSD is the budget and the alarm threshold in USD. Required,
+	// > 0; there is no default (a platform derives it from its cost
+	// estimate before calling NewBilling).
+	MonthlyUSD float64
 	// ForecastShare notifies when the forecast exceeds this share of the
 	// budget. Default: 1.0.
-	ForecastShare float64 `yaml:"forecastShare,omitempty" json:"forecastShare,omitempty"`
+	ForecastShare float64
 	// ActualShare notifies when actual spend exceeds this share. Default: 0.8.
-	ActualShare float64 `yaml:"actualShare,omitempty" json:"actualShare,omitempty"`
+	ActualShare float64
 	// Emails also receive budget notifications (at most 10).
-	Emails []string `yaml:"emails,omitempty" json:"emails,omitempty"`
-	// BudgetName. Default: "o11yscale-observability".
-	BudgetName string `yaml:"budgetName,omitempty" json:"budgetName,omitempty"`
+	Emails []string
+	// BudgetName names the AWS Budgets budget, at most 100 characters
+	// without ':' or '\\'. Default: "o11yscale-observability".
+	BudgetName string
 }
 
 func (p BillingProps) withDefaults() BillingProps {
@@ -69,9 +72,12 @@ func (p BillingProps) Validate() error {
 	if !(p.MonthlyUSD > 0) || math.IsInf(p.MonthlyUSD, 0) {
 		v.Add("monthlyUsd", p.MonthlyUSD, "a positive monthly amount in USD")
 	}
-	for name, share := range map[string]float64{"forecastShare": p.ForecastShare, "actualShare": p.ActualShare} {
-		if share <= 0 || share > 10 {
-			v.Add(name, share, "a share of the budget above 0 and at most 10 (1.0 = 100%%)")
+	for _, s := range []struct {
+		name  string
+		share float64
+	}{{"forecastShare", p.ForecastShare}, {"actualShare", p.ActualShare}} {
+		if s.share <= 0 || s.share > 10 {
+			v.Add(s.name, s.share, "a share of the budget above 0 and at most 10 (1.0 = 100%%)")
 		}
 	}
 	if len(p.Emails) > 10 {

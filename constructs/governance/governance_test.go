@@ -54,3 +54,23 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 		t.Fatalf("cfn-lint: %v\n%s", err, b)
 	}
 }
+
+func TestNewBillingErrorsCarryTheConstructPath(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	_, err := governance.NewBilling(cdktest.NewStack(app, "S", "us-east-1"), "Billing", governance.BillingProps{})
+	if err == nil || !strings.Contains(err.Error(), "governance S/Billing: monthlyUsd: 0 is not allowed") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDefaultsApplyAndCompletePropsValidate(t *testing.T) {
+	if err := (governance.BillingProps{MonthlyUSD: 0.01}).Validate(); err != nil {
+		t.Fatalf("complete props with defaults rejected: %v", err)
+	}
+	err := governance.BillingProps{MonthlyUSD: 10, ForecastShare: -1, ActualShare: 11}.Validate()
+	want := "forecastShare: -1 is not allowed; a share of the budget above 0 and at most 10 (1.0 = 100%%)\n" +
+		"actualShare: 11 is not allowed; a share of the budget above 0 and at most 10 (1.0 = 100%%)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+}

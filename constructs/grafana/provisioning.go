@@ -49,11 +49,10 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 		return fmt.Errorf("encoding folders: %w", err)
 	}
 
-	retries := provisionerRetries
 	fn, err := golambda.NewFunction(c, "Provisioner", golambda.Props{
 		ImportPath:    ProvisionerImportPath,
 		Timeout:       p.ProvisionerTimeout,
-		RetryAttempts: &retries,
+		RetryAttempts: provisionerRetries,
 		Description:   "Provisions Managed Grafana data sources, folders and dashboards (o11yscale)",
 	})
 	if err != nil {

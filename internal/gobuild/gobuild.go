@@ -22,7 +22,18 @@ import (
 
 // Flags are the go build flags every Lambda binary is built with.
 // lambda.norpc drops the legacy RPC mode that provided.al2023 never uses.
+// They enter the Fingerprint; ModFlag does not, because it changes whether
+// go.mod may be rewritten, never the binary.
 var Flags = []string{"-trimpath", "-tags", "lambda.norpc", "-ldflags", "-s -w"}
+
+// ModFlag is passed to every `go list` and `go build`: the module that owns
+// the Lambda is built as its go.mod and go.sum say, never rewritten, so a
+// consumer's GOFLAGS=-mod=mod cannot edit our go.mod (and a read-only
+// module cache cannot make the build fail). Flags on the command line take
+// precedence over GOFLAGS; the inherited GOFLAGS also loses any -mod= and
+// -modfile= entry (see cleanGOFLAGS). Reference:
+// https://go.dev/ref/mod#build-commands
+const ModFlag = "-mod=readonly"
 
 // Options selects what to build.
 type Options struct {
@@ -64,7 +75,27 @@ func (o Options) command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, o.goBin(), args...)
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+o.Arch)
+	if flags, ok := os.LookupEnv("GOFLAGS"); ok {
+		// The last GOFLAGS entry in Env wins.
+		cmd.Env = append(cmd.Env, "GOFLAGS="+cleanGOFLAGS(flags))
+	}
 	return cmd
+}
+
+// cleanGOFLAGS drops -mod= and -modfile= from a GOFLAGS value and keeps
+// every other flag. Both describe the caller's module: -mod=mod would let
+// the go command rewrite the go.mod of the module that owns the Lambda,
+// and -modfile names a file of another module.
+func cleanGOFLAGS(flags string) string {
+	var keep []string
+	for _, f := range strings.Fields(flags) {
+		name := strings.TrimLeft(f, "-")
+		if strings.HasPrefix(name, "mod=") || strings.HasPrefix(name, "modfile=") {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	return strings.Join(keep, " ")
 }
 
 func (o Options) run(ctx context.Context, args ...string) ([]byte, error) {
@@ -90,7 +121,7 @@ func Locate(ctx context.Context, o Options) (string, Options, error) {
 	if err := o.Validate(); err != nil {
 		return "", o, err
 	}
-	out, err := o.run(ctx, "list", "-e", "-f", "{{.Name}}\t{{.Dir}}\t{{with .Module}}{{.Dir}}{{end}}\t{{with .Error}}{{.Err}}{{end}}", o.ImportPath)
+	out, err := o.run(ctx, "list", ModFlag, "-e", "-f", "{{.Name}}\t{{.Dir}}\t{{with .Module}}{{.Dir}}{{end}}\t{{with .Error}}{{.Err}}{{end}}", o.ImportPath)
 	if err != nil {
 		return "", o, err
 	}
@@ -114,7 +145,7 @@ func Build(ctx context.Context, o Options, outDir string) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	args := append([]string{"build"}, Flags...)
+	args := append([]string{"build", ModFlag}, Flags...)
 	args = append(args, "-o", filepath.Join(outDir, "bootstrap"), o.ImportPath)
 	_, err := o.run(ctx, args...)
 	return err
@@ -152,7 +183,7 @@ func Fingerprint(ctx context.Context, o Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := o.run(ctx, "list", "-deps", "-json=ImportPath,Dir,Standard,GoFiles,EmbedFiles,Module", o.ImportPath)
+	out, err := o.run(ctx, "list", ModFlag, "-deps", "-json=ImportPath,Dir,Standard,GoFiles,EmbedFiles,Module", o.ImportPath)
 	if err != nil {
 		return "", err
 	}

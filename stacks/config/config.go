@@ -69,8 +69,8 @@ type Platform struct {
 	Grafana grafana.Props `yaml:"grafana,omitempty" json:"grafana,omitempty"`
 	// Cost declares volumes and prices for the synth-time cost report and
 	// the budget guard. Default (embedded platform only): the seed-like
-	// volumes of cost.DefaultConfig.
-	Cost *cost.Config `yaml:"cost,omitempty" json:"cost,omitempty"`
+	// volumes of cost.DefaultConfig. CostConfig maps it to the cost model.
+	Cost *Cost `yaml:"cost,omitempty" json:"cost,omitempty"`
 	// Billing configures the EstimatedCharges alarm and the AWS Budgets
 	// budget for the observability services (in us-east-1).
 	Billing Billing `yaml:"billing,omitempty" json:"billing,omitempty"`
@@ -96,8 +96,7 @@ var (
 func Default() *Platform {
 	p, err := parse(DefaultSource, defaultYAML, func(p *Platform) {
 		if p.Cost == nil {
-			c := cost.DefaultConfig()
-			p.Cost = &c
+			p.Cost = costBlock(cost.DefaultConfig())
 		}
 	})
 	if err != nil {

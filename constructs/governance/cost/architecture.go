@@ -10,21 +10,21 @@ import "time"
 type Architecture struct {
 	// CentralRegion hosts the shared pieces (the central Kinesis stream,
 	// Grafana). Default: "us-east-1".
-	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
+	CentralRegion string
 	// Logs routes the log tiers.
-	Logs LogArchitecture `yaml:"logs,omitempty" json:"logs,omitempty"`
+	Logs LogArchitecture
 	// MetricPublishing is how custom metrics reach CloudWatch.
-	MetricPublishing MetricPublishing `yaml:"metricPublishing,omitempty" json:"metricPublishing,omitempty"`
+	MetricPublishing MetricPublishing
 	// Forwarder is the regional metric forwarder (GetMetricData → Kinesis).
-	Forwarder Forwarder `yaml:"forwarder,omitempty" json:"forwarder,omitempty"`
+	Forwarder Forwarder
 	// Kinesis is the central stream the forwarders write to.
-	Kinesis KinesisStream `yaml:"kinesis,omitempty" json:"kinesis,omitempty"`
+	Kinesis KinesisStream
 	// MetricStreams is the CloudWatch Metric Streams delivery.
-	MetricStreams MetricStreams `yaml:"metricStreams,omitempty" json:"metricStreams,omitempty"`
+	MetricStreams MetricStreams
 	// MetricArchive is the lifecycle of the S3 archive of metrics.
-	MetricArchive MetricArchive `yaml:"metricArchive,omitempty" json:"metricArchive,omitempty"`
+	MetricArchive MetricArchive
 	// Naive holds the knobs of the naive architecture that the seed leaves open.
-	Naive NaiveArchitecture `yaml:"naive,omitempty" json:"naive,omitempty"`
+	Naive NaiveArchitecture
 }
 
 // Tier is a log tier (level): ERROR, WARN, INFO or DEBUG.
@@ -72,27 +72,27 @@ const (
 // LogArchitecture routes each tier and says how stored bytes relate to raw bytes.
 type LogArchitecture struct {
 	// Tiers routes each tier. Default per tier: see DefaultTierRoute.
-	Tiers LogTierRoutes `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	Tiers LogTierRoutes
 	// CompressionRatio is stored bytes / raw bytes for CloudWatch Logs
 	// storage (billed compressed) and gzip objects in S3, above 0 and at
 	// most 1. Default: 1 (no compression assumed, as the seed computes).
-	CompressionRatio float64 `yaml:"compressionRatio,omitempty" json:"compressionRatio,omitempty"`
+	CompressionRatio float64
 	// S3Delivery is how an s3 tier reaches S3: "direct" (the agent writes
 	// objects) or "firehose" (adds Firehose ingestion per GB).
 	// Default: "direct".
-	S3Delivery string `yaml:"s3Delivery,omitempty" json:"s3Delivery,omitempty"`
+	S3Delivery string
 	// S3ObjectMB is the size of one S3 object the agent or Firehose writes,
 	// in MB (after compression), from 0.001 to 5,000; it sets the PUT count.
 	// Default: 64.
-	S3ObjectMB float64 `yaml:"s3ObjectMB,omitempty" json:"s3ObjectMB,omitempty"`
+	S3ObjectMB float64
 }
 
 // LogTierRoutes holds one route per tier.
 type LogTierRoutes struct {
-	Error TierRoute `yaml:"error,omitempty" json:"error,omitempty"`
-	Warn  TierRoute `yaml:"warn,omitempty" json:"warn,omitempty"`
-	Info  TierRoute `yaml:"info,omitempty" json:"info,omitempty"`
-	Debug TierRoute `yaml:"debug,omitempty" json:"debug,omitempty"`
+	Error TierRoute
+	Warn  TierRoute
+	Info  TierRoute
+	Debug TierRoute
 }
 
 func (r LogTierRoutes) route(t Tier) TierRoute {
@@ -125,28 +125,28 @@ func (r *LogTierRoutes) set(t Tier, route TierRoute) {
 type TierRoute struct {
 	// Destination is "cloudwatch", "s3" or "drop".
 	// Default: DefaultTierRoute(tier).Destination.
-	Destination Destination `yaml:"destination,omitempty" json:"destination,omitempty"`
+	Destination Destination
 	// Class is the log group class, "STANDARD" or "INFREQUENT_ACCESS";
 	// cloudwatch only. Default: "STANDARD".
-	Class string `yaml:"class,omitempty" json:"class,omitempty"`
+	Class string
 	// RetentionDays is how long the tier is kept. For cloudwatch it is one
 	// of the RetentionInDays values (1, 3, 5, 7, 14, 30, ... 3653); for s3,
 	// 1 to 36,500 (until expiry, Glacier included). Must be 0 for drop.
 	// Default: cloudwatch ERROR 30, WARN 7, INFO 14, DEBUG 3 (as the
 	// logtiers construct); s3 30.
-	RetentionDays int `yaml:"retentionDays,omitempty" json:"retentionDays,omitempty"`
+	RetentionDays int
 	// GlacierAfterDays moves S3 objects to Glacier after this many days,
 	// 1 to RetentionDays-1; 0 never moves them. S3 only.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
+	GlacierAfterDays int
 	// GlacierClass is "instantRetrieval" or "flexibleRetrieval".
 	// Default: "instantRetrieval".
-	GlacierClass string `yaml:"glacierClass,omitempty" json:"glacierClass,omitempty"`
+	GlacierClass string
 	// InsightsScanShare is how much Logs Insights queries on this tier scan
 	// a month, as a multiple of the tier's monthly volume, 0 to 1,000
 	// (1 = the whole month scanned once). cloudwatch only; in
 	// the naive architecture the same queries scan every tier, since all
 	// tiers share one log group. Default: 0.
-	InsightsScanShare float64 `yaml:"insightsScanShare,omitempty" json:"insightsScanShare,omitempty"`
+	InsightsScanShare float64
 }
 
 // Glacier classes.
@@ -199,16 +199,16 @@ const (
 // MetricPublishing is how the services publish custom metrics.
 type MetricPublishing struct {
 	// Mode is "emf", "statisticSets" or "perDatapoint". Default: "emf".
-	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
+	Mode string
 	// FlushInterval is how often a publisher flushes its aggregates,
 	// 1s to 1h. Default: 60s (the seed's MetricAggregator).
-	FlushInterval time.Duration `yaml:"flushInterval,omitempty" json:"flushInterval,omitempty"`
+	FlushInterval time.Duration
 	// EMFBytesPerEvent is the size of one EMF event (one dimension
 	// combination, up to 100 metrics), 1 to 1,048,576. Default: 500.
-	EMFBytesPerEvent int `yaml:"emfBytesPerEvent,omitempty" json:"emfBytesPerEvent,omitempty"`
+	EMFBytesPerEvent int
 	// EMFRetentionDays is the retention of the log group holding EMF
 	// events, a CloudWatch RetentionInDays value. Default: 7.
-	EMFRetentionDays int `yaml:"emfRetentionDays,omitempty" json:"emfRetentionDays,omitempty"`
+	EMFRetentionDays int
 }
 
 // Forwarder is the regional metric forwarder Lambda of the seed's Example
@@ -219,25 +219,25 @@ type MetricPublishing struct {
 type Forwarder struct {
 	// Period is the datapoint period, 1s, 5s, 10s, 30s or a multiple of
 	// 60s up to 1h. Default: 60s.
-	Period time.Duration `yaml:"period,omitempty" json:"period,omitempty"`
+	Period time.Duration
 	// Schedule is the window each run forwards, 1m to 24h and at least
 	// Period. Default: 5m (the forwarder's IntervalSeconds 300).
-	Schedule time.Duration `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+	Schedule time.Duration
 	// StatisticsPerMetric is the statistics read per metric, 1 to 100;
 	// each is one GetMetricData query, billed as one metric requested.
 	// Default: 3 (Average, Maximum, Minimum).
-	StatisticsPerMetric int `yaml:"statisticsPerMetric,omitempty" json:"statisticsPerMetric,omitempty"`
+	StatisticsPerMetric int
 	// DatapointBytes is the size of one datapoint's JSON line, 1 to
 	// 1,048,576; a record (Schedule ÷ Period lines) must stay within the
 	// 1 MiB Kinesis record limit. Default: 350.
-	DatapointBytes int `yaml:"datapointBytes,omitempty" json:"datapointBytes,omitempty"`
+	DatapointBytes int
 	// LambdaMemoryMB is the function memory, 128 to 10,240. Default: 256.
-	LambdaMemoryMB int `yaml:"lambdaMemoryMB,omitempty" json:"lambdaMemoryMB,omitempty"`
+	LambdaMemoryMB int
 	// LambdaDuration is the billed duration of one run, up to 15m.
 	// Default: 2s.
-	LambdaDuration time.Duration `yaml:"lambdaDuration,omitempty" json:"lambdaDuration,omitempty"`
+	LambdaDuration time.Duration
 	// LambdaArchitecture is "arm64" or "x86_64". Default: "arm64".
-	LambdaArchitecture string `yaml:"lambdaArchitecture,omitempty" json:"lambdaArchitecture,omitempty"`
+	LambdaArchitecture string
 }
 
 // MetricArchive is the S3 lifecycle of the archive that Firehose writes
@@ -246,9 +246,9 @@ type Forwarder struct {
 type MetricArchive struct {
 	// GlacierAfterDays moves objects to S3 Glacier Flexible Retrieval,
 	// 1 to ExpireAfterDays-1. Default: 90.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
+	GlacierAfterDays int
 	// ExpireAfterDays deletes objects, up to 36,500. Default: 730.
-	ExpireAfterDays int `yaml:"expireAfterDays,omitempty" json:"expireAfterDays,omitempty"`
+	ExpireAfterDays int
 }
 
 // Kinesis capacity modes.
@@ -260,18 +260,18 @@ const (
 // KinesisStream is the central stream.
 type KinesisStream struct {
 	// Mode is "provisioned" or "onDemand". Default: "provisioned".
-	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
+	Mode string
 	// Shards is the provisioned shard count, 0 to 10,000; 0 sizes it from
 	// the average throughput (1,000 records/s and 1 MB/s per shard, at
 	// least 1). Provisioned mode only. Default: 0.
-	Shards int `yaml:"shards,omitempty" json:"shards,omitempty"`
+	Shards int
 }
 
 // MetricStreams is the CloudWatch Metric Streams delivery to Firehose.
 type MetricStreams struct {
 	// UpdateBytes is the size of one metric update in the stream's output
 	// format, 1 to 1,048,576. Default: 500.
-	UpdateBytes int `yaml:"updateBytes,omitempty" json:"updateBytes,omitempty"`
+	UpdateBytes int
 }
 
 // NaiveArchitecture holds the naive architecture's open knobs.
@@ -279,7 +279,7 @@ type NaiveArchitecture struct {
 	// LogRetentionDays is the retention of the naive single log group, a
 	// CloudWatch RetentionInDays value (CloudWatch's own default, never
 	// expire, has no steady state). Default: 30 (the seed's Mistake 4 fix).
-	LogRetentionDays int `yaml:"logRetentionDays,omitempty" json:"logRetentionDays,omitempty"`
+	LogRetentionDays int
 }
 
 // WithDefaults returns a copy with every zero field set to its default.

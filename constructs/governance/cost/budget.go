@@ -11,10 +11,10 @@ import (
 // Budget is an optional monthly budget for the declared architecture.
 type Budget struct {
 	// MonthlyUSD is the budget; 0 disables the guard.
-	MonthlyUSD float64 `yaml:"monthlyUSD,omitempty" json:"monthlyUSD,omitempty"`
+	MonthlyUSD float64
 	// WarnShare warns when the estimate reaches this share of the budget,
 	// above 0 and at most 1. Default: 0.8.
-	WarnShare float64 `yaml:"warnShare,omitempty" json:"warnShare,omitempty"`
+	WarnShare float64
 }
 
 // DefaultWarnShare is the share of the budget that triggers a warning.

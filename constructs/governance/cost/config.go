@@ -8,13 +8,13 @@ import "github.com/o11yscale/o11yscale/constructs/validation"
 // volumes, the declared architecture and an optional budget.
 type Config struct {
 	// Pricing selects the price set. Default: us-east-1 list prices.
-	Pricing Pricing `yaml:"pricing,omitempty" json:"pricing,omitempty"`
+	Pricing Pricing
 	// Volumes is the declared workload.
-	Volumes Volumes `yaml:"volumes,omitempty" json:"volumes,omitempty"`
+	Volumes Volumes
 	// Architecture is the declared design. Default: see Architecture.WithDefaults.
-	Architecture Architecture `yaml:"architecture,omitempty" json:"architecture,omitempty"`
+	Architecture Architecture
 	// Budget is the optional monthly budget. Default: none.
-	Budget Budget `yaml:"budget,omitempty" json:"budget,omitempty"`
+	Budget Budget
 }
 
 // Validate reports every invalid field of the block at once, with paths

@@ -2,9 +2,10 @@
 // before it is deployed, for two architectures: the naive one (every log
 // tier in CloudWatch Logs Standard, every request traced, one API call per
 // datapoint) and the declared one (the platform's tier routing, sampling
-// and metric publishing). It is pure Go with no CDK imports, so the
-// platform config can embed its types (Config, Volumes, Architecture,
-// Pricing, Budget) and tests run without synthesizing.
+// and metric publishing). It is pure Go with no CDK imports, so tests run
+// without synthesizing. Its types carry no YAML or JSON tags: the platform
+// config's cost: block (stacks/config) mirrors Config field for field and
+// maps to it; Report.JSON has its own private wire format.
 //
 // # Units
 //

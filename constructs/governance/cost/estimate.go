@@ -80,27 +80,27 @@ func componentIndex(c Component) int {
 // Line is one priced quantity: Quantity × UnitPriceUSD = CostUSD.
 type Line struct {
 	// Architecture is "naive" or "declared".
-	Architecture string `json:"architecture"`
+	Architecture string
 	// Component groups the line.
-	Component Component `json:"component"`
+	Component Component
 	// Service is the service, or SharedService.
-	Service string `json:"service"`
+	Service string
 	// Region is where the cost is billed.
-	Region string `json:"region"`
+	Region string
 	// Item says what is counted.
-	Item string `json:"item"`
+	Item string
 	// Quantity is the monthly amount in Unit.
-	Quantity float64 `json:"quantity"`
+	Quantity float64
 	// Unit is one unit of Quantity.
-	Unit string `json:"unit"`
+	Unit string
 	// UnitPriceUSD is the price of one Unit.
-	UnitPriceUSD float64 `json:"unitPriceUSD"`
+	UnitPriceUSD float64
 	// PriceKey is the price set entry the unit price comes from.
-	PriceKey string `json:"priceKey,omitempty"`
+	PriceKey string
 	// CostUSD is Quantity × UnitPriceUSD.
-	CostUSD float64 `json:"costUSD"`
+	CostUSD float64
 	// Note states an assumption or a billing rule applied to the line.
-	Note string `json:"note,omitempty"`
+	Note string
 }
 
 // Estimate prices the naive and the declared architecture for volumes v.

@@ -105,27 +105,27 @@ func PriceKeys() []string {
 type Price struct {
 	// USD is the figure as quoted for the key's quantity, e.g. 5.00 for
 	// "xray.tracesRecordedPerMillion".
-	USD float64 `json:"usd"`
+	USD float64
 	// Source says where the figure comes from: a URL or "seed text, section X".
-	Source string `json:"source"`
+	Source string
 }
 
 // PriceSet is a complete, resolved table of prices.
 type PriceSet struct {
 	// Name identifies the set, e.g. "us-east-1-2026-11".
-	Name string `json:"name"`
+	Name string
 	// Base is the set this one was merged over, if any.
-	Base string `json:"base,omitempty"`
+	Base string
 	// Description says what the set represents.
-	Description string `json:"description,omitempty"`
+	Description string
 	// Currency is always "USD".
-	Currency string `json:"currency"`
+	Currency string
 	// BytesPerGB is the number of bytes in one billed GB (1e9 or 2^30).
-	BytesPerGB float64 `json:"bytesPerGB"`
+	BytesPerGB float64
 	// BytesPerGBSource says why.
-	BytesPerGBSource string `json:"bytesPerGBSource"`
+	BytesPerGBSource string
 	// Prices maps every price key to its figure.
-	Prices map[string]Price `json:"prices"`
+	Prices map[string]Price
 }
 
 // UnitPrice is the USD price of one unit of key (the quoted figure divided
@@ -149,7 +149,7 @@ type priceFile struct {
 		Value  float64 `json:"value"`
 		Source string  `json:"source"`
 	} `json:"bytesPerGB"`
-	Prices map[string]Price `json:"prices"`
+	Prices map[string]priceJSON `json:"prices"`
 }
 
 //go:embed pricing/*.json
@@ -213,7 +213,7 @@ func loadPriceSet(name string, depth int) (PriceSet, error) {
 		if _, ok := priceKeys[k]; !ok {
 			return PriceSet{}, fmt.Errorf("price set %q: unknown price key %q; known keys are %s", name, k, strings.Join(PriceKeys(), ", "))
 		}
-		ps.Prices[k] = p
+		ps.Prices[k] = Price(p)
 	}
 	if err := ps.check(); err != nil {
 		return PriceSet{}, fmt.Errorf("price set %q: %w", name, err)
@@ -253,14 +253,14 @@ func (ps PriceSet) check() error {
 type Pricing struct {
 	// Base names the embedded price set to start from.
 	// Default: "us-east-1-2026-11". "seed" reproduces the seed's examples.
-	Base string `yaml:"base,omitempty" json:"base,omitempty"`
+	Base string
 	// Overrides maps price keys (see PriceKeys) to a USD figure quoted for
 	// the key's own quantity, e.g. {"xray.tracesRecordedPerMillion": 5.5}.
 	// Default: none.
-	Overrides map[string]float64 `yaml:"overrides,omitempty" json:"overrides,omitempty"`
+	Overrides map[string]float64
 	// BytesPerGB overrides the set's GB definition (1e9 or 1073741824).
 	// Default: the base set's (1e9 for both embedded sets).
-	BytesPerGB float64 `yaml:"bytesPerGB,omitempty" json:"bytesPerGB,omitempty"`
+	BytesPerGB float64
 }
 
 func (p Pricing) base() string {

@@ -14,44 +14,44 @@ import (
 // that makes it up.
 type Report struct {
 	// PriceSet is the price table used, with the source of every figure.
-	PriceSet PriceSet `json:"priceSet"`
+	PriceSet PriceSet
 	// Units states the units of every figure.
-	Units Units `json:"units"`
+	Units Units
 	// Architecture is the declared architecture with defaults applied.
-	Architecture Architecture `json:"architecture"`
+	Architecture Architecture
 	// Total compares the two architectures.
-	Total Row `json:"total"`
+	Total Row
 	// ByComponent has one row per component, in Components order.
-	ByComponent []Row `json:"byComponent"`
+	ByComponent []Row
 	// ByRegion has one row per region, sorted.
-	ByRegion []Row `json:"byRegion"`
+	ByRegion []Row
 	// ByService has one row per service, sorted, SharedService last.
-	ByService []Row `json:"byService"`
+	ByService []Row
 	// Warnings flags inputs the seed warns against.
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []string
 	// Assumptions lists what the model assumes beyond its inputs.
-	Assumptions []string `json:"assumptions"`
+	Assumptions []string
 	// Lines is every priced quantity, declared lines first.
-	Lines []Line `json:"lines"`
+	Lines []Line
 }
 
 // Units states the units of a report.
 type Units struct {
-	Currency        string  `json:"currency"`
-	BytesPerGB      float64 `json:"bytesPerGB"`
-	DaysPerMonth    int     `json:"daysPerMonth"`
-	SecondsPerMonth int     `json:"secondsPerMonth"`
+	Currency        string
+	BytesPerGB      float64
+	DaysPerMonth    int
+	SecondsPerMonth int
 }
 
 // Row compares one group of lines across the two architectures.
 type Row struct {
-	Name     string  `json:"name"`
-	Naive    float64 `json:"naiveUSD"`
-	Declared float64 `json:"declaredUSD"`
+	Name     string
+	Naive    float64
+	Declared float64
 	// Savings is Naive - Declared.
-	Savings float64 `json:"savingsUSD"`
+	Savings float64
 	// SavingsPercent is Savings / Naive × 100 (0 when Naive is 0).
-	SavingsPercent float64 `json:"savingsPercent"`
+	SavingsPercent float64
 }
 
 func (r *Row) add(arch string, usd float64) {
@@ -168,7 +168,7 @@ func (r *Report) JSON() ([]byte, error) {
 		l.Quantity, l.UnitPriceUSD, l.CostUSD = sig(l.Quantity), sig(l.UnitPriceUSD), sig(l.CostUSD)
 		out.Lines[i] = l
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
+	b, err := json.MarshalIndent(toReportJSON(out), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("cost report: %w", err)
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -128,67 +126,5 @@ func TestEstimateRejectsInvalidInputWithoutPricing(t *testing.T) {
 	_, err := Estimate(c.Volumes, c.Architecture, mustPrices(t, PriceSetUSEast1))
 	if err == nil || !strings.Contains(err.Error(), "services[0].logs.tiers") {
 		t.Fatalf("Estimate error = %v, want the tiers path", err)
-	}
-}
-
-// The platform config embeds Config; its YAML uses the lowerCamelCase
-// tags and durations as strings.
-func TestConfigDecodesFromPlatformYAML(t *testing.T) {
-	const doc = `
-pricing:
-  base: seed
-  overrides:
-    xray.tracesRecordedPerMillion: 5
-volumes:
-  services:
-    - name: checkout-api
-      regions:
-        - {region: us-east-1, requestsPerSecond: 50000}
-      logs: {linesPerRequest: 2, bytesPerLine: 500, tiers: {error: 0.01, warn: 0.04, info: 0.55, debug: 0.4}}
-      traces: {baselineRate: 0.001, errorShare: 0.005, slowShare: 0.004}
-      metrics:
-        publishers: 10
-        groups:
-          - {name: red, metrics: 3, dimensions: {Endpoint: 8, StatusClass: 3}}
-      alarms: {standard: 4, highResolution: 1, anomaly: 2}
-      forwardedMetrics: 10
-      streamedMetrics: 20
-  grafana: {editors: 2, viewers: 10}
-architecture:
-  logs:
-    tiers:
-      warn: {destination: cloudwatch, class: INFREQUENT_ACCESS, retentionDays: 14}
-      info: {destination: s3, retentionDays: 365, glacierAfterDays: 30, glacierClass: flexibleRetrieval}
-  metricPublishing: {mode: statisticSets, flushInterval: 30s}
-  forwarder: {schedule: 10m, statisticsPerMetric: 2}
-  metricArchive: {glacierAfterDays: 30, expireAfterDays: 365}
-budget: {monthlyUSD: 20000, warnShare: 0.9}
-`
-	var c Config
-	if err := yaml.Unmarshal([]byte(doc), &c); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s := c.Volumes.Services[0]
-	if s.Metrics.Groups[0].Dimensions["StatusClass"] != 3 || s.Alarms.Anomaly != 2 || s.Traces.SlowShare != 0.004 {
-		t.Errorf("service decoded as %+v", s)
-	}
-	if c.Architecture.MetricPublishing.FlushInterval != 30*time.Second || c.Architecture.Forwarder.Schedule != 10*time.Minute {
-		t.Errorf("durations decoded as %v and %v", c.Architecture.MetricPublishing.FlushInterval, c.Architecture.Forwarder.Schedule)
-	}
-	if got := c.Architecture.Logs.Tiers.Info.GlacierClass; got != GlacierFlexibleRetrieval {
-		t.Errorf("glacierClass = %q", got)
-	}
-	if got := c.Architecture.Logs.Tiers.Warn.Class; got != ClassInfrequentAccess {
-		t.Errorf("class = %q", got)
-	}
-	r, err := c.Estimate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.PriceSet.Name != "seed+overrides" || r.PriceSet.Prices[PriceXRayTracesRecorded].USD != 5 {
-		t.Errorf("price set %q with trace price %g", r.PriceSet.Name, r.PriceSet.Prices[PriceXRayTracesRecorded].USD)
 	}
 }

@@ -5,9 +5,9 @@ package cost
 // otherwise.
 type Volumes struct {
 	// Services lists every service and the regions it runs in.
-	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
+	Services []Service
 	// Grafana is the Managed Grafana workspace's active users.
-	Grafana GrafanaUsers `yaml:"grafana,omitempty" json:"grafana,omitempty"`
+	Grafana GrafanaUsers
 }
 
 // Service is one service's declared volumes. Traffic is declared per
@@ -15,53 +15,53 @@ type Volumes struct {
 // sampling, metrics, alarms) is the same code in every region.
 type Service struct {
 	// Name is the service name, 1-64 of [A-Za-z0-9._-], unique.
-	Name string `yaml:"name" json:"name"`
+	Name string
 	// Regions lists the regions the service runs in and its traffic there.
-	Regions []RegionTraffic `yaml:"regions" json:"regions"`
+	Regions []RegionTraffic
 	// Logs is what one request logs.
-	Logs LogVolume `yaml:"logs,omitempty" json:"logs,omitempty"`
+	Logs LogVolume
 	// Traces is the trace sampling that the service's sampling rules declare.
-	Traces TraceSampling `yaml:"traces,omitempty" json:"traces,omitempty"`
+	Traces TraceSampling
 	// Metrics is the custom metrics the service publishes, in each region.
-	Metrics CustomMetrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	Metrics CustomMetrics
 	// Alarms is the alarms on the service, in each region.
-	Alarms Alarms `yaml:"alarms,omitempty" json:"alarms,omitempty"`
+	Alarms Alarms
 	// ForwardedMetrics is the number of metric series the regional
 	// forwarder copies to the central stream, in each region.
-	ForwardedMetrics int `yaml:"forwardedMetrics,omitempty" json:"forwardedMetrics,omitempty"`
+	ForwardedMetrics int
 	// StreamedMetrics is the number of metric series a CloudWatch Metric
 	// Stream covers, in each region (each one is a metric update a minute).
-	StreamedMetrics int `yaml:"streamedMetrics,omitempty" json:"streamedMetrics,omitempty"`
+	StreamedMetrics int
 }
 
 // RegionTraffic is a service's request rate in one region.
 type RegionTraffic struct {
 	// Region is an AWS region name, e.g. "eu-west-1".
-	Region string `yaml:"region" json:"region"`
+	Region string
 	// RequestsPerSecond is the average request rate, 0 to 10,000,000.
-	RequestsPerSecond float64 `yaml:"requestsPerSecond" json:"requestsPerSecond"`
+	RequestsPerSecond float64
 }
 
 // LogVolume is what one request logs.
 type LogVolume struct {
 	// LinesPerRequest is the average number of log lines per request,
 	// 0 to 100,000.
-	LinesPerRequest float64 `yaml:"linesPerRequest,omitempty" json:"linesPerRequest,omitempty"`
+	LinesPerRequest float64
 	// BytesPerLine is the average line size in bytes, 1 to 1,048,576
 	// (the CloudWatch Logs event limit). Default: 500 (the seed's figure).
-	BytesPerLine float64 `yaml:"bytesPerLine,omitempty" json:"bytesPerLine,omitempty"`
+	BytesPerLine float64
 	// Tiers is the share of lines at each tier (level).
 	// Default: the seed's Example 3 mix 0.1 : 0.5 : 5 : 4 TB/day.
-	Tiers TierMix `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	Tiers TierMix
 }
 
 // TierMix is the share of log lines at each tier; the shares are 0-1 and
 // sum to 1. All zero means the default mix.
 type TierMix struct {
-	Error float64 `yaml:"error,omitempty" json:"error,omitempty"`
-	Warn  float64 `yaml:"warn,omitempty" json:"warn,omitempty"`
-	Info  float64 `yaml:"info,omitempty" json:"info,omitempty"`
-	Debug float64 `yaml:"debug,omitempty" json:"debug,omitempty"`
+	Error float64
+	Warn  float64
+	Info  float64
+	Debug float64
 }
 
 // DefaultTierMix is the seed's Example 3 mix: ERROR 0.1, WARN 0.5, INFO 5
@@ -92,21 +92,21 @@ func (m TierMix) share(t Tier) float64 {
 type TraceSampling struct {
 	// BaselineRate is the fixed rate for ordinary requests, 0-1; 0 keeps
 	// none (the seed's health-check rule).
-	BaselineRate float64 `yaml:"baselineRate,omitempty" json:"baselineRate,omitempty"`
+	BaselineRate float64
 	// ReservoirPerSecond is the rule's reservoir: requests per second kept
 	// before the fixed rate applies, per region. 0 or more.
-	ReservoirPerSecond float64 `yaml:"reservoirPerSecond,omitempty" json:"reservoirPerSecond,omitempty"`
+	ReservoirPerSecond float64
 	// ErrorShare is the share of requests that fail, 0-1, all kept.
-	ErrorShare float64 `yaml:"errorShare,omitempty" json:"errorShare,omitempty"`
+	ErrorShare float64
 	// SlowShare is the share of requests over the latency threshold, 0-1,
 	// all kept. ErrorShare + SlowShare is at most 1; the model treats them
 	// as disjoint, which over-counts slow errors (a safe upper bound).
-	SlowShare float64 `yaml:"slowShare,omitempty" json:"slowShare,omitempty"`
+	SlowShare float64
 	// FromRules takes BaselineRate and ReservoirPerSecond from the
 	// platform's X-Ray sampling rules (the rule an ordinary request of the
 	// service matches) instead of declaring them. The platform resolves it
 	// before estimating; Estimate rejects an unresolved one.
-	FromRules bool `yaml:"fromRules,omitempty" json:"fromRules,omitempty"`
+	FromRules bool
 }
 
 // CustomMetrics is a service's custom metrics in one region.
@@ -114,40 +114,40 @@ type CustomMetrics struct {
 	// Publishers is the number of processes that aggregate and flush
 	// independently (instances, concurrent Lambda environments), 1 to
 	// 1,000,000. Default: 1.
-	Publishers int `yaml:"publishers,omitempty" json:"publishers,omitempty"`
+	Publishers int
 	// Groups lists metric names that share one dimension set.
-	Groups []MetricGroup `yaml:"groups,omitempty" json:"groups,omitempty"`
+	Groups []MetricGroup
 }
 
 // MetricGroup is a set of metric names published with the same dimensions.
 // Its series count is Metrics × the product of the dimension cardinalities.
 type MetricGroup struct {
 	// Name labels the group, unique within the service.
-	Name string `yaml:"name" json:"name"`
+	Name string
 	// Metrics is the number of metric names, 1 to 100,000. Default: 1.
-	Metrics int `yaml:"metrics,omitempty" json:"metrics,omitempty"`
+	Metrics int
 	// Dimensions maps each dimension name to its number of distinct
 	// values, at most 30 dimensions (the PutMetricData limit), each 1 to
 	// 1,000,000,000.
-	Dimensions map[string]int `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
+	Dimensions map[string]int
 }
 
 // Alarms counts a service's alarms in one region.
 type Alarms struct {
 	// Standard counts standard resolution (60 s) alarms.
-	Standard int `yaml:"standard,omitempty" json:"standard,omitempty"`
+	Standard int
 	// HighResolution counts high resolution (10 s) alarms.
-	HighResolution int `yaml:"highResolution,omitempty" json:"highResolution,omitempty"`
+	HighResolution int
 	// Anomaly counts anomaly detection alarms; each is billed as 3
 	// standard resolution alarm metrics.
-	Anomaly int `yaml:"anomaly,omitempty" json:"anomaly,omitempty"`
+	Anomaly int
 }
 
 // GrafanaUsers is the active users of the Managed Grafana workspace.
 type GrafanaUsers struct {
 	// Editors counts active editors and admins. A workspace is billed at
 	// least one editor whenever the platform has any Grafana user.
-	Editors int `yaml:"editors,omitempty" json:"editors,omitempty"`
+	Editors int
 	// Viewers counts active viewers.
-	Viewers int `yaml:"viewers,omitempty" json:"viewers,omitempty"`
+	Viewers int
 }

@@ -1,0 +1,261 @@
+package cost
+
+import "time"
+
+// The JSON wire format of Report (cost/report.json). The exported types carry
+// no tags; these private mirrors name every key, and the to*JSON functions
+// copy field for field.
+
+type architectureJSON struct {
+	CentralRegion    string                `json:"centralRegion,omitempty"`
+	Logs             logArchitectureJSON   `json:"logs,omitempty"`
+	MetricPublishing metricPublishingJSON  `json:"metricPublishing,omitempty"`
+	Forwarder        forwarderJSON         `json:"forwarder,omitempty"`
+	Kinesis          kinesisStreamJSON     `json:"kinesis,omitempty"`
+	MetricStreams    metricStreamsJSON     `json:"metricStreams,omitempty"`
+	MetricArchive    metricArchiveJSON     `json:"metricArchive,omitempty"`
+	Naive            naiveArchitectureJSON `json:"naive,omitempty"`
+}
+
+type logArchitectureJSON struct {
+	Tiers            logTierRoutesJSON `json:"tiers,omitempty"`
+	CompressionRatio float64           `json:"compressionRatio,omitempty"`
+	S3Delivery       string            `json:"s3Delivery,omitempty"`
+	S3ObjectMB       float64           `json:"s3ObjectMB,omitempty"`
+}
+
+type logTierRoutesJSON struct {
+	Error tierRouteJSON `json:"error,omitempty"`
+	Warn  tierRouteJSON `json:"warn,omitempty"`
+	Info  tierRouteJSON `json:"info,omitempty"`
+	Debug tierRouteJSON `json:"debug,omitempty"`
+}
+
+type tierRouteJSON struct {
+	Destination       Destination `json:"destination,omitempty"`
+	Class             string      `json:"class,omitempty"`
+	RetentionDays     int         `json:"retentionDays,omitempty"`
+	GlacierAfterDays  int         `json:"glacierAfterDays,omitempty"`
+	GlacierClass      string      `json:"glacierClass,omitempty"`
+	InsightsScanShare float64     `json:"insightsScanShare,omitempty"`
+}
+
+type metricPublishingJSON struct {
+	Mode             string        `json:"mode,omitempty"`
+	FlushInterval    time.Duration `json:"flushInterval,omitempty"`
+	EMFBytesPerEvent int           `json:"emfBytesPerEvent,omitempty"`
+	EMFRetentionDays int           `json:"emfRetentionDays,omitempty"`
+}
+
+type forwarderJSON struct {
+	Period              time.Duration `json:"period,omitempty"`
+	Schedule            time.Duration `json:"schedule,omitempty"`
+	StatisticsPerMetric int           `json:"statisticsPerMetric,omitempty"`
+	DatapointBytes      int           `json:"datapointBytes,omitempty"`
+	LambdaMemoryMB      int           `json:"lambdaMemoryMB,omitempty"`
+	LambdaDuration      time.Duration `json:"lambdaDuration,omitempty"`
+	LambdaArchitecture  string        `json:"lambdaArchitecture,omitempty"`
+}
+
+type kinesisStreamJSON struct {
+	Mode   string `json:"mode,omitempty"`
+	Shards int    `json:"shards,omitempty"`
+}
+
+type metricStreamsJSON struct {
+	UpdateBytes int `json:"updateBytes,omitempty"`
+}
+
+type metricArchiveJSON struct {
+	GlacierAfterDays int `json:"glacierAfterDays,omitempty"`
+	ExpireAfterDays  int `json:"expireAfterDays,omitempty"`
+}
+
+type naiveArchitectureJSON struct {
+	LogRetentionDays int `json:"logRetentionDays,omitempty"`
+}
+
+func toArchitectureJSON(v Architecture) architectureJSON {
+	return architectureJSON{
+		CentralRegion:    v.CentralRegion,
+		Logs:             toLogArchitectureJSON(v.Logs),
+		MetricPublishing: toMetricPublishingJSON(v.MetricPublishing),
+		Forwarder:        toForwarderJSON(v.Forwarder),
+		Kinesis:          toKinesisStreamJSON(v.Kinesis),
+		MetricStreams:    toMetricStreamsJSON(v.MetricStreams),
+		MetricArchive:    toMetricArchiveJSON(v.MetricArchive),
+		Naive:            toNaiveArchitectureJSON(v.Naive),
+	}
+}
+
+func toLogArchitectureJSON(v LogArchitecture) logArchitectureJSON {
+	return logArchitectureJSON{
+		Tiers:            toLogTierRoutesJSON(v.Tiers),
+		CompressionRatio: v.CompressionRatio,
+		S3Delivery:       v.S3Delivery,
+		S3ObjectMB:       v.S3ObjectMB,
+	}
+}
+
+func toLogTierRoutesJSON(v LogTierRoutes) logTierRoutesJSON {
+	return logTierRoutesJSON{
+		Error: toTierRouteJSON(v.Error),
+		Warn:  toTierRouteJSON(v.Warn),
+		Info:  toTierRouteJSON(v.Info),
+		Debug: toTierRouteJSON(v.Debug),
+	}
+}
+
+func toTierRouteJSON(v TierRoute) tierRouteJSON {
+	return tierRouteJSON{
+		Destination:       v.Destination,
+		Class:             v.Class,
+		RetentionDays:     v.RetentionDays,
+		GlacierAfterDays:  v.GlacierAfterDays,
+		GlacierClass:      v.GlacierClass,
+		InsightsScanShare: v.InsightsScanShare,
+	}
+}
+
+func toMetricPublishingJSON(v MetricPublishing) metricPublishingJSON {
+	return metricPublishingJSON{
+		Mode:             v.Mode,
+		FlushInterval:    v.FlushInterval,
+		EMFBytesPerEvent: v.EMFBytesPerEvent,
+		EMFRetentionDays: v.EMFRetentionDays,
+	}
+}
+
+func toForwarderJSON(v Forwarder) forwarderJSON {
+	return forwarderJSON{
+		Period:              v.Period,
+		Schedule:            v.Schedule,
+		StatisticsPerMetric: v.StatisticsPerMetric,
+		DatapointBytes:      v.DatapointBytes,
+		LambdaMemoryMB:      v.LambdaMemoryMB,
+		LambdaDuration:      v.LambdaDuration,
+		LambdaArchitecture:  v.LambdaArchitecture,
+	}
+}
+
+func toKinesisStreamJSON(v KinesisStream) kinesisStreamJSON {
+	return kinesisStreamJSON{
+		Mode:   v.Mode,
+		Shards: v.Shards,
+	}
+}
+
+func toMetricStreamsJSON(v MetricStreams) metricStreamsJSON {
+	return metricStreamsJSON{
+		UpdateBytes: v.UpdateBytes,
+	}
+}
+
+func toMetricArchiveJSON(v MetricArchive) metricArchiveJSON {
+	return metricArchiveJSON{
+		GlacierAfterDays: v.GlacierAfterDays,
+		ExpireAfterDays:  v.ExpireAfterDays,
+	}
+}
+
+func toNaiveArchitectureJSON(v NaiveArchitecture) naiveArchitectureJSON {
+	return naiveArchitectureJSON{
+		LogRetentionDays: v.LogRetentionDays,
+	}
+}
+
+type reportJSON struct {
+	PriceSet     priceSetJSON     `json:"priceSet"`
+	Units        unitsJSON        `json:"units"`
+	Architecture architectureJSON `json:"architecture"`
+	Total        rowJSON          `json:"total"`
+	ByComponent  []rowJSON        `json:"byComponent"`
+	ByRegion     []rowJSON        `json:"byRegion"`
+	ByService    []rowJSON        `json:"byService"`
+	Warnings     []string         `json:"warnings,omitempty"`
+	Assumptions  []string         `json:"assumptions"`
+	Lines        []lineJSON       `json:"lines"`
+}
+
+type priceSetJSON struct {
+	Name             string               `json:"name"`
+	Base             string               `json:"base,omitempty"`
+	Description      string               `json:"description,omitempty"`
+	Currency         string               `json:"currency"`
+	BytesPerGB       float64              `json:"bytesPerGB"`
+	BytesPerGBSource string               `json:"bytesPerGBSource"`
+	Prices           map[string]priceJSON `json:"prices"`
+}
+
+// priceJSON is one figure, in the report and in pricing/*.json.
+type priceJSON struct {
+	USD    float64 `json:"usd"`
+	Source string  `json:"source"`
+}
+
+type unitsJSON struct {
+	Currency        string  `json:"currency"`
+	BytesPerGB      float64 `json:"bytesPerGB"`
+	DaysPerMonth    int     `json:"daysPerMonth"`
+	SecondsPerMonth int     `json:"secondsPerMonth"`
+}
+
+type rowJSON struct {
+	Name           string  `json:"name"`
+	Naive          float64 `json:"naiveUSD"`
+	Declared       float64 `json:"declaredUSD"`
+	Savings        float64 `json:"savingsUSD"`
+	SavingsPercent float64 `json:"savingsPercent"`
+}
+
+type lineJSON struct {
+	Architecture string    `json:"architecture"`
+	Component    Component `json:"component"`
+	Service      string    `json:"service"`
+	Region       string    `json:"region"`
+	Item         string    `json:"item"`
+	Quantity     float64   `json:"quantity"`
+	Unit         string    `json:"unit"`
+	UnitPriceUSD float64   `json:"unitPriceUSD"`
+	PriceKey     string    `json:"priceKey,omitempty"`
+	CostUSD      float64   `json:"costUSD"`
+	Note         string    `json:"note,omitempty"`
+}
+
+func toReportJSON(r Report) reportJSON {
+	prices := make(map[string]priceJSON, len(r.PriceSet.Prices))
+	for k, p := range r.PriceSet.Prices {
+		prices[k] = priceJSON(p)
+	}
+	ps := r.PriceSet
+	out := reportJSON{
+		PriceSet: priceSetJSON{Name: ps.Name, Base: ps.Base, Description: ps.Description, Currency: ps.Currency,
+			BytesPerGB: ps.BytesPerGB, BytesPerGBSource: ps.BytesPerGBSource, Prices: prices},
+		Units:        unitsJSON(r.Units),
+		Architecture: toArchitectureJSON(r.Architecture),
+		Total:        rowJSON(r.Total),
+		ByComponent:  toRowsJSON(r.ByComponent),
+		ByRegion:     toRowsJSON(r.ByRegion),
+		ByService:    toRowsJSON(r.ByService),
+		Warnings:     r.Warnings,
+		Assumptions:  r.Assumptions,
+	}
+	if r.Lines != nil {
+		out.Lines = make([]lineJSON, len(r.Lines))
+		for i, l := range r.Lines {
+			out.Lines[i] = lineJSON(l)
+		}
+	}
+	return out
+}
+
+func toRowsJSON(rows []Row) []rowJSON {
+	if rows == nil {
+		return nil
+	}
+	out := make([]rowJSON, len(rows))
+	for i, r := range rows {
+		out[i] = rowJSON(r)
+	}
+	return out
+}
