@@ -108,7 +108,7 @@ func (p AlertingProps) Validate() error {
 			seen[s.Endpoint] = true
 			for j, sev := range s.Severities {
 				if !sev.valid() {
-					validateSeverity(&v, validation.Index(at+".severities", j), sev)
+					v.Add(validation.Index(at+".severities", j), string(sev), "one of critical, high, medium, low, info")
 				}
 			}
 		}
