@@ -20,10 +20,8 @@ func addRegional(r *Regional, cfg *config.Platform) error {
 	if err := addLogPipeline(r, cfg); err != nil {
 		return err
 	}
-	alerting := cfg.Alarms.Alerting
-	alerting.Name, alerting.Key = cfg.Name, r.Key
 	var err error
-	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", alerting); err != nil {
+	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", cfg.AlertingProps(r.Key)); err != nil {
 		return err
 	}
 	tracing := cfg.Sampling

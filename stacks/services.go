@@ -17,10 +17,9 @@ func addService(r *Regional, shard *Shard, cfg *config.Platform, svc config.Serv
 	if _, err := logtiers.NewServiceLogs(shard.Stack, svc.Name, logs); err != nil {
 		return err
 	}
-	alarms := cfg.AlarmProps(svc)
-	// By name, not by reference: a reference would become a parameter of
-	// every shard's nested stack.
-	alarms.AlertsTopicArn = anomaly.AlertsTopicArn(shard.Stack, cfg.Name)
+	// The topic imported by its deterministic ARN: a reference would
+	// become a parameter of every shard's nested stack.
+	alarms := cfg.AlarmProps(svc, r.Alerting.AlertsTopicIn(shard.Stack))
 	_, err := anomaly.NewServiceAlarms(shard.Stack, svc.Name+"-alarms", alarms)
 	return err
 }

@@ -18,7 +18,7 @@ func TestAnomalyAloneIsNagClean(t *testing.T) {
 	stack := awscdk.NewStack(app, jsii.String("Alerting"), &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}})
 	alerting, err := anomaly.NewAlerting(stack, "Alerting", anomaly.AlertingProps{
 		Subscriptions: anomaly.Subscriptions{
-			Email: []anomaly.Subscriber{{Endpoint: "oncall@example.com", Severities: []string{"critical", "high"}}},
+			Email: []anomaly.Subscriber{{Endpoint: "oncall@example.com", Severities: []anomaly.Severity{anomaly.SeverityCritical, anomaly.SeverityHigh}}},
 			Chat:  []anomaly.Subscriber{{Endpoint: "https://chat-relay.example.com/hooks/ops"}},
 		},
 	})
@@ -31,7 +31,7 @@ func TestAnomalyAloneIsNagClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := anomaly.NewServiceAlarms(shard, "auth-service", anomaly.ServiceAlarmsProps{
-		Service: "auth-service", AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"), Notify: anomaly.NotifyComposite}); err != nil {
+		Service: "auth-service", AlertsTopic: alerting.AlertsTopicIn(shard), Notify: anomaly.NotifyComposite}); err != nil {
 		t.Fatal(err)
 	}
 	requireNagClean(t, app)

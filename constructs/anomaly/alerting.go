@@ -1,6 +1,7 @@
 package anomaly
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -16,13 +17,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/review"
-)
-
-// Idempotency table attributes the enricher uses (enrich.AttrKey,
-// enrich.AttrExpiresAt).
-const (
-	idempotencyKey = "pk"
-	idempotencyTTL = "expiresAt"
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
 
 // AlertsTopicName is the alerts topic's name for a platform name.
@@ -31,17 +26,39 @@ func AlertsTopicName(platform string) string { return platform + "-alerts" }
 // IncidentsTopicName is the incidents topic's name for a platform name.
 func IncidentsTopicName(platform string) string { return platform + "-incidents" }
 
-// AlertsTopicArn is the alerts topic's ARN in scope's stack: alarms in
-// nested stacks can use it instead of a reference, which would add a
-// stack parameter.
-func AlertsTopicArn(scope constructs.Construct, platform string) string {
+// alertsTopicArn is the alerts topic's ARN built from the pseudo
+// parameters of scope's stack, so it needs no reference to the topic.
+func alertsTopicArn(scope constructs.Construct, platform string) string {
 	stack := awscdk.Stack_Of(scope)
 	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", *stack.Partition(), *stack.Region(), *stack.Account(), AlertsTopicName(platform))
+}
+
+// importedAlertsTopicID is the id of the topic AlertsTopicIn imports into
+// another stack.
+const importedAlertsTopicID = "ImportedAlertsTopic"
+
+// AlertsTopicIn is the alerts topic as alarms in scope should use it: the
+// topic itself in the Alerting's own stack; in any other stack (a nested
+// stack shard, say) the topic imported by its deterministic ARN
+// (arn:<partition>:sns:<region>:<account>:<name>-alerts, from that stack's
+// pseudo parameters), once per stack. A reference to the topic would
+// instead become a parameter of a nested stack. The other stack must be
+// in the Alerting's account and region.
+func (a *Alerting) AlertsTopicIn(scope constructs.Construct) awssns.ITopic {
+	stack := awscdk.Stack_Of(scope)
+	if *stack.Node().Path() == *awscdk.Stack_Of(a.Construct).Node().Path() {
+		return a.AlertsTopic
+	}
+	if existing := stack.Node().TryFindChild(jsii.String(importedAlertsTopicID)); existing != nil {
+		return existing.(awssns.ITopic)
+	}
+	return awssns.Topic_FromTopicArn(stack, jsii.String(importedAlertsTopicID), jsii.String(alertsTopicArn(stack, a.name)))
 }
 
 // Alerting is one region's alert topics and the enricher between them.
 type Alerting struct {
 	constructs.Construct
+	name string
 	// Key encrypts both topics.
 	Key awskms.IKey
 	// AlertsTopic receives alarm notifications; only CloudWatch alarms of
@@ -70,15 +87,15 @@ type Alerting struct {
 // NewAlerting creates the alerts and incidents topics, their key policy
 // and topic policies, the enricher with its idempotency table, and the
 // subscriptions. It fails when a declared EMF metric is over budget.
+// Errors name the construct path.
 func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*Alerting, error) {
-	path := *scope.Node().Path() + "/" + id
 	if err := props.Validate(); err != nil {
-		return nil, fmt.Errorf("anomaly %s: %w", path, err)
+		return nil, pathError(scope, id, err)
 	}
 	p := props.withDefaults()
 	c := constructs.NewConstruct(scope, &id)
 	stack := awscdk.Stack_Of(c)
-	a := &Alerting{Construct: c, Key: p.Key}
+	a := &Alerting{Construct: c, name: p.Name, Key: p.Key}
 
 	alarmSource := &map[string]any{
 		"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
@@ -101,7 +118,7 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		Conditions: alarmSource,
 	}), jsii.Bool(true))
 	if added == nil || added.StatementAdded == nil || !*added.StatementAdded {
-		return nil, fmt.Errorf("anomaly %s: key: an imported key's policy cannot be changed, so CloudWatch could not publish to the topics; pass a key this app defines or none", path)
+		return nil, pathError(scope, id, errors.New("key: an imported key's policy cannot be changed, so CloudWatch could not publish to the topics; pass a key this app defines or none"))
 	}
 
 	newTopic := func(id, name, display string) awssns.Topic {
@@ -123,9 +140,9 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 	a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), "o11yscale incidents")
 
 	a.IdempotencyTable = awsdynamodb.NewTable(c, jsii.String("Idempotency"), &awsdynamodb.TableProps{
-		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(idempotencyKey), Type: awsdynamodb.AttributeType_STRING},
+		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(contract.AttrKey), Type: awsdynamodb.AttributeType_STRING},
 		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
-		TimeToLiveAttribute: jsii.String(idempotencyTTL),
+		TimeToLiveAttribute: jsii.String(contract.AttrExpiresAt),
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
@@ -137,21 +154,22 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 
 	fp := p.Enricher
 	fp.ImportPath = EnricherImportPath
-	env := map[string]string{
-		"INCIDENTS_TOPIC_ARN":    *a.IncidentsTopic.TopicArn(),
-		"IDEMPOTENCY_TABLE_NAME": *a.IdempotencyTable.TableName(),
-		"LOG_LEVEL":              "INFO",
+	cfg := contract.Config{
+		IncidentsTopicArn:    *a.IncidentsTopic.TopicArn(),
+		IdempotencyTableName: *a.IdempotencyTable.TableName(),
+		RunbookBaseURL:       p.RunbookBaseURL,
 	}
-	if p.RunbookBaseURL != "" {
-		env["RUNBOOK_BASE_URL"] = p.RunbookBaseURL
+	if err := cfg.Validate(); err != nil {
+		return nil, pathError(scope, id, err)
 	}
+	env := cfg.Env()
 	for k, v := range fp.Environment {
 		env[k] = v
 	}
 	fp.Environment = env
 	fn, err := golambda.NewFunction(c, "Enricher", fp)
 	if err != nil {
-		return nil, err
+		return nil, pathError(scope, id, err)
 	}
 	a.Enricher = fn
 
@@ -237,18 +255,22 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 	if len(p.EmfMetrics) > 0 {
 		a.CardinalityReport = p.CardinalityReport()
 		if err := review.Add(c, "anomaly/cardinality.txt", []byte(a.CardinalityReport)); err != nil {
-			return nil, fmt.Errorf("anomaly %s: %w", path, err)
+			return nil, pathError(scope, id, err)
 		}
 	}
 	return a, nil
 }
 
 // severityFilter matches the enricher's severity message attribute.
-func severityFilter(severities []string) *map[string]awssns.SubscriptionFilter {
+func severityFilter(severities []Severity) *map[string]awssns.SubscriptionFilter {
 	if len(severities) == 0 {
 		return nil
 	}
+	allow := make([]*string, len(severities))
+	for i, s := range severities {
+		allow[i] = jsii.String(string(s))
+	}
 	return &map[string]awssns.SubscriptionFilter{
-		"severity": awssns.SubscriptionFilter_StringFilter(&awssns.StringConditions{Allowlist: jsii.Strings(severities...)}),
+		contract.AttributeSeverity: awssns.SubscriptionFilter_StringFilter(&awssns.StringConditions{Allowlist: &allow}),
 	}
 }

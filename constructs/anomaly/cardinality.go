@@ -24,12 +24,12 @@ const highCardinalityAdvice = "keep high-cardinality data in logs, not metrics"
 // Dimension is one metric dimension and how many distinct values it takes.
 type Dimension struct {
 	// Name of the dimension, e.g. "Tier". Required, 1-255 characters.
-	Name string `yaml:"name" json:"name"`
+	Name string
 	// Cardinality is how many distinct values the dimension takes.
 	// Default: derived for a dimension that names the service (Service,
 	// ServiceName, FunctionName, ApiName: Budget.Services) or the region
 	// (Region: Budget.Regions); required for every other dimension.
-	Cardinality int `yaml:"cardinality,omitempty" json:"cardinality,omitempty"`
+	Cardinality int
 }
 
 // Budget bounds the time series of each metric. The series of a metric is
@@ -37,13 +37,13 @@ type Dimension struct {
 type Budget struct {
 	// SeriesPerMetric is the most series one metric may have, 1 or more.
 	// Default: 10,000 (DefaultSeriesBudget).
-	SeriesPerMetric int `yaml:"seriesPerMetric,omitempty" json:"seriesPerMetric,omitempty"`
+	SeriesPerMetric int
 	// Services is the number of services, the cardinality of dimensions
 	// that name the service. The platform sets it. Default: 1.
-	Services int `yaml:"-" json:"-"`
+	Services int
 	// Regions is the number of regions, the cardinality of a Region
 	// dimension. The platform sets it. Default: 1.
-	Regions int `yaml:"-" json:"-"`
+	Regions int
 }
 
 func (b Budget) withDefaults() Budget {
@@ -191,12 +191,12 @@ func HighCardinality(name string) (kind string, ok bool) { return cardinality.Hi
 // so its dimensions are checked against the budget at synth.
 type MetricDeclaration struct {
 	// Namespace of the metric. Default: none (shown as the bare name).
-	Namespace string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
+	Namespace string
 	// Name of the metric, e.g. "RequestDuration". Required.
-	Name string `yaml:"name" json:"name"`
+	Name string
 	// Dimensions of the metric's one dimension set (the emf Logger emits
 	// all keys of its dims map as one set).
-	Dimensions []Dimension `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
+	Dimensions []Dimension
 }
 
 // Check validates the declaration and its cardinality.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
@@ -41,7 +42,7 @@ func synth(t *testing.T) *synthesized {
 	alerting, err := anomaly.NewAlerting(stack, "Alerting", anomaly.AlertingProps{
 		RunbookBaseURL: "https://runbooks.example.com",
 		Subscriptions: anomaly.Subscriptions{
-			Email: []anomaly.Subscriber{{Endpoint: "oncall@example.com", Severities: []string{"critical", "high"}}},
+			Email: []anomaly.Subscriber{{Endpoint: "oncall@example.com", Severities: []anomaly.Severity{anomaly.SeverityCritical, anomaly.SeverityHigh}}},
 			HTTPS: []anomaly.Subscriber{{Endpoint: "https://pager.example.com/sns"}},
 			Chat:  []anomaly.Subscriber{{Endpoint: "https://chat-relay.example.com/hooks/ops"}},
 		},
@@ -55,7 +56,7 @@ func synth(t *testing.T) *synthesized {
 	s := &synthesized{app: app, props: map[string]anomaly.ServiceAlarmsProps{
 		"checkout": {Service: "checkout-api", APIName: "checkout-api", AlertsTopic: alerting.AlertsTopic,
 			RunbookURL: "https://runbooks.example.com/checkout-api", Budget: anomaly.Budget{Services: 2}},
-		"auth": {Service: "auth-service", AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"), Notify: anomaly.NotifyAlarms,
+		"auth": {Service: "auth-service", AlertsTopic: alerting.AlertsTopicIn(shard), Notify: anomaly.NotifyAlarms,
 			Anomaly: anomaly.Anomaly{BandWidth: 3, TimeZone: "Europe/Berlin", ExcludedTimeRanges: []anomaly.TimeRange{maintenance}},
 			Budget:  anomaly.Budget{Services: 2}},
 	}}
@@ -502,10 +503,14 @@ func TestTwentyServicesFitOneShard(t *testing.T) {
 	app := cdktest.NewApp(t, "")
 	stack := cdktest.NewStack(app, "Regional", "us-east-1")
 	shard := awscdk.NewNestedStack(stack, jsii.String("Services01"), nil)
+	// The alerts topic by its deterministic ARN, as Alerting.AlertsTopicIn
+	// gives it to a nested stack.
+	topic := awssns.Topic_FromTopicArn(shard, jsii.String("Alerts"), jsii.String(fmt.Sprintf("arn:%s:sns:%s:%s:o11yscale-alerts",
+		*shard.Partition(), *shard.Region(), *shard.Account())))
 	want := 0
 	for i := range 20 {
 		name := fmt.Sprintf("service-%02d", i)
-		p := anomaly.ServiceAlarmsProps{Service: name, APIName: name, AlertsTopicArn: anomaly.AlertsTopicArn(shard, "o11yscale"),
+		p := anomaly.ServiceAlarmsProps{Service: name, APIName: name, AlertsTopic: topic,
 			RunbookBaseURL: "https://wiki.example.com/runbooks", Budget: anomaly.Budget{Services: 200, Regions: 4}}
 		if _, err := anomaly.NewServiceAlarms(shard, name, p); err != nil {
 			t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -21,13 +23,20 @@ func errorsAt(err error) map[string]string {
 
 func TestServiceAlarmsDefaultsAreValid(t *testing.T) {
 	for _, p := range []anomaly.ServiceAlarmsProps{
-		{},
+		{Service: "s"},
 		{Service: "checkout-api", APIName: "checkout-api"},
 		{Service: "auth-service", Budget: anomaly.Budget{Services: 200, Regions: 4}},
 	} {
-		if err := p.Validate(); err != nil {
+		if err := p.ValidateIn("ap-southeast-1"); err != nil {
 			t.Errorf("%+v: %v", p, err)
 		}
+	}
+}
+
+func TestServiceAlarmsRequireTheService(t *testing.T) {
+	// Complete props only: the service is not optional.
+	if _, ok := errorsAt(anomaly.ServiceAlarmsProps{}.Validate())["service"]; !ok {
+		t.Error("props without a service accepted")
 	}
 }
 
@@ -42,7 +51,7 @@ func TestServiceAlarmsValidationNamesEveryBadField(t *testing.T) {
 		Budget:         anomaly.Budget{SeriesPerMetric: -5},
 		Anomaly: anomaly.Anomaly{
 			BandWidth: -1, EvaluationPeriods: -1, DatapointsToAlarm: -2,
-			ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "zero", TimeZone: "Mars/Olympus",
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, TreatMissingData: "zero", TimeZone: "Mars/Olympus",
 			ExcludedTimeRanges: []anomaly.TimeRange{{Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}, {}},
 		},
 		Metrics: []anomaly.Metric{
@@ -88,16 +97,28 @@ func mapValues(m map[string]string) []string {
 }
 
 func TestServiceAlarmsAcceptsEachAllowedComparisonAndMissingDataValue(t *testing.T) {
-	for _, op := range []string{anomaly.OutsideBand, anomaly.BelowBand, anomaly.AboveBand} {
-		for _, missing := range []string{"breaching", "notBreaching", "ignore", "missing"} {
+	for _, op := range []awscloudwatch.ComparisonOperator{
+		awscloudwatch.ComparisonOperator_LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,
+		awscloudwatch.ComparisonOperator_LESS_THAN_LOWER_THRESHOLD,
+		awscloudwatch.ComparisonOperator_GREATER_THAN_UPPER_THRESHOLD,
+	} {
+		for _, missing := range []awscloudwatch.TreatMissingData{
+			awscloudwatch.TreatMissingData_BREACHING, awscloudwatch.TreatMissingData_NOT_BREACHING,
+			awscloudwatch.TreatMissingData_IGNORE, awscloudwatch.TreatMissingData_MISSING,
+		} {
 			p := anomaly.ServiceAlarmsProps{Service: "s", Anomaly: anomaly.Anomaly{ComparisonOperator: op, TreatMissingData: missing}}
 			if err := p.Validate(); err != nil {
 				t.Errorf("%s/%s: %v", op, missing, err)
 			}
 		}
 	}
-	for _, op := range []string{"GreaterThanThreshold", "LessThanThreshold", "GreaterThanOrEqualToThreshold", "outside"} {
-		p := anomaly.ServiceAlarmsProps{Anomaly: anomaly.Anomaly{ComparisonOperator: op}}
+	for _, op := range []awscloudwatch.ComparisonOperator{
+		awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD,
+		awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD, "outside",
+		// The CloudFormation string is not the jsii enum value.
+		"GreaterThanUpperThreshold",
+	} {
+		p := anomaly.ServiceAlarmsProps{Service: "s", Anomaly: anomaly.Anomaly{ComparisonOperator: op}}
 		if _, ok := errorsAt(p.Validate())["anomaly.comparisonOperator"]; !ok {
 			t.Errorf("%s accepted on a band alarm", op)
 		}
@@ -134,7 +155,7 @@ func TestServiceAlarmsBudgetCountsServicesForServicePlaceholders(t *testing.T) {
 }
 
 func TestServiceAlarmsRejectsCardinalityForUnknownDimensions(t *testing.T) {
-	p := anomaly.ServiceAlarmsProps{Metrics: []anomaly.Metric{{ID: "x", MetricSource: anomaly.MetricSource{
+	p := anomaly.ServiceAlarmsProps{Service: "s", Metrics: []anomaly.Metric{{ID: "x", MetricSource: anomaly.MetricSource{
 		Namespace: "N", MetricName: "M", Cardinality: map[string]int{"Tier": 3}}}}}
 	if _, ok := errorsAt(p.Validate())[`metrics[0].cardinality["Tier"]`]; !ok {
 		t.Error("cardinality of a dimension the metric lacks accepted")
@@ -143,14 +164,20 @@ func TestServiceAlarmsRejectsCardinalityForUnknownDimensions(t *testing.T) {
 
 func TestServiceAlarmsRejectsARunbookTooLongForTheDescription(t *testing.T) {
 	p := anomaly.ServiceAlarmsProps{Service: "s", RunbookURL: "https://wiki.example.com/" + strings.Repeat("x", 1000)}
-	got := errorsAt(p.Validate())
+	got := errorsAt(p.ValidateIn("eu-west-1"))
 	if !strings.Contains(got["runbookUrl"], "1024 characters") {
 		t.Errorf("overlong runbook accepted: %v", got)
+	}
+	// The description ends with the console link of the region, so the
+	// limit depends on it.
+	fits := anomaly.ServiceAlarmsProps{Service: "s", RunbookURL: "https://wiki.example.com/" + strings.Repeat("x", 700)}
+	if err := fits.ValidateIn("eu-west-1"); err != nil {
+		t.Errorf("a runbook that fits rejected: %v", err)
 	}
 }
 
 func TestServiceAlarmsRejectsAnEmptyMetricList(t *testing.T) {
-	if _, ok := errorsAt(anomaly.ServiceAlarmsProps{Metrics: []anomaly.Metric{}}.Validate())["metrics"]; !ok {
+	if _, ok := errorsAt(anomaly.ServiceAlarmsProps{Service: "s", Metrics: []anomaly.Metric{}}.Validate())["metrics"]; !ok {
 		t.Error("empty metrics accepted")
 	}
 }
@@ -194,7 +221,7 @@ func TestAlertingValidationNamesEveryBadField(t *testing.T) {
 		Name:           "bad name",
 		RunbookBaseURL: "runbooks",
 		Subscriptions: anomaly.Subscriptions{
-			Email: []anomaly.Subscriber{{Endpoint: "not-an-address"}, {Endpoint: "oncall@example.com", Severities: []string{"sev1"}}},
+			Email: []anomaly.Subscriber{{Endpoint: "not-an-address"}, {Endpoint: "oncall@example.com", Severities: []anomaly.Severity{"sev1"}}},
 			HTTPS: []anomaly.Subscriber{{Endpoint: "http://hooks.example.com/x"}, {Endpoint: "https://a.example.com"}, {Endpoint: "https://a.example.com"}},
 			Chat:  []anomaly.Subscriber{{Endpoint: "slack"}},
 		},

@@ -2,7 +2,7 @@
 // topic, it publishes one readable incident per alarm state change to the
 // incidents topic. The logic is in package enrich.
 //
-// Environment:
+// Environment (names and Config in package contract):
 //   - INCIDENTS_TOPIC_ARN (required): the topic incidents are published to.
 //   - IDEMPOTENCY_TABLE_NAME (required): DynamoDB table with string
 //     partition key pk and TTL attribute expiresAt.
@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -31,12 +30,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 	"github.com/o11yscale/o11yscale/lambdas/enricher/enrich"
 	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
-
-const envCloudWatchProtocol = "ENRICHER_CLOUDWATCH_PROTOCOL"
 
 func main() {
 	kit, err := observe.New("enricher", os.Stdout, observe.Options{})
@@ -60,17 +58,13 @@ func main() {
 }
 
 func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) {
-	topic, table := os.Getenv("INCIDENTS_TOPIC_ARN"), os.Getenv("IDEMPOTENCY_TABLE_NAME")
-	if topic == "" || table == "" {
-		return nil, errors.New("INCIDENTS_TOPIC_ARN and IDEMPOTENCY_TABLE_NAME must both be set")
+	env := contract.FromEnv(os.Getenv)
+	if err := env.Validate(); err != nil {
+		return nil, err
 	}
 	var cwOpts []func(*cloudwatch.Options)
-	switch p := os.Getenv(envCloudWatchProtocol); p {
-	case "":
-	case "awsquery":
+	if env.CloudWatchProtocol == contract.ProtocolAWSQuery {
 		cwOpts = append(cwOpts, func(o *cloudwatch.Options) { o.Protocol = awsquery.New(schemas.GraniteServiceVersion20100801) })
-	default:
-		return nil, fmt.Errorf("%s=%q: allowed are empty (the SDK default) or awsquery", envCloudWatchProtocol, p)
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -79,10 +73,10 @@ func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) 
 	return &enrich.Handler{
 		CloudWatch: cloudwatch.NewFromConfig(cfg, cwOpts...),
 		SNS:        sns.NewFromConfig(cfg),
-		Claims:     &enrich.Claims{API: dynamodb.NewFromConfig(cfg), Table: table},
-		Metrics:    emf.New(os.Stdout, "O11yscale/Pipeline"),
+		Claims:     &enrich.Claims{API: dynamodb.NewFromConfig(cfg), Table: env.IdempotencyTableName},
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
 		Log:        log,
-		TopicARN:   topic,
-		Links:      enrich.Links{RunbookBaseURL: os.Getenv("RUNBOOK_BASE_URL")},
+		TopicARN:   env.IncidentsTopicArn,
+		Links:      enrich.Links{RunbookBaseURL: env.RunbookBaseURL},
 	}, nil
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
 
 // ClaimsAPI is the DynamoDB subset the claim store uses.
@@ -35,14 +37,14 @@ const (
 	DefaultRetention = 7 * 24 * time.Hour
 )
 
-// Item attribute names in the idempotency table.
+// Item attribute names in the idempotency table (contract.Attr*).
 const (
-	AttrKey        = "pk"
-	AttrExpiresAt  = "expiresAt"
-	AttrStatus     = "status"
-	AttrToken      = "token"
-	AttrLeaseUntil = "leaseUntil"
-	AttrMessageID  = "messageId"
+	AttrKey        = contract.AttrKey
+	AttrExpiresAt  = contract.AttrExpiresAt
+	AttrStatus     = contract.AttrStatus
+	AttrToken      = contract.AttrToken
+	AttrLeaseUntil = contract.AttrLeaseUntil
+	AttrMessageID  = contract.AttrMessageID
 )
 
 const (

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
@@ -24,23 +25,23 @@ type MetricEmitter interface {
 	Emit(dims map[string]string, metrics ...emf.Metric) error
 }
 
-// Self-metric names, in namespace O11yscale/Pipeline with Function=enricher.
-// Every invocation emits all of them, and for each invocation
-// AlertsReceived = IncidentsPublished + DuplicatesSkipped +
-// MalformedMessages + Failures.
+// Self-metric names (contract.Metric*), in namespace
+// contract.MetricNamespace with Function=enricher. Every invocation emits
+// all of them, and for each invocation AlertsReceived =
+// IncidentsPublished + DuplicatesSkipped + MalformedMessages + Failures.
 const (
-	MetricAlertsReceived     = "AlertsReceived"
-	MetricIncidentsPublished = "IncidentsPublished"
-	MetricDuplicatesSkipped  = "DuplicatesSkipped"
-	MetricMalformedMessages  = "MalformedMessages"
-	MetricFailures           = "Failures"
+	MetricAlertsReceived     = contract.MetricAlertsReceived
+	MetricIncidentsPublished = contract.MetricIncidentsPublished
+	MetricDuplicatesSkipped  = contract.MetricDuplicatesSkipped
+	MetricMalformedMessages  = contract.MetricMalformedMessages
+	MetricFailures           = contract.MetricFailures
 	// MetricDataErrors counts incidents published without figures because
 	// GetMetricData failed; they are also counted as published.
-	MetricDataErrors = "MetricDataErrors"
+	MetricDataErrors = contract.MetricDataErrors
 )
 
 // FunctionName is the Function dimension of the self-metrics.
-const FunctionName = "enricher"
+const FunctionName = contract.FunctionDimensionValue
 
 // Handler enriches alarm notifications. All fields except Links and Now
 // are required.
@@ -137,9 +138,9 @@ func (h *Handler) record(ctx context.Context, i int, rec Record, n *counts) erro
 		Subject:  aws.String(inc.Subject),
 		Message:  aws.String(inc.Body),
 		MessageAttributes: map[string]snstypes.MessageAttributeValue{
-			"severity": stringAttribute(inc.Severity),
-			"service":  stringAttribute(inc.Service),
-			"region":   stringAttribute(inc.Region),
+			contract.AttributeSeverity: stringAttribute(inc.Severity),
+			contract.AttributeService:  stringAttribute(inc.Service),
+			contract.AttributeRegion:   stringAttribute(inc.Region),
 		},
 	})
 	if err != nil {
@@ -174,7 +175,7 @@ func (h *Handler) now() time.Time {
 }
 
 func (h *Handler) emit(n *counts) {
-	err := h.Metrics.Emit(map[string]string{"Function": FunctionName},
+	err := h.Metrics.Emit(map[string]string{contract.FunctionDimension: FunctionName},
 		emf.Metric{Name: MetricAlertsReceived, Unit: emf.Count, Value: float64(n.received)},
 		emf.Metric{Name: MetricIncidentsPublished, Unit: emf.Count, Value: float64(n.published)},
 		emf.Metric{Name: MetricDuplicatesSkipped, Unit: emf.Count, Value: float64(n.duplicates)},

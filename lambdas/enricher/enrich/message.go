@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
 
 // MaxBodyBytes bounds the message body well below SNS's 256 KiB limit;
@@ -20,11 +22,11 @@ const MaxSubjectLength = 99
 
 // Severities published in the severity message attribute.
 const (
-	SeverityCritical = "critical"
-	SeverityHigh     = "high"
-	SeverityMedium   = "medium"
-	SeverityLow      = "low"
-	SeverityInfo     = "info"
+	SeverityCritical = contract.SeverityCritical
+	SeverityHigh     = contract.SeverityHigh
+	SeverityMedium   = contract.SeverityMedium
+	SeverityLow      = contract.SeverityLow
+	SeverityInfo     = contract.SeverityInfo
 )
 
 var severities = map[string]bool{SeverityCritical: true, SeverityHigh: true, SeverityMedium: true, SeverityLow: true, SeverityInfo: true}
@@ -46,7 +48,14 @@ type Links struct {
 
 // descriptionField matches "Key: value" in the alarm description, e.g.
 // "Runbook: https://wiki/runbooks/api-latency" on its own line.
-var descriptionField = regexp.MustCompile(`(?im)^[ \t]*(runbook|dashboard|severity|service)[ \t]*:[ \t]*(\S+)`)
+// The keys are contract.Description*, matched ignoring case.
+var descriptionField = regexp.MustCompile(`(?im)^[ \t]*(` + strings.ToLower(strings.Join([]string{
+	contract.DescriptionRunbook, contract.DescriptionDashboard, contract.DescriptionSeverity, contract.DescriptionService,
+}, "|")) + `)[ \t]*:[ \t]*(\S+)`)
+
+// descriptionKey is the key of a contract.Description* line in the map
+// descriptionFields returns.
+func descriptionKey(line string) string { return strings.ToLower(line) }
 
 // Bounds on what the description contributes. CloudWatch allows 1024
 // characters of description.
@@ -61,7 +70,7 @@ const (
 func descriptionFields(desc string) map[string]string {
 	fields := map[string]string{}
 	for _, m := range descriptionField.FindAllStringSubmatch(prefix(desc, maxDescriptionBytes), -1) {
-		k := strings.ToLower(m[1])
+		k := descriptionKey(m[1])
 		if _, seen := fields[k]; !seen && len(m[2]) <= maxFieldBytes {
 			fields[k] = m[2]
 		}
@@ -74,17 +83,12 @@ func httpURL(s string) bool {
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
-// ConsoleAlarmURL is the CloudWatch console deep link to an alarm.
+// ConsoleAlarmURL is the CloudWatch console deep link to an alarm
+// (contract.ConsoleAlarmURL, which the alarm constructs also write into
+// descriptions). Regions reach it from alarm ARNs, which ParseAlarm has
+// checked to hold only a-z, 0-9 and '-', so they need no escaping.
 func ConsoleAlarmURL(partition, region, alarmName string) string {
-	host := region + ".console.aws.amazon.com"
-	switch partition {
-	case "aws-cn":
-		host = region + ".console.amazonaws.cn"
-	case "aws-us-gov":
-		host = "console.amazonaws-us-gov.com"
-	}
-	return "https://" + host + "/cloudwatch/home?region=" + url.QueryEscape(region) +
-		"#alarmsV2:alarm/" + url.PathEscape(alarmName)
+	return contract.ConsoleAlarmURL(partition, region, alarmName)
 }
 
 // serviceDimensions are the dimension names that name a service, in the
@@ -108,11 +112,11 @@ func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 		inc.Severity = SeverityLow
 	default:
 		inc.Severity = SeverityHigh
-		if s := strings.ToLower(fields["severity"]); severities[s] {
+		if s := strings.ToLower(fields[descriptionKey(contract.DescriptionSeverity)]); severities[s] {
 			inc.Severity = s
 		}
 	}
-	inc.Service = attributeValue(fields["service"])
+	inc.Service = attributeValue(fields[descriptionKey(contract.DescriptionService)])
 	for _, name := range serviceDimensions {
 		if inc.Service != "" {
 			break
@@ -128,14 +132,14 @@ func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 		inc.Service = "unknown"
 	}
 
-	runbook := fields["runbook"]
+	runbook := fields[descriptionKey(contract.DescriptionRunbook)]
 	if !httpURL(runbook) {
 		runbook = ""
 		if links.RunbookBaseURL != "" {
-			runbook = strings.TrimRight(links.RunbookBaseURL, "/") + "/" + url.PathEscape(a.AlarmName)
+			runbook = contract.RunbookURL(links.RunbookBaseURL, a.AlarmName)
 		}
 	}
-	dashboard := fields["dashboard"]
+	dashboard := fields[descriptionKey(contract.DescriptionDashboard)]
 	if !httpURL(dashboard) {
 		dashboard = ConsoleAlarmURL(c.Partition, c.RegionCode, a.AlarmName)
 	}

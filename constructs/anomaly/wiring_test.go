@@ -1,0 +1,70 @@
+package anomaly_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
+)
+
+func TestAlertsTopicInIsTheTopicInItsStackAndAnImportByARNElsewhere(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Regional", "eu-west-1")
+	alerting, err := anomaly.NewAlerting(stack, "Alerting", anomaly.AlertingProps{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := alerting.AlertsTopicIn(stack); *got.Node().Path() != *alerting.AlertsTopic.Node().Path() {
+		t.Errorf("in its own stack: %s, want the topic itself", *got.Node().Path())
+	}
+	shard := awscdk.NewNestedStack(stack, jsii.String("Services01"), nil)
+	imported := alerting.AlertsTopicIn(shard)
+	if again := alerting.AlertsTopicIn(shard); *again.Node().Path() != *imported.Node().Path() {
+		t.Errorf("imported twice: %s and %s", *imported.Node().Path(), *again.Node().Path())
+	}
+	if !strings.HasPrefix(*imported.Node().Path(), "Regional/Services01/") {
+		t.Errorf("imported at %s, want inside the shard", *imported.Node().Path())
+	}
+	// The ARN is built from the shard's pseudo parameters and the topic name.
+	arn, _ := json.Marshal(shard.Resolve(imported.TopicArn()))
+	if string(arn) != `"arn:aws:sns:eu-west-1:123456789012:acme-alerts"` {
+		t.Errorf("imported ARN %s", arn)
+	}
+}
+
+func TestNewServiceAlarmsErrorsCarryTheConstructPath(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Regional", "eu-west-1")
+	_, err := anomaly.NewServiceAlarms(stack, "checkout-api", anomaly.ServiceAlarmsProps{Service: "checkout-api"})
+	if err == nil || !strings.HasPrefix(err.Error(), "Regional/checkout-api: alertsTopic: <empty> is not allowed; an alerts topic") {
+		t.Errorf("no topic: %v", err)
+	}
+	_, err = anomaly.NewServiceAlarms(stack, "bad", anomaly.ServiceAlarmsProps{Service: "checkout-api", Notify: anomaly.NotifyNone,
+		Anomaly: anomaly.Anomaly{BandWidth: -1}})
+	if err == nil || !strings.HasPrefix(err.Error(), "Regional/bad: anomaly.bandWidth: -1 is not allowed") {
+		t.Errorf("bad band width: %v", err)
+	}
+	if _, err := anomaly.NewServiceAlarms(stack, "quiet", anomaly.ServiceAlarmsProps{Service: "worker", Notify: anomaly.NotifyNone}); err != nil {
+		t.Errorf("notify none needs no topic: %v", err)
+	}
+}
+
+func TestNewAlertingErrorsCarryTheConstructPath(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Regional", "eu-west-1")
+	_, err := anomaly.NewAlerting(stack, "Alerting", anomaly.AlertingProps{RunbookBaseURL: "runbooks"})
+	if err == nil || !strings.HasPrefix(err.Error(), `Regional/Alerting: runbookBaseUrl: "runbooks" is not allowed`) {
+		t.Errorf("bad runbook base: %v", err)
+	}
+	imported := awskms.Key_FromKeyArn(stack, jsii.String("Imported"), jsii.String("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
+	_, err = anomaly.NewAlerting(stack, "Alerting2", anomaly.AlertingProps{Key: imported})
+	if err == nil || !strings.HasPrefix(err.Error(), "Regional/Alerting2: key: an imported key") {
+		t.Errorf("imported key: %v", err)
+	}
+}
