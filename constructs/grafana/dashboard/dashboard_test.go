@@ -156,7 +156,7 @@ func TestEveryTargetReferencesAnExistingDataSource(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			known := map[DataSourceRef]bool{}
 			for _, ds := range DataSources(p) {
-				known[ds.Ref()] = true
+				known[RefTo(ds)] = true
 			}
 			for _, d := range mustAll(t, p) {
 				for _, pn := range decode(t, d).Panels {
