@@ -508,3 +508,31 @@ func lint(t *testing.T, s synthesized, region string) {
 		t.Fatalf("cfn-lint: %v\n%s", err, b)
 	}
 }
+
+func TestAlertTopicsAreWiredAsObjects(t *testing.T) {
+	var topic awssns.Topic
+	s := synthWith(t, "us-east-1", func(stack awscdk.Stack) grafana.Props {
+		topic = awssns.NewTopic(stack, jsii.String("Alerts"), nil)
+		return grafana.Props{Platform: seedPlatform(), Mode: grafana.ModeGrafana, AlertTopics: []awssns.ITopic{topic}}
+	})
+	sts := statements(t, s, logicalID(s, s.obs.WorkspaceRole.Node().DefaultChild()))
+	publish := bySid(t, sts, "PublishAlerts")
+	want := map[string]any{"Ref": logicalID(s, topic.Node().DefaultChild())}
+	if got, _ := json.Marshal(publish["Resource"]); string(got) != string(must(json.Marshal(want))) {
+		t.Errorf("publish resource %s, want the stack's topic %v", got, want)
+	}
+	if !strings.HasPrefix(s.obs.WorkspaceURL, "https://") || !strings.Contains(s.obs.WorkspaceURL, "${Token[") {
+		t.Errorf("WorkspaceURL %q, want https:// and the workspace endpoint", s.obs.WorkspaceURL)
+	}
+	if _, err := grafana.NewObservability(s.stack, "Second", grafana.Props{Platform: seedPlatform(), AlertTopics: []awssns.ITopic{nil}}); err == nil ||
+		!strings.Contains(err.Error(), "S/Second") || !strings.Contains(err.Error(), "alertTopics[0]") {
+		t.Errorf("nil topic: error %v, want the construct path and alertTopics[0]", err)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -2,6 +2,12 @@
 // CloudWatch fallback dashboard) from plain Go values. It imports no CDK, so
 // the CDK construct and the provisioning Lambda share one generator and the
 // content that is reviewed in cdk.out is the content that gets provisioned.
+//
+// Platform and ServiceMetrics are plain inputs without tags. The json tags
+// in this package belong to wire formats only: the structs of model.go are
+// Grafana's dashboard JSON model, and the provisioner's properties
+// (contract.Platform, DataSource, Folder) live in
+// lambdas/grafanaprovisioner/contract.
 package dashboard
 
 import (
