@@ -113,7 +113,7 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 	if p.Central.Metrics, err = metricstream.NewCentral(cs, "Metrics", centralMetrics); err != nil {
 		return nil, err
 	}
-	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", cfg.GrafanaProps()); err != nil {
+	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", cfg.GrafanaProps(cs)); err != nil {
 		return nil, err
 	}
 

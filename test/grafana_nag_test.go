@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
@@ -29,9 +31,11 @@ func TestGrafanaAloneIsNagClean(t *testing.T) {
 				Regions:       []string{"us-east-1", "eu-west-1", "ap-southeast-1"},
 				Services:      []string{"checkout-api", "auth-service"},
 			},
-			Mode:              grafana.ModeBoth,
-			AlertTopicArns:    []string{"arn:aws:sns:us-east-1:123456789012:o11yscale-alerts"},
-			AlertTopicKeyArns: []string{"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+			Mode: grafana.ModeBoth,
+			AlertTopics: []awssns.ITopic{awssns.Topic_FromTopicArn(stack, jsii.String("Alerts"),
+				jsii.String("arn:aws:sns:us-east-1:123456789012:o11yscale-alerts"))},
+			AlertTopicKeys: []awskms.IKey{awskms.Key_FromKeyArn(stack, jsii.String("AlertsKey"),
+				jsii.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))},
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -25,6 +25,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 // Observability is the single pane of glass. Fields of parts the mode does
@@ -36,8 +37,9 @@ type Observability struct {
 	// WorkspaceRole is the role Grafana assumes to read CloudWatch, Logs
 	// and X-Ray in every workload region and publish to the alert topics.
 	WorkspaceRole awsiam.Role
-	// WorkspaceURL is the workspace's sign-in URL (a token).
-	WorkspaceURL *string
+	// WorkspaceURL is the workspace's sign-in URL (a string holding a
+	// token; empty when the mode deploys no workspace).
+	WorkspaceURL string
 	// Provisioner is the custom resource Lambda.
 	Provisioner *golambda.Function
 	// Provisioning is the custom resource provisioning data sources,
@@ -87,7 +89,7 @@ func NewObservability(scope constructs.Construct, id string, props Props) (*Obse
 	if p.grafana() {
 		out.WorkspaceRole = newWorkspaceRole(c, p)
 		out.Workspace = newWorkspace(c, p, out.WorkspaceRole)
-		out.WorkspaceURL = jsii.String("https://" + *out.Workspace.AttrEndpoint())
+		out.WorkspaceURL = contract.WorkspaceURL(*out.Workspace.AttrEndpoint())
 		if err := out.provision(c, p); err != nil {
 			return nil, fmt.Errorf("grafana %s: %w", path, err)
 		}
@@ -152,10 +154,10 @@ func newWorkspace(c constructs.Construct, p Props, role awsiam.Role) awsgrafana.
 	props := &awsgrafana.CfnWorkspaceProps{
 		Name:                     jsii.String(p.WorkspaceName),
 		Description:              jsii.String(fmt.Sprintf("o11yscale single pane of glass for %d workload regions", len(p.Regions))),
-		AccountAccessType:        jsii.String(p.AccountAccess),
-		AuthenticationProviders:  jsii.Strings(p.Authentication...),
-		PermissionType:           jsii.String("SERVICE_MANAGED"),
-		DataSources:              jsii.Strings(workspaceDataSources(p)...),
+		AccountAccessType:        jsii.String(string(p.AccountAccess)),
+		AuthenticationProviders:  jsii.Strings(strs(p.Authentication)...),
+		PermissionType:           jsii.String(string(p.PermissionType)),
+		DataSources:              jsii.Strings(strs(workspaceDataSources(p))...),
 		NotificationDestinations: jsii.Strings("SNS"),
 		RoleArn:                  role.RoleArn(),
 		GrafanaVersion:           jsii.String(p.GrafanaVersion),
@@ -170,7 +172,7 @@ func newWorkspace(c constructs.Construct, p Props, role awsiam.Role) awsgrafana.
 }
 
 // workspaceDataSources is CLOUDWATCH and XRAY, then the configured extras.
-func workspaceDataSources(p Props) []string {
+func workspaceDataSources(p Props) []DataSourceType {
 	out := slices.Clone(AlwaysDataSources)
 	for _, ds := range p.DataSources {
 		if !slices.Contains(out, ds) {

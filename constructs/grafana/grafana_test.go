@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
@@ -61,14 +63,29 @@ func TestMain(m *testing.M) {
 
 var synthCount int
 
+// withAlerts adds the imported alert topic and its key to p.
+func withAlerts(p grafana.Props) func(awscdk.Stack) grafana.Props {
+	return func(stack awscdk.Stack) grafana.Props {
+		p.AlertTopics = []awssns.ITopic{awssns.Topic_FromTopicArn(stack, jsii.String("Alerts"), jsii.String(alertTopic))}
+		p.AlertTopicKeys = []awskms.IKey{awskms.Key_FromKeyArn(stack, jsii.String("AlertsKey"), jsii.String(alertKey))}
+		return p
+	}
+}
+
 // synth builds props in a fresh app and synthesizes it to disk.
 func synth(t *testing.T, region string, props grafana.Props) synthesized {
+	t.Helper()
+	return synthWith(t, region, func(awscdk.Stack) grafana.Props { return props })
+}
+
+// synthWith is synth for props that need the stack, e.g. for topics.
+func synthWith(t *testing.T, region string, props func(awscdk.Stack) grafana.Props) synthesized {
 	t.Helper()
 	synthCount++
 	dir := filepath.Join(outDir, fmt.Sprintf("app%d", synthCount))
 	app := cdktest.NewApp(t, dir)
 	stack := cdktest.NewStack(app, "S", region)
-	obs, err := grafana.NewObservability(stack, "Pane", props)
+	obs, err := grafana.NewObservability(stack, "Pane", props(stack))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +104,7 @@ var (
 func synthBoth(t *testing.T) synthesized {
 	t.Helper()
 	bothOnce.Do(func() {
-		both = synth(t, "us-west-2", grafana.Props{
-			Platform: centralOutside(), Mode: grafana.ModeBoth,
-			AlertTopicArns: []string{alertTopic}, AlertTopicKeyArns: []string{alertKey},
-		})
+		both = synthWith(t, "us-west-2", withAlerts(grafana.Props{Platform: centralOutside(), Mode: grafana.ModeBoth}))
 	})
 	if both.tmpl == nil {
 		t.Fatal("the shared synth failed in an earlier test")
@@ -378,7 +392,7 @@ func TestCloudWatchDashboardShowsTheGlobalAPIView(t *testing.T) {
 
 func TestModeChoosesWhatIsDeployed(t *testing.T) {
 	tests := []struct {
-		mode                               string
+		mode                               grafana.Mode
 		workspaces, lambdas, provisionings int
 		cloudWatchDashboards               int
 	}{
@@ -387,7 +401,7 @@ func TestModeChoosesWhatIsDeployed(t *testing.T) {
 		{grafana.ModeGrafana, 1, 1, 1, 0},
 	}
 	for _, tt := range tests {
-		t.Run("mode "+tt.mode, func(t *testing.T) {
+		t.Run("mode "+string(tt.mode), func(t *testing.T) {
 			s := synth(t, "us-east-1", grafana.Props{Platform: seedPlatform(), Mode: tt.mode})
 			for typ, n := range map[string]int{
 				"AWS::Grafana::Workspace": tt.workspaces, "AWS::Lambda::Function": tt.lambdas,
@@ -412,8 +426,7 @@ func TestContentHashChangesWhenServicesChange(t *testing.T) {
 	base := synthBoth(t)
 	more := centralOutside()
 	more.Services = append(more.Services, "payments")
-	changed := synth(t, "us-west-2", grafana.Props{Platform: more, Mode: grafana.ModeBoth,
-		AlertTopicArns: []string{alertTopic}, AlertTopicKeyArns: []string{alertKey}})
+	changed := synthWith(t, "us-west-2", withAlerts(grafana.Props{Platform: more, Mode: grafana.ModeBoth}))
 	_, a := only(t, base.tmpl, grafana.ProvisioningResourceType)
 	_, b := only(t, changed.tmpl, grafana.ProvisioningResourceType)
 	if a["ContentHash"] == b["ContentHash"] {
@@ -438,14 +451,14 @@ func TestSAMLAndOrganizationReachTheWorkspace(t *testing.T) {
 	s := synth(t, "us-east-1", grafana.Props{
 		Platform: seedPlatform(), Mode: grafana.ModeGrafana, WorkspaceName: "observability.prod",
 		AccountAccess: grafana.Organization, OrganizationalUnits: []string{"ou-ab12-cdef3456"},
-		Authentication: []string{grafana.SAML},
+		Authentication: []grafana.AuthProvider{grafana.SAML},
 		SAML: grafana.SAMLSettings{
 			MetadataURL:     "https://idp.example.com/metadata.xml",
 			Assertions:      grafana.SAMLAssertions{Role: "role", Email: "mail", Login: "uid"},
 			AdminRoleValues: []string{"grafana-admins"}, EditorRoleValues: []string{"sre"},
 			AllowedOrganizations: []string{"example"}, LoginValidity: 8 * time.Hour,
 		},
-		DataSources: []string{"PROMETHEUS"},
+		DataSources: []grafana.DataSourceType{grafana.DataSourcePrometheus},
 	})
 	s.tmpl.HasResourceProperties(jsii.String("AWS::Grafana::Workspace"), map[string]any{
 		"Name":                    "observability.prod",
@@ -494,4 +507,32 @@ func lint(t *testing.T, s synthesized, region string) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("cfn-lint: %v\n%s", err, b)
 	}
+}
+
+func TestAlertTopicsAreWiredAsObjects(t *testing.T) {
+	var topic awssns.Topic
+	s := synthWith(t, "us-east-1", func(stack awscdk.Stack) grafana.Props {
+		topic = awssns.NewTopic(stack, jsii.String("Alerts"), nil)
+		return grafana.Props{Platform: seedPlatform(), Mode: grafana.ModeGrafana, AlertTopics: []awssns.ITopic{topic}}
+	})
+	sts := statements(t, s, logicalID(s, s.obs.WorkspaceRole.Node().DefaultChild()))
+	publish := bySid(t, sts, "PublishAlerts")
+	want := map[string]any{"Ref": logicalID(s, topic.Node().DefaultChild())}
+	if got, _ := json.Marshal(publish["Resource"]); string(got) != string(must(json.Marshal(want))) {
+		t.Errorf("publish resource %s, want the stack's topic %v", got, want)
+	}
+	if !strings.HasPrefix(s.obs.WorkspaceURL, "https://") || !strings.Contains(s.obs.WorkspaceURL, "${Token[") {
+		t.Errorf("WorkspaceURL %q, want https:// and the workspace endpoint", s.obs.WorkspaceURL)
+	}
+	if _, err := grafana.NewObservability(s.stack, "Second", grafana.Props{Platform: seedPlatform(), AlertTopics: []awssns.ITopic{nil}}); err == nil ||
+		!strings.Contains(err.Error(), "S/Second") || !strings.Contains(err.Error(), "alertTopics[0]") {
+		t.Errorf("nil topic: error %v, want the construct path and alertTopics[0]", err)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

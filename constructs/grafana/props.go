@@ -2,45 +2,18 @@ package grafana
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
-
-// Modes choose which single pane of glass is deployed.
-const (
-	// ModeGrafana deploys the Managed Grafana workspace and its dashboards.
-	ModeGrafana = "grafana"
-	// ModeCloudWatch deploys only the CloudWatch dashboard fallback.
-	ModeCloudWatch = "cloudwatch"
-	// ModeBoth deploys both.
-	ModeBoth = "both"
-)
-
-// Account access types of the workspace.
-const (
-	CurrentAccount = "CURRENT_ACCOUNT"
-	Organization   = "ORGANIZATION"
-)
-
-// Authentication providers of the workspace.
-const (
-	AWSSSO = "AWS_SSO"
-	SAML   = "SAML"
-)
-
-// AlwaysDataSources are the workspace data sources every workspace gets:
-// the dashboards query CloudWatch and X-Ray.
-var AlwaysDataSources = []string{"CLOUDWATCH", "XRAY"}
-
-// KnownDataSources are the values Managed Grafana accepts in DataSources.
-var KnownDataSources = []string{"CLOUDWATCH", "XRAY", "PROMETHEUS", "AMAZON_OPENSEARCH_SERVICE", "ATHENA", "TIMESTREAM", "SITEWISE", "REDSHIFT"}
 
 // Defaults of Props fields left at their zero value.
 const (
@@ -55,94 +28,56 @@ const (
 // with provisioned dashboards, the CloudWatch dashboard fallback, or both.
 //
 // The embedded Platform (workload regions, services, API name, ...) is what
-// every dashboard is generated from; its fields sit inline in YAML.
+// every dashboard is generated from.
 type Props struct {
-	dashboard.Platform `yaml:",inline"`
+	dashboard.Platform
 
-	// Mode is "grafana", "cloudwatch" or "both". Managed Grafana with
-	// AWS_SSO needs IAM Identity Center enabled (see README), so the
-	// default deploys only what works in every account.
-	// Default: "cloudwatch".
-	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
+	// Mode chooses what is deployed. Managed Grafana with AWS_SSO needs
+	// IAM Identity Center enabled (see README), so the default deploys only
+	// what works in every account. Default: ModeCloudWatch.
+	Mode Mode
 	// WorkspaceName names the Grafana workspace: 1-255 letters, digits or
 	// - . _ ~. Default: "o11yscale".
-	WorkspaceName string `yaml:"workspaceName,omitempty" json:"workspaceName,omitempty"`
-	// AccountAccess is CURRENT_ACCOUNT or ORGANIZATION.
-	// Default: "CURRENT_ACCOUNT".
-	AccountAccess string `yaml:"accountAccess,omitempty" json:"accountAccess,omitempty"`
+	WorkspaceName string
+	// AccountAccess is CurrentAccount or Organization.
+	// Default: CurrentAccount.
+	AccountAccess AccountAccess
 	// OrganizationalUnits the workspace may read from; required with
-	// ORGANIZATION, not allowed otherwise. Default: none.
-	OrganizationalUnits []string `yaml:"organizationalUnits,omitempty" json:"organizationalUnits,omitempty"`
-	// Authentication lists the sign-in providers, AWS_SSO and/or SAML.
-	// Default: [AWS_SSO] (IAM Identity Center).
-	Authentication []string `yaml:"authentication,omitempty" json:"authentication,omitempty"`
+	// Organization, not allowed otherwise. Default: none.
+	OrganizationalUnits []string
+	// Authentication lists the sign-in providers, AWSSSO and/or SAML.
+	// Default: [AWSSSO] (IAM Identity Center).
+	Authentication []AuthProvider
 	// SAML configures SAML sign-in; required when Authentication has SAML.
-	SAML SAMLSettings `yaml:"saml,omitempty" json:"saml,omitempty"`
+	SAML SAMLSettings
+	// PermissionType of the workspace. Default: ServiceManaged.
+	PermissionType PermissionType
 	// DataSources are workspace data source types beyond CLOUDWATCH and
-	// XRAY, which are always present, e.g. PROMETHEUS. They only enable
-	// the type: the workspace role gets no permissions for them (add them
-	// through Observability.WorkspaceRole). Default: none.
-	DataSources []string `yaml:"dataSources,omitempty" json:"dataSources,omitempty"`
-	// AlertTopicArns are SNS topics Grafana alerts may publish to; the
+	// XRAY, which are always present, e.g. DataSourcePrometheus. They only
+	// enable the type: the workspace role gets no permissions for them (add
+	// them through Observability.WorkspaceRole). Default: none.
+	DataSources []DataSourceType
+	// AlertTopics are SNS topics Grafana alerts may publish to; the
 	// workspace role gets sns:Publish on exactly these. Default: none.
-	AlertTopicArns []string `yaml:"alertTopicArns,omitempty" json:"alertTopicArns,omitempty"`
-	// AlertTopicKeyArns are the KMS keys encrypting AlertTopicArns; the
+	AlertTopics []awssns.ITopic
+	// AlertTopicKeys are the KMS keys encrypting AlertTopics; the
 	// workspace role may use them only through SNS. Default: none.
-	AlertTopicKeyArns []string `yaml:"alertTopicKeyArns,omitempty" json:"alertTopicKeyArns,omitempty"`
+	AlertTopicKeys []awskms.IKey
 	// LogGroupPrefixes are the log group name prefixes Grafana may query
 	// with CloudWatch Logs Insights, e.g. "/o11yscale".
-	// Default: [logGroupPrefix] (the platform's tier log groups).
-	LogGroupPrefixes []string `yaml:"logGroupPrefixes,omitempty" json:"logGroupPrefixes,omitempty"`
+	// Default: [LogGroupPrefix] (the platform's tier log groups).
+	LogGroupPrefixes []string
 	// GrafanaVersion of the workspace, 10.4 or newer: the dashboards use
 	// schemaVersion 39 and provisioning needs service accounts.
 	// Default: "10.4".
-	GrafanaVersion string `yaml:"grafanaVersion,omitempty" json:"grafanaVersion,omitempty"`
+	GrafanaVersion string
 	// CloudWatchDashboardName names the fallback dashboard: 1-255 letters,
 	// digits, - or _. Default: "o11yscale-global-api-performance".
-	CloudWatchDashboardName string `yaml:"cloudWatchDashboardName,omitempty" json:"cloudWatchDashboardName,omitempty"`
+	CloudWatchDashboardName string
 	// ProvisionerTimeout of the provisioning Lambda, 5m-15m: long enough
 	// to upsert hundreds of dashboards with retries, and never longer than
 	// the provisioning token lives (15m). Default: 10m.
-	ProvisionerTimeout time.Duration `yaml:"provisionerTimeout,omitempty" json:"provisionerTimeout,omitempty"`
-}
-
-// SAMLSettings configure SAML sign-in to the workspace.
-type SAMLSettings struct {
-	// MetadataURL is the IdP metadata URL (https). Exactly one of
-	// MetadataURL and MetadataXML is required.
-	MetadataURL string `yaml:"metadataUrl,omitempty" json:"metadataUrl,omitempty"`
-	// MetadataXML is the IdP metadata document.
-	MetadataXML string `yaml:"metadataXml,omitempty" json:"metadataXml,omitempty"`
-	// Assertions name the SAML assertion attributes Grafana reads.
-	Assertions SAMLAssertions `yaml:"assertions,omitempty" json:"assertions,omitempty"`
-	// AdminRoleValues are values of the role attribute that make a user a
-	// Grafana Admin. Required: without one, nobody can administer the
-	// workspace.
-	AdminRoleValues []string `yaml:"adminRoleValues,omitempty" json:"adminRoleValues,omitempty"`
-	// EditorRoleValues make a user an Editor. Default: none.
-	EditorRoleValues []string `yaml:"editorRoleValues,omitempty" json:"editorRoleValues,omitempty"`
-	// AllowedOrganizations restricts sign-in to users whose org attribute
-	// holds one of these. Default: no restriction.
-	AllowedOrganizations []string `yaml:"allowedOrganizations,omitempty" json:"allowedOrganizations,omitempty"`
-	// LoginValidity is how long a sign-in lasts, in whole minutes.
-	// Default: Grafana's (2h).
-	LoginValidity time.Duration `yaml:"loginValidity,omitempty" json:"loginValidity,omitempty"`
-}
-
-// SAMLAssertions name assertion attributes. Role is required (it carries
-// the admin and editor role values); the others are optional.
-type SAMLAssertions struct {
-	Role   string `yaml:"role,omitempty" json:"role,omitempty"`
-	Email  string `yaml:"email,omitempty" json:"email,omitempty"`
-	Login  string `yaml:"login,omitempty" json:"login,omitempty"`
-	Name   string `yaml:"name,omitempty" json:"name,omitempty"`
-	Groups string `yaml:"groups,omitempty" json:"groups,omitempty"`
-	Org    string `yaml:"org,omitempty" json:"org,omitempty"`
-}
-
-func (s SAMLSettings) isZero() bool {
-	return s.MetadataURL == "" && s.MetadataXML == "" && s.Assertions == (SAMLAssertions{}) &&
-		len(s.AdminRoleValues) == 0 && len(s.EditorRoleValues) == 0 && len(s.AllowedOrganizations) == 0 && s.LoginValidity == 0
+	ProvisionerTimeout time.Duration
 }
 
 func (p Props) withDefaults() Props {
@@ -157,7 +92,10 @@ func (p Props) withDefaults() Props {
 		p.AccountAccess = CurrentAccount
 	}
 	if len(p.Authentication) == 0 {
-		p.Authentication = []string{AWSSSO}
+		p.Authentication = []AuthProvider{AWSSSO}
+	}
+	if p.PermissionType == "" {
+		p.PermissionType = ServiceManaged
 	}
 	if len(p.LogGroupPrefixes) == 0 {
 		p.LogGroupPrefixes = []string{p.LogGroupPrefix}
@@ -184,24 +122,19 @@ var (
 	workspaceNamePattern = regexp.MustCompile(`^[a-zA-Z0-9-._~]{1,255}$`)
 	cwDashboardPattern   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 	ouPattern            = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$`)
-	topicArnPattern      = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
-	keyArnPattern        = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$`)
 	logPrefixPattern     = regexp.MustCompile(`^(/[A-Za-z0-9._#-]+)+$`)
 	versionPattern       = regexp.MustCompile(`^([0-9]{1,3})\.([0-9]{1,3})$`)
 )
 
-// isToken reports whether s holds an unresolved CDK token, e.g. a topic
-// ARN from another construct; those are checked by CloudFormation.
-func isToken(s string) bool { return strings.Contains(s, "${Token[") }
-
-// Validate reports every invalid field at once. Paths are the yaml names;
-// the platform's fields (regions, services, ...) are inline.
+// Validate reports every invalid field of the complete props at once.
+// Paths are the fields' lowerCamel names (saml.assertions.role), the
+// embedded platform's fields (regions, services, ...) without a prefix.
 func (p Props) Validate() error {
 	var v validation.Errors
 	v.Merge("", p.Platform.Validate())
 	d := p.withDefaults()
-	if !slices.Contains([]string{ModeGrafana, ModeCloudWatch, ModeBoth}, d.Mode) {
-		v.Add("mode", p.Mode, "grafana, cloudwatch or both (default: cloudwatch)")
+	if !slices.Contains([]Mode{ModeGrafana, ModeCloudWatch, ModeBoth}, d.Mode) {
+		v.Add("mode", string(p.Mode), "grafana, cloudwatch or both (default: cloudwatch)")
 	}
 	if !workspaceNamePattern.MatchString(d.WorkspaceName) {
 		v.Add("workspaceName", p.WorkspaceName, "1-255 letters, digits or - . _ ~")
@@ -216,23 +149,21 @@ func (p Props) Validate() error {
 			v.Add("organizationalUnits", nil, "at least one organizational unit (ou-xxxx-xxxxxxxx) or root (r-xxxx) with accountAccess ORGANIZATION")
 		}
 	default:
-		v.Add("accountAccess", p.AccountAccess, "CURRENT_ACCOUNT or ORGANIZATION (default: CURRENT_ACCOUNT)")
+		v.Add("accountAccess", string(p.AccountAccess), "CURRENT_ACCOUNT or ORGANIZATION (default: CURRENT_ACCOUNT)")
 	}
 	eachOnce(&v, "organizationalUnits", p.OrganizationalUnits, ouPattern.MatchString, "an organizational unit id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)")
-	eachOnce(&v, "authentication", p.Authentication, func(s string) bool { return s == AWSSSO || s == SAML }, "AWS_SSO or SAML")
+	eachOnce(&v, "authentication", strs(p.Authentication), func(s string) bool { return s == string(AWSSSO) || s == string(SAML) }, "AWS_SSO or SAML")
 	if slices.Contains(d.Authentication, SAML) {
 		p.SAML.validate(&v)
 	} else if !p.SAML.isZero() {
 		v.Add("saml", "settings", "empty unless authentication includes SAML")
 	}
-	eachOnce(&v, "dataSources", p.DataSources, func(s string) bool { return slices.Contains(KnownDataSources, s) }, "one of "+strings.Join(KnownDataSources, ", "))
-	eachOnce(&v, "alertTopicArns", p.AlertTopicArns, func(s string) bool { return isToken(s) || topicArnPattern.MatchString(s) },
-		"an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts")
-	eachOnce(&v, "alertTopicKeyArns", p.AlertTopicKeyArns, func(s string) bool { return isToken(s) || keyArnPattern.MatchString(s) },
-		"a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-...")
-	if len(p.AlertTopicKeyArns) > 0 && len(p.AlertTopicArns) == 0 {
-		v.Add("alertTopicKeyArns", p.AlertTopicKeyArns, "empty unless alertTopicArns names the topics they encrypt")
+	if d.PermissionType != ServiceManaged && d.PermissionType != CustomerManaged {
+		v.Add("permissionType", string(p.PermissionType), "SERVICE_MANAGED or CUSTOMER_MANAGED (default: SERVICE_MANAGED)")
 	}
+	known := strs(KnownDataSources)
+	eachOnce(&v, "dataSources", strs(p.DataSources), func(s string) bool { return slices.Contains(known, s) }, "one of "+strings.Join(known, ", "))
+	validateAlerts(&v, p.AlertTopics, p.AlertTopicKeys)
 	eachOnce(&v, "logGroupPrefixes", p.LogGroupPrefixes, logPrefixPattern.MatchString,
 		"a log group path such as /o11yscale, starting with '/' and without a trailing '/' or wildcards")
 	if !grafanaVersionOK(d.GrafanaVersion) {
@@ -247,45 +178,6 @@ func (p Props) Validate() error {
 	return v.Err()
 }
 
-func (s SAMLSettings) validate(v *validation.Errors) {
-	switch {
-	case s.MetadataURL == "" && s.MetadataXML == "":
-		v.Add("saml.metadataUrl", nil, "the IdP metadata URL, or saml.metadataXml, when authentication includes SAML")
-	case s.MetadataURL != "" && s.MetadataXML != "":
-		v.Add("saml.metadataXml", "<xml>", "empty when saml.metadataUrl is set (give one of them)")
-	}
-	if s.MetadataURL != "" {
-		u, err := url.Parse(s.MetadataURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" || len(s.MetadataURL) > 2048 {
-			v.Add("saml.metadataUrl", s.MetadataURL, "an absolute https URL of at most 2048 characters")
-		}
-	}
-	if s.MetadataXML != "" && !strings.HasPrefix(strings.TrimSpace(s.MetadataXML), "<") {
-		v.Add("saml.metadataXml", shorten(s.MetadataXML), "an XML IdP metadata document")
-	}
-	if s.Assertions.Role == "" {
-		v.Add("saml.assertions.role", nil, "the assertion attribute holding the user's role, which adminRoleValues match")
-	}
-	for _, a := range []struct{ name, value string }{
-		{"role", s.Assertions.Role}, {"email", s.Assertions.Email}, {"login", s.Assertions.Login},
-		{"name", s.Assertions.Name}, {"groups", s.Assertions.Groups}, {"org", s.Assertions.Org},
-	} {
-		if len(a.value) > 256 {
-			v.Add("saml.assertions."+a.name, shorten(a.value), "at most 256 characters")
-		}
-	}
-	if len(s.AdminRoleValues) == 0 {
-		v.Add("saml.adminRoleValues", nil, "at least one role value that makes a user Admin; otherwise nobody can administer the workspace")
-	}
-	valueOK := func(s string) bool { return s != "" && len(s) <= 256 }
-	eachOnce(v, "saml.adminRoleValues", s.AdminRoleValues, valueOK, "1-256 characters")
-	eachOnce(v, "saml.editorRoleValues", s.EditorRoleValues, valueOK, "1-256 characters")
-	eachOnce(v, "saml.allowedOrganizations", s.AllowedOrganizations, valueOK, "1-256 characters")
-	if s.LoginValidity < 0 || s.LoginValidity%time.Minute != 0 {
-		v.Add("saml.loginValidity", s.LoginValidity.String(), "a positive whole number of minutes, e.g. 2h (empty for Grafana's default)")
-	}
-}
-
 func grafanaVersionOK(s string) bool {
 	m := versionPattern.FindStringSubmatch(s)
 	if m == nil {
@@ -294,6 +186,36 @@ func grafanaVersionOK(s string) bool {
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
 	return major > 10 || major == 10 && minor >= 4
+}
+
+// validateAlerts reports nil and repeated topics and keys, and keys
+// without topics. Two entries are the same when their ARNs are (a token
+// ARN stands for one construct's attribute).
+func validateAlerts(v *validation.Errors, topics []awssns.ITopic, keys []awskms.IKey) {
+	seen := map[string]bool{}
+	for i, t := range topics {
+		switch {
+		case t == nil:
+			v.Add(validation.Index("alertTopics", i), nil, "an SNS topic (awssns.ITopic)")
+		case seen[*t.TopicArn()]:
+			v.Add(validation.Index("alertTopics", i), *t.TopicArn(), "each topic once")
+		default:
+			seen[*t.TopicArn()] = true
+		}
+	}
+	for i, k := range keys {
+		switch {
+		case k == nil:
+			v.Add(validation.Index("alertTopicKeys", i), nil, "a KMS key (awskms.IKey)")
+		case seen[*k.KeyArn()]:
+			v.Add(validation.Index("alertTopicKeys", i), *k.KeyArn(), "each key once")
+		default:
+			seen[*k.KeyArn()] = true
+		}
+	}
+	if len(keys) > 0 && len(topics) == 0 {
+		v.Add("alertTopicKeys", fmt.Sprintf("%d keys", len(keys)), "empty unless alertTopics lists the topics they encrypt")
+	}
 }
 
 // eachOnce reports every value of list that is invalid or repeated.

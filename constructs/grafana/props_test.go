@@ -2,12 +2,15 @@ package grafana_test
 
 import (
 	"fmt"
-	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
@@ -24,6 +27,35 @@ func seedPlatform() dashboard.Platform {
 	}
 }
 
+const (
+	alertTopicArn = "arn:aws:sns:us-east-1:123456789012:alerts"
+	alertKeyArn   = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+)
+
+var (
+	alertsOnce  sync.Once
+	alertsStack awscdk.Stack
+	alerts      struct {
+		imported, own awssns.ITopic
+		key           awskms.IKey
+	}
+)
+
+// alertObjects creates, once, a stack holding the topics and key the
+// validation tests reference (props hold constructs, not ARNs).
+func alertObjects() {
+	alertsOnce.Do(func() {
+		alertsStack = awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Alerts"), nil)
+		alerts.imported = awssns.Topic_FromTopicArn(alertsStack, jsii.String("Imported"), jsii.String(alertTopicArn))
+		alerts.own = awssns.NewTopic(alertsStack, jsii.String("Own"), nil)
+		alerts.key = awskms.Key_FromKeyArn(alertsStack, jsii.String("Key"), jsii.String(alertKeyArn))
+	})
+}
+
+func importedTopic() awssns.ITopic { alertObjects(); return alerts.imported }
+func ownTopic() awssns.ITopic      { alertObjects(); return alerts.own }
+func importedKey() awskms.IKey     { alertObjects(); return alerts.key }
+
 func validSAML() grafana.SAMLSettings {
 	return grafana.SAMLSettings{
 		MetadataURL:     "https://idp.example.com/metadata.xml",
@@ -36,13 +68,13 @@ func TestValidPropsPass(t *testing.T) {
 	tests := map[string]grafana.Props{
 		"defaults": {Platform: seedPlatform()},
 		"both with topics and keys": {Platform: seedPlatform(), Mode: grafana.ModeBoth,
-			AlertTopicArns:    []string{"arn:aws:sns:us-east-1:123456789012:alerts", "${Token[TOKEN.42]}"},
-			AlertTopicKeyArns: []string{"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}},
+			AlertTopics: []awssns.ITopic{importedTopic(), ownTopic()}, AlertTopicKeys: []awskms.IKey{importedKey()}},
+		"customer managed": {Platform: seedPlatform(), Mode: grafana.ModeGrafana, PermissionType: grafana.CustomerManaged},
 		"organization": {Platform: seedPlatform(), Mode: grafana.ModeGrafana, AccountAccess: grafana.Organization,
 			OrganizationalUnits: []string{"ou-ab12-cdef3456", "r-ab12"}},
-		"saml by url":         {Platform: seedPlatform(), Mode: grafana.ModeGrafana, Authentication: []string{grafana.SAML}, SAML: validSAML()},
-		"sso and saml by xml": {Platform: seedPlatform(), Mode: grafana.ModeGrafana, Authentication: []string{grafana.AWSSSO, grafana.SAML}, SAML: grafana.SAMLSettings{MetadataXML: "<EntityDescriptor/>", Assertions: grafana.SAMLAssertions{Role: "role"}, AdminRoleValues: []string{"admin"}, LoginValidity: 2 * time.Hour}},
-		"extra data sources":  {Platform: seedPlatform(), DataSources: []string{"PROMETHEUS", "CLOUDWATCH"}},
+		"saml by url":         {Platform: seedPlatform(), Mode: grafana.ModeGrafana, Authentication: []grafana.AuthProvider{grafana.SAML}, SAML: validSAML()},
+		"sso and saml by xml": {Platform: seedPlatform(), Mode: grafana.ModeGrafana, Authentication: []grafana.AuthProvider{grafana.AWSSSO, grafana.SAML}, SAML: grafana.SAMLSettings{MetadataXML: "<EntityDescriptor/>", Assertions: grafana.SAMLAssertions{Role: "role"}, AdminRoleValues: []string{"admin"}, LoginValidity: 2 * time.Hour}},
+		"extra data sources":  {Platform: seedPlatform(), DataSources: []grafana.DataSourceType{grafana.DataSourcePrometheus, grafana.DataSourceCloudWatch}},
 		"newer grafana":       {Platform: seedPlatform(), GrafanaVersion: "12.4"},
 		"longest timeout":     {Platform: seedPlatform(), ProvisionerTimeout: 15 * time.Minute},
 	}
@@ -80,31 +112,31 @@ func TestValidateNamesEveryBadFieldValueAndAllowed(t *testing.T) {
 			{Path: "organizationalUnits[1]", Value: "finance", Allowed: "organizational unit id"},
 			{Path: "organizationalUnits[2]", Value: "ou-ab12-cdef3456", Allowed: "each value once"},
 		}},
-		{"unknown provider", func(p *grafana.Props) { p.Authentication = []string{"OKTA"} },
+		{"unknown provider", func(p *grafana.Props) { p.Authentication = []grafana.AuthProvider{"OKTA"} },
 			[]validation.FieldError{{Path: "authentication[0]", Value: "OKTA", Allowed: "AWS_SSO or SAML"}}},
-		{"saml without settings", func(p *grafana.Props) { p.Authentication = []string{grafana.SAML} },
+		{"saml without settings", func(p *grafana.Props) { p.Authentication = []grafana.AuthProvider{grafana.SAML} },
 			[]validation.FieldError{
 				{Path: "saml.metadataUrl", Allowed: "IdP metadata URL"},
 				{Path: "saml.assertions.role", Allowed: "assertion attribute holding the user's role"},
 				{Path: "saml.adminRoleValues", Allowed: "at least one role value"},
 			}},
 		{"saml with url and xml", func(p *grafana.Props) {
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = validSAML()
 			p.SAML.MetadataXML = "<EntityDescriptor/>"
 		}, []validation.FieldError{{Path: "saml.metadataXml", Value: "<xml>", Allowed: "give one of them"}}},
 		{"saml url not https", func(p *grafana.Props) {
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = validSAML()
 			p.SAML.MetadataURL = "http://idp.example.com/metadata"
 		}, []validation.FieldError{{Path: "saml.metadataUrl", Value: "http://idp.example.com/metadata", Allowed: "https URL"}}},
 		{"saml xml not xml", func(p *grafana.Props) {
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = validSAML()
 			p.SAML.MetadataURL, p.SAML.MetadataXML = "", "metadata"
 		}, []validation.FieldError{{Path: "saml.metadataXml", Value: "metadata", Allowed: "XML IdP metadata"}}},
 		{"saml empty and long values", func(p *grafana.Props) {
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = validSAML()
 			p.SAML.EditorRoleValues = []string{""}
 			p.SAML.Assertions.Email = strings.Repeat("e", 257)
@@ -113,28 +145,32 @@ func TestValidateNamesEveryBadFieldValueAndAllowed(t *testing.T) {
 			{Path: "saml.editorRoleValues[0]", Value: "", Allowed: "1-256 characters"},
 		}},
 		{"saml login validity in seconds", func(p *grafana.Props) {
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = validSAML()
 			p.SAML.LoginValidity = 90 * time.Second
 		}, []validation.FieldError{{Path: "saml.loginValidity", Value: "1m30s", Allowed: "whole number of minutes"}}},
 		{"saml settings without saml", func(p *grafana.Props) { p.SAML = validSAML() },
 			[]validation.FieldError{{Path: "saml", Value: "settings", Allowed: "unless authentication includes SAML"}}},
-		{"unknown and repeated data source", func(p *grafana.Props) { p.DataSources = []string{"LOKI", "ATHENA", "ATHENA"} },
+		{"unknown and repeated data source", func(p *grafana.Props) {
+			p.DataSources = []grafana.DataSourceType{"LOKI", grafana.DataSourceAthena, grafana.DataSourceAthena}
+		},
 			[]validation.FieldError{
 				{Path: "dataSources[0]", Value: "LOKI", Allowed: "one of CLOUDWATCH, XRAY, PROMETHEUS"},
 				{Path: "dataSources[2]", Value: "ATHENA", Allowed: "each value once"},
 			}},
-		{"topic name not arn", func(p *grafana.Props) { p.AlertTopicArns = []string{"alerts"} },
-			[]validation.FieldError{{Path: "alertTopicArns[0]", Value: "alerts", Allowed: "SNS topic ARN"}}},
-		{"queue arn as topic", func(p *grafana.Props) { p.AlertTopicArns = []string{"arn:aws:sqs:us-east-1:123456789012:alerts"} },
-			[]validation.FieldError{{Path: "alertTopicArns[0]", Value: "arn:aws:sqs:us-east-1:123456789012:alerts", Allowed: "SNS topic ARN"}}},
-		{"key alias as key", func(p *grafana.Props) {
-			p.AlertTopicArns = []string{"arn:aws:sns:us-east-1:123456789012:alerts"}
-			p.AlertTopicKeyArns = []string{"alias/aws/sns"}
-		}, []validation.FieldError{{Path: "alertTopicKeyArns[0]", Value: "alias/aws/sns", Allowed: "KMS key ARN"}}},
-		{"keys without topics", func(p *grafana.Props) {
-			p.AlertTopicKeyArns = []string{"arn:aws:kms:us-east-1:123456789012:key/abcd"}
-		}, []validation.FieldError{{Path: "alertTopicKeyArns", Value: []string{"arn:aws:kms:us-east-1:123456789012:key/abcd"}, Allowed: "unless alertTopicArns"}}},
+		{"unknown permission type", func(p *grafana.Props) { p.PermissionType = "SELF_MANAGED" },
+			[]validation.FieldError{{Path: "permissionType", Value: "SELF_MANAGED", Allowed: "SERVICE_MANAGED or CUSTOMER_MANAGED"}}},
+		{"nil and repeated topic", func(p *grafana.Props) { p.AlertTopics = []awssns.ITopic{importedTopic(), nil, importedTopic()} },
+			[]validation.FieldError{
+				{Path: "alertTopics[1]", Allowed: "an SNS topic"},
+				{Path: "alertTopics[2]", Value: alertTopicArn, Allowed: "each topic once"},
+			}},
+		{"nil key", func(p *grafana.Props) {
+			p.AlertTopics = []awssns.ITopic{importedTopic()}
+			p.AlertTopicKeys = []awskms.IKey{nil}
+		}, []validation.FieldError{{Path: "alertTopicKeys[0]", Allowed: "a KMS key"}}},
+		{"keys without topics", func(p *grafana.Props) { p.AlertTopicKeys = []awskms.IKey{importedKey()} },
+			[]validation.FieldError{{Path: "alertTopicKeys", Value: "1 keys", Allowed: "unless alertTopics lists the topics"}}},
 		{"log prefix with wildcard", func(p *grafana.Props) { p.LogGroupPrefixes = []string{"/o11yscale", "/aws/*"} },
 			[]validation.FieldError{{Path: "logGroupPrefixes[1]", Value: "/aws/*", Allowed: "without a trailing '/' or wildcards"}}},
 		{"grafana too old", func(p *grafana.Props) { p.GrafanaVersion = "9.4" },
@@ -156,7 +192,7 @@ func TestValidateNamesEveryBadFieldValueAndAllowed(t *testing.T) {
 			p.Mode = "all"
 			p.Services = nil
 			p.AccountAccess = grafana.Organization
-			p.Authentication = []string{grafana.SAML}
+			p.Authentication = []grafana.AuthProvider{grafana.SAML}
 			p.SAML = grafana.SAMLSettings{MetadataURL: "https://idp.example.com/m"}
 		}, []validation.FieldError{
 			{Path: "services", Allowed: "at least one service"},
@@ -182,33 +218,5 @@ func TestValidateNamesEveryBadFieldValueAndAllowed(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestPropsDecodeFromYAMLWithThePlatformInline(t *testing.T) {
-	doc := `
-regions: [us-east-1, eu-west-1]
-services: [checkout-api]
-apiName: orders-api
-mode: both
-authentication: [SAML]
-saml:
-  metadataUrl: https://idp.example.com/metadata.xml
-  assertions: {role: role}
-  adminRoleValues: [admins]
-  loginValidity: 2h
-alertTopicArns: [arn:aws:sns:us-east-1:123456789012:alerts]
-provisionerTimeout: 12m
-`
-	var p grafana.Props
-	if err := yaml.Unmarshal([]byte(doc), &p); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Validate(); err != nil {
-		t.Fatalf("decoded props invalid: %v", err)
-	}
-	if !slices.Equal(p.Regions, []string{"us-east-1", "eu-west-1"}) || p.APIName != "orders-api" || p.Mode != grafana.ModeBoth ||
-		p.SAML.LoginValidity != 2*time.Hour || p.SAML.Assertions.Role != "role" || p.ProvisionerTimeout != 12*time.Minute {
-		t.Errorf("decoded %+v", p)
 	}
 }

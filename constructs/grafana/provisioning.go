@@ -12,10 +12,11 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 // ProvisioningResourceType is the custom resource's CloudFormation type.
-const ProvisioningResourceType = "Custom::GrafanaProvisioning"
+const ProvisioningResourceType = contract.ResourceType
 
 // provisionerActions are the control-plane calls the provisioner makes:
 // find or create its service account, mint and revoke a short-lived token,
@@ -36,7 +37,7 @@ const provisionerRetries = 2
 // invokes it.
 func (o *Observability) provision(c constructs.Construct, p Props) error {
 	stack := awscdk.Stack_Of(c)
-	platform, err := json.Marshal(p.Platform)
+	platform, err := json.Marshal(p.Platform.Contract())
 	if err != nil {
 		return fmt.Errorf("encoding the platform for the provisioner: %w", err)
 	}
@@ -79,13 +80,13 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 		// default hour of waiting.
 		ServiceTimeout: awscdk.Duration_Seconds(jsii.Number(serviceTimeout(p).Seconds())),
 		Properties: &map[string]any{
-			"WorkspaceId":       o.Workspace.AttrId(),
-			"WorkspaceEndpoint": o.Workspace.AttrEndpoint(),
-			"Region":            stack.Region(),
-			"DataSources":       string(dataSources),
-			"Folders":           string(folders),
-			"Platform":          string(platform),
-			"ContentHash":       o.ContentHash,
+			contract.PropWorkspaceID:       o.Workspace.AttrId(),
+			contract.PropWorkspaceEndpoint: o.Workspace.AttrEndpoint(),
+			contract.PropRegion:            stack.Region(),
+			contract.PropDataSources:       string(dataSources),
+			contract.PropFolders:           string(folders),
+			contract.PropPlatform:          string(platform),
+			contract.PropContentHash:       o.ContentHash,
 		},
 	})
 	return nil

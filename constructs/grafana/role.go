@@ -85,20 +85,28 @@ func newWorkspaceRole(c constructs.Construct, p Props) awsiam.Role {
 		Actions:   jsii.Strings(logGroupActions...),
 		Resources: jsii.Strings(logGroups...),
 	}))
-	if len(p.AlertTopicArns) > 0 {
+	if len(p.AlertTopics) > 0 {
+		topics := make([]*string, len(p.AlertTopics))
+		for i, t := range p.AlertTopics {
+			topics[i] = t.TopicArn()
+		}
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("PublishAlerts"),
 			Actions:   jsii.Strings("sns:Publish"),
-			Resources: jsii.Strings(p.AlertTopicArns...),
+			Resources: &topics,
 		}))
 	}
-	if len(p.AlertTopicKeyArns) > 0 {
+	if len(p.AlertTopicKeys) > 0 {
+		keys := make([]*string, len(p.AlertTopicKeys))
+		for i, k := range p.AlertTopicKeys {
+			keys[i] = k.KeyArn()
+		}
 		// SNS encrypts each published message with a data key from the
 		// topic's key, on the publisher's behalf.
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("EncryptAlertsThroughSNS"),
 			Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
-			Resources:  jsii.Strings(p.AlertTopicKeyArns...),
+			Resources:  &keys,
 			Conditions: &map[string]any{"StringLike": map[string]any{"kms:ViaService": "sns.*.amazonaws.com"}},
 		}))
 	}

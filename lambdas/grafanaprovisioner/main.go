@@ -2,7 +2,7 @@
 // provisioning custom resource: CloudFormation invokes it directly and it
 // answers on the pre-signed ResponseURL itself.
 //
-// Environment:
+// Environment (names in package contract):
 //
 //	GRAFANA_HOST_SUFFIX      required end of WorkspaceEndpoint (default ".amazonaws.com"; empty disables the check)
 //	GRAFANA_ENDPOINT_SCHEME  scheme of the workspace API (default "https")
@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/grafana"
 
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/provision"
 	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
@@ -37,9 +38,9 @@ func main() {
 		_ = kit.Flush(context.Background())
 		os.Exit(1)
 	}
-	suffix, ok := os.LookupEnv("GRAFANA_HOST_SUFFIX")
+	suffix, ok := os.LookupEnv(contract.EnvHostSuffix)
 	if !ok {
-		suffix = ".amazonaws.com"
+		suffix = contract.DefaultHostSuffix
 	}
 	var (
 		mu      sync.Mutex
@@ -56,10 +57,10 @@ func main() {
 			clients[region] = c
 			return c
 		},
-		Scheme:     os.Getenv("GRAFANA_ENDPOINT_SCHEME"),
+		Scheme:     os.Getenv(contract.EnvEndpointScheme),
 		HostSuffix: suffix,
 		Log:        log,
-		Metrics:    emf.New(os.Stdout, "O11yscale/Pipeline"),
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
 	}
 	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
 }

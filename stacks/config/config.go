@@ -18,7 +18,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
-	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -66,7 +65,7 @@ type Platform struct {
 	// fallback. Regions, services and the central region come from the
 	// platform. Default mode: cloudwatch (Grafana with AWS_SSO needs IAM
 	// Identity Center; set mode: both once it is enabled).
-	Grafana grafana.Props `yaml:"grafana,omitempty" json:"grafana,omitempty"`
+	Grafana Grafana `yaml:"grafana,omitempty" json:"grafana,omitempty"`
 	// Cost declares volumes and prices for the synth-time cost report and
 	// the budget guard. Default (embedded platform only): the seed-like
 	// volumes of cost.DefaultConfig. CostConfig maps it to the cost model.
@@ -220,6 +219,9 @@ func (p *Platform) Validate() error {
 			v.Add(validation.Index("services", i)+".apiName", s.ApiName, "at most 128 characters")
 		}
 	}
+	// The capabilities built from the fields above can be checked as
+	// complete props only once those are valid.
+	platformOK := v.Len() == 0
 	if p.ServicesPerShard < 1 || p.ServicesPerShard > 100 {
 		v.Add("servicesPerShard", p.ServicesPerShard, "1-100 services per nested stack")
 	}
@@ -236,7 +238,7 @@ func (p *Platform) Validate() error {
 	p.validateAlarms(&v)
 	p.validateMetrics(&v)
 	p.validateCost(&v)
-	p.validateGrafana(&v)
+	p.validateGrafana(&v, platformOK)
 	p.validateBilling(&v)
 	return v.Err()
 }

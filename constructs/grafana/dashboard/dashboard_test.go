@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -156,7 +158,7 @@ func TestEveryTargetReferencesAnExistingDataSource(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			known := map[DataSourceRef]bool{}
 			for _, ds := range DataSources(p) {
-				known[ds.Ref()] = true
+				known[RefTo(ds)] = true
 			}
 			for _, d := range mustAll(t, p) {
 				for _, pn := range decode(t, d).Panels {
@@ -561,5 +563,21 @@ func TestContentHashChangesWithContentOnly(t *testing.T) {
 	}
 	if _, err := ContentHash(Platform{}); err == nil {
 		t.Error("ContentHash accepted an invalid platform")
+	}
+}
+
+func TestPlatformRoundTripsThroughItsWireForm(t *testing.T) {
+	p := seedPlatform()
+	p.APIName, p.LogTiers, p.ServiceMetrics.Namespace, p.DeliveryStreamName = "orders", []string{"ERROR"}, "App", "fh"
+	b, err := json.Marshal(p.Contract())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wire contract.Platform
+	if err := json.Unmarshal(b, &wire); err != nil {
+		t.Fatal(err)
+	}
+	if got := FromContract(wire); !reflect.DeepEqual(got, p) {
+		t.Errorf("round trip %+v, want %+v", got, p)
 	}
 }

@@ -1,5 +1,7 @@
 package dashboard
 
+import "github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
+
 // Grafana plugin ids of the data sources the dashboards use.
 const (
 	CloudWatchType = "cloudwatch"
@@ -12,16 +14,12 @@ const (
 	mixedUID = "-- Mixed --"
 )
 
-// DataSource is one Grafana data source the dashboards reference by uid.
-type DataSource struct {
-	UID    string `json:"uid"`
-	Name   string `json:"name"`
-	Type   string `json:"type"`
-	Region string `json:"region"`
-}
+// DataSource is one Grafana data source the dashboards reference by uid;
+// the provisioner receives the list of them as its DataSources property.
+type DataSource = contract.DataSource
 
-// Ref is the reference a panel or target stores.
-func (d DataSource) Ref() DataSourceRef { return DataSourceRef{Type: d.Type, UID: d.UID} }
+// RefTo is the reference to d a panel or target stores.
+func RefTo(d DataSource) DataSourceRef { return DataSourceRef{Type: d.Type, UID: d.UID} }
 
 // CloudWatchUID is the stable uid of the CloudWatch data source whose
 // default region is region, e.g. "cw-us-east-1".
@@ -48,11 +46,9 @@ func DataSources(p Platform) []DataSource {
 	return append(out, DataSource{UID: XRayUID, Name: "X-Ray", Type: XRayType, Region: p.CentralRegion})
 }
 
-// Folder is a Grafana folder the dashboards are filed in.
-type Folder struct {
-	UID   string `json:"uid"`
-	Title string `json:"title"`
-}
+// Folder is a Grafana folder the dashboards are filed in; the provisioner
+// receives the list of them as its Folders property.
+type Folder = contract.Folder
 
 // The folders the generated dashboards go in.
 var (

@@ -44,7 +44,7 @@ func All(p Platform) ([]Dashboard, error) {
 // region.
 func metric(region, namespace, name string, dims Dimensions, stat, label string) *CloudWatchQuery {
 	return &CloudWatchQuery{
-		Datasource: cloudWatch(region).Ref(),
+		Datasource: RefTo(cloudWatch(region)),
 		QueryMode:  "Metrics",
 		Region:     region,
 		Namespace:  namespace,

@@ -2,6 +2,12 @@
 // CloudWatch fallback dashboard) from plain Go values. It imports no CDK, so
 // the CDK construct and the provisioning Lambda share one generator and the
 // content that is reviewed in cdk.out is the content that gets provisioned.
+//
+// Platform and ServiceMetrics are plain inputs without tags. The json tags
+// in this package belong to wire formats only: the structs of model.go are
+// Grafana's dashboard JSON model, and the provisioner's properties
+// (contract.Platform, DataSource, Folder) live in
+// lambdas/grafanaprovisioner/contract.
 package dashboard
 
 import (
@@ -11,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 // Defaults for Platform fields left at their zero value.
@@ -28,51 +35,53 @@ var DefaultLogTiers = []string{"ERROR", "WARN"}
 // Tiers lists every known log tier, in routing order.
 var Tiers = []string{"ERROR", "WARN", "INFO", "DEBUG"}
 
-// Platform is the input every dashboard is generated from.
+// Platform is the input every dashboard is generated from. The
+// provisioner receives it as JSON in its wire form, contract.Platform (see
+// Contract and FromContract).
 type Platform struct {
 	// CentralRegion holds the central Kinesis stream and Firehose.
 	// Default: the first workload region.
-	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
+	CentralRegion string
 	// Regions are the workload regions, in display order. Required.
-	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
+	Regions []string
 	// Services get one RED dashboard each. Required.
-	Services []string `yaml:"services,omitempty" json:"services,omitempty"`
+	Services []string
 	// APIName is the API Gateway ApiName graphed on Global API Performance.
 	// Default: "checkout-api" (the seed's API).
-	APIName string `yaml:"apiName,omitempty" json:"apiName,omitempty"`
+	APIName string
 	// LogTiers are the tiers stored in CloudWatch Logs, graphed as incoming
 	// bytes. Default: ERROR, WARN.
-	LogTiers []string `yaml:"logTiers,omitempty" json:"logTiers,omitempty"`
+	LogTiers []string
 	// LogGroupPrefix starts every tier log group name:
 	// <prefix>/<service>/<tier lowercase>. Default: "/o11yscale".
-	LogGroupPrefix string `yaml:"logGroupPrefix,omitempty" json:"logGroupPrefix,omitempty"`
+	LogGroupPrefix string
 	// ServiceMetrics says where each service's RED metrics live.
 	// Default: AWS/Lambda Invocations, Errors and Duration by FunctionName.
-	ServiceMetrics ServiceMetrics `yaml:"serviceMetrics,omitempty" json:"serviceMetrics,omitempty"`
+	ServiceMetrics ServiceMetrics
 	// PipelineNamespace holds the pipeline Lambdas' EMF self-metrics.
 	// Default: "O11yscale/Pipeline".
-	PipelineNamespace string `yaml:"pipelineNamespace,omitempty" json:"pipelineNamespace,omitempty"`
+	PipelineNamespace string
 	// CentralStreamName is the central Kinesis stream.
 	// Default: every stream in the central region ("*").
-	CentralStreamName string `yaml:"centralStreamName,omitempty" json:"centralStreamName,omitempty"`
+	CentralStreamName string
 	// DeliveryStreamName is the Firehose delivering the central stream to S3.
 	// Default: every delivery stream in the central region ("*").
-	DeliveryStreamName string `yaml:"deliveryStreamName,omitempty" json:"deliveryStreamName,omitempty"`
+	DeliveryStreamName string
 }
 
 // ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
 // dimension's value is the service name.
 type ServiceMetrics struct {
 	// Namespace. Default: "AWS/Lambda".
-	Namespace string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
+	Namespace string
 	// Dimension. Default: "FunctionName".
-	Dimension string `yaml:"dimension,omitempty" json:"dimension,omitempty"`
+	Dimension string
 	// Requests is summed for the rate. Default: "Invocations".
-	Requests string `yaml:"requests,omitempty" json:"requests,omitempty"`
+	Requests string
 	// Errors is summed for the error count. Default: "Errors".
-	Errors string `yaml:"errors,omitempty" json:"errors,omitempty"`
+	Errors string
 	// Duration is shown as p50/p90/p99, in milliseconds. Default: "Duration".
-	Duration string `yaml:"duration,omitempty" json:"duration,omitempty"`
+	Duration string
 }
 
 var (
@@ -116,7 +125,9 @@ func or(v, def string) string {
 	return v
 }
 
-// Validate reports every invalid field at once; paths are the yaml names.
+// Validate reports every invalid field at once. Paths are the fields'
+// lowerCamel names (regions[1], serviceMetrics.namespace), which the
+// platform config's YAML keys match.
 func (p Platform) Validate() error {
 	var v validation.Errors
 	if len(p.Regions) == 0 {
@@ -167,6 +178,32 @@ func checkEach(v *validation.Errors, path string, list []string, valid func(stri
 			v.Add(validation.Index(path, i), s, once)
 		}
 		seen[s] = true
+	}
+}
+
+// Contract is p in the wire form the provisioner decodes.
+func (p Platform) Contract() contract.Platform {
+	m := p.ServiceMetrics
+	return contract.Platform{
+		CentralRegion: p.CentralRegion, Regions: p.Regions, Services: p.Services, APIName: p.APIName,
+		LogTiers: p.LogTiers, LogGroupPrefix: p.LogGroupPrefix,
+		ServiceMetrics: contract.ServiceMetrics{
+			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
+		},
+		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
+	}
+}
+
+// FromContract is the Platform whose wire form is c.
+func FromContract(c contract.Platform) Platform {
+	m := c.ServiceMetrics
+	return Platform{
+		CentralRegion: c.CentralRegion, Regions: c.Regions, Services: c.Services, APIName: c.APIName,
+		LogTiers: c.LogTiers, LogGroupPrefix: c.LogGroupPrefix,
+		ServiceMetrics: ServiceMetrics{
+			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
+		},
+		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
 	}
 }
 

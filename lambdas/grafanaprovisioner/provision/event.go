@@ -14,6 +14,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 // Request types CloudFormation sends.
@@ -37,66 +38,15 @@ type Event struct {
 	OldResourceProperties json.RawMessage `json:"OldResourceProperties,omitempty"`
 }
 
-// ResourceProperties are the custom resource's properties. CloudFormation
-// passes every scalar as a string, so the lists are JSON documents inside
-// strings (a JSON list given directly is accepted too).
-type ResourceProperties struct {
-	// ServiceToken is the Lambda ARN; CloudFormation always adds it.
-	ServiceToken string `json:"ServiceToken,omitempty"`
-	// WorkspaceID is the Managed Grafana workspace id, e.g. g-0123456789.
-	WorkspaceID string `json:"WorkspaceId"`
-	// WorkspaceEndpoint is the workspace host, e.g.
-	// g-0123456789.grafana-workspace.us-east-1.amazonaws.com.
-	WorkspaceEndpoint string `json:"WorkspaceEndpoint"`
-	// Region is the workspace's region, for the control-plane client.
-	Region string `json:"Region"`
-	// DataSources is a JSON list of {uid, name, type, region}
-	// (dashboard.DataSource); type is cloudwatch or grafana-x-ray-datasource.
-	DataSources JSONText `json:"DataSources"`
-	// Folders is a JSON list of {uid, title} (dashboard.Folder).
-	Folders JSONText `json:"Folders,omitempty"`
-	// Dashboards is a JSON list of {uid, folder, model}: explicit
-	// dashboards, model being the dashboard JSON model.
-	Dashboards JSONText `json:"Dashboards,omitempty"`
-	// Platform is a JSON dashboard.Platform; the provisioner generates
-	// dashboard.All from it. This keeps a large platform's dashboards
-	// (about 1.1 MB compact for 200 services in 6 regions) out of the
-	// template, which CloudFormation caps at 1 MB.
-	Platform JSONText `json:"Platform,omitempty"`
-	// ContentHash changes whenever the dashboards change, so CloudFormation
-	// sends an Update. The construct computes it from the rendered content.
-	ContentHash string `json:"ContentHash,omitempty"`
-}
+// ResourceProperties are the custom resource's properties, as the
+// construct writes them (see contract.ResourceProperties).
+type ResourceProperties = contract.ResourceProperties
 
-// JSONText holds a JSON document passed either as a string (what
-// CloudFormation does with scalars) or inline.
-type JSONText string
-
-// UnmarshalJSON accepts a JSON string holding a document, or the document.
-func (t *JSONText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = JSONText(s)
-		return nil
-	}
-	if string(b) == "null" {
-		*t = ""
-		return nil
-	}
-	*t = JSONText(b)
-	return nil
-}
+// JSONText holds a JSON document passed either as a string or inline.
+type JSONText = contract.JSONText
 
 // DashboardSpec is one dashboard to provision.
-type DashboardSpec struct {
-	UID    string          `json:"uid"`
-	Folder string          `json:"folder"`
-	Model  json.RawMessage `json:"model"`
-}
+type DashboardSpec = contract.DashboardSpec
 
 // Desired is what one set of properties asks for, decoded and validated.
 type Desired struct {
@@ -109,12 +59,7 @@ type Desired struct {
 	ContentHash string
 }
 
-var (
-	workspaceIDPattern = regexp.MustCompile(`^g-[0-9a-f]{10}$`)
-	hostPattern        = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$`)
-	regionPattern      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-[1-9][0-9]?$`)
-	uidPattern         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
-)
+var uidPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
 // DecodeEvent decodes and checks a CloudFormation request. On error the
 // returned Event still holds whatever decoded, so a usable ResponseURL can
@@ -185,30 +130,22 @@ func DecodeProperties(raw json.RawMessage) (Desired, error) {
 	if err := json.Unmarshal(raw, &rp); err != nil {
 		return Desired{}, fmt.Errorf("ResourceProperties: %w", err)
 	}
-	return rp.Desired()
+	return desired(rp)
 }
 
-// Desired validates rp and decodes its JSON lists.
-func (rp ResourceProperties) Desired() (Desired, error) {
+// desired validates rp and decodes its JSON lists.
+func desired(rp ResourceProperties) (Desired, error) {
 	var v validation.Errors
 	d := Desired{WorkspaceID: rp.WorkspaceID, Endpoint: rp.WorkspaceEndpoint, Region: rp.Region, ContentHash: rp.ContentHash}
-	if !workspaceIDPattern.MatchString(rp.WorkspaceID) {
-		v.Add("WorkspaceId", rp.WorkspaceID, "a Managed Grafana workspace id such as g-0123456789")
-	}
-	if !hostPattern.MatchString(rp.WorkspaceEndpoint) {
-		v.Add("WorkspaceEndpoint", rp.WorkspaceEndpoint, "the workspace host name without scheme or path, e.g. g-0123456789.grafana-workspace.us-east-1.amazonaws.com")
-	}
-	if !regionPattern.MatchString(rp.Region) {
-		v.Add("Region", rp.Region, "the workspace's AWS region code, e.g. us-east-1")
-	}
+	v.Merge("", rp.Validate())
 	decodeList(&v, "DataSources", rp.DataSources, &d.DataSources)
 	decodeList(&v, "Folders", rp.Folders, &d.Folders)
 	decodeList(&v, "Dashboards", rp.Dashboards, &d.Dashboards)
 	if rp.Platform != "" {
-		var p dashboard.Platform
-		if err := json.Unmarshal([]byte(rp.Platform), &p); err != nil {
+		var wire contract.Platform
+		if err := json.Unmarshal([]byte(rp.Platform), &wire); err != nil {
 			v.Add("Platform", string(rp.Platform), "a JSON platform object (%v)", err)
-		} else if generated, err := dashboard.All(p); err != nil {
+		} else if generated, err := dashboard.All(dashboard.FromContract(wire)); err != nil {
 			v.Merge("Platform", err)
 		} else {
 			for _, g := range generated {
@@ -255,7 +192,7 @@ func checkDataSources(v *validation.Errors, list []dashboard.DataSource) {
 		if ds.Type != dashboard.CloudWatchType && ds.Type != dashboard.XRayType {
 			v.Add(path+".type", ds.Type, "%s or %s", dashboard.CloudWatchType, dashboard.XRayType)
 		}
-		if !regionPattern.MatchString(ds.Region) {
+		if !contract.IsRegion(ds.Region) {
 			v.Add(path+".region", ds.Region, "an AWS region code, the data source's default region")
 		}
 		uids[ds.UID], names[ds.Name] = true, true
@@ -314,4 +251,4 @@ func shorten(s string, n int) string {
 // PhysicalID is the custom resource's physical id: stable per workspace,
 // so updates keep it and moving to another workspace replaces the
 // resource (CloudFormation then deletes from the old workspace).
-func PhysicalID(workspaceID string) string { return "grafana-provisioning-" + workspaceID }
+func PhysicalID(workspaceID string) string { return contract.PhysicalID(workspaceID) }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 func readEvent(t testing.TB, name string) []byte {
@@ -126,7 +127,7 @@ func FuzzDecodeEvent(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if !workspaceIDPattern.MatchString(d.WorkspaceID) || len(d.DataSources) == 0 {
+			if !contract.IsWorkspaceID(d.WorkspaceID) || len(d.DataSources) == 0 {
 				t.Fatalf("accepted properties without a workspace id or data sources: %+v", d)
 			}
 			seen := map[string]bool{}

@@ -20,15 +20,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/grafana/types"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
 // FunctionName is the Function dimension of this Lambda's metrics.
-const FunctionName = "grafanaprovisioner"
+const FunctionName = contract.FunctionName
 
 // TokenSecondsToLive is the lifetime of the provisioning token: the
 // Lambda's maximum run time, so a token whose deletion failed expires soon.
-const TokenSecondsToLive = 900
+const TokenSecondsToLive = contract.TokenSecondsToLive
 
 // ControlPlane is the part of the Managed Grafana control-plane API the
 // provisioner uses (satisfied by *grafana.Client).
@@ -152,7 +153,7 @@ func (r *run) dispatch(ctx, outer context.Context, log *slog.Logger) (string, ma
 		want, err := DecodeProperties(ev.ResourceProperties)
 		if err != nil {
 			id := ev.PhysicalResourceID
-			if id == "" && workspaceIDPattern.MatchString(want.WorkspaceID) {
+			if id == "" && contract.IsWorkspaceID(want.WorkspaceID) {
 				id = PhysicalID(want.WorkspaceID)
 			}
 			return id, nil, fmt.Errorf("invalid ResourceProperties: %w", err)
@@ -392,7 +393,7 @@ func (h *Handler) httpClient() *http.Client {
 
 func (h *Handler) scheme() string {
 	if h.Scheme == "" {
-		return "https"
+		return contract.DefaultEndpointScheme
 	}
 	return h.Scheme
 }
@@ -405,13 +406,13 @@ func (h *Handler) emit(r *run, ok bool, start time.Time) {
 	if ok {
 		failed = 0
 	}
-	err := h.Metrics.Emit(map[string]string{"Function": FunctionName},
-		emf.Metric{Name: "ProvisioningFailed", Unit: emf.Count, Value: failed},
-		emf.Metric{Name: "ObjectsWritten", Unit: emf.Count, Value: float64(r.stats.Written)},
-		emf.Metric{Name: "ObjectsUnchanged", Unit: emf.Count, Value: float64(r.stats.Unchanged)},
-		emf.Metric{Name: "ObjectsDeleted", Unit: emf.Count, Value: float64(r.stats.Deleted)},
-		emf.Metric{Name: "GrafanaRetries", Unit: emf.Count, Value: float64(r.retries.Load())},
-		emf.Metric{Name: "DurationMs", Unit: emf.Milliseconds, Value: float64(time.Since(start).Milliseconds())},
+	err := h.Metrics.Emit(map[string]string{contract.DimensionFunction: FunctionName},
+		emf.Metric{Name: contract.MetricProvisioningFailed, Unit: emf.Count, Value: failed},
+		emf.Metric{Name: contract.MetricObjectsWritten, Unit: emf.Count, Value: float64(r.stats.Written)},
+		emf.Metric{Name: contract.MetricObjectsUnchanged, Unit: emf.Count, Value: float64(r.stats.Unchanged)},
+		emf.Metric{Name: contract.MetricObjectsDeleted, Unit: emf.Count, Value: float64(r.stats.Deleted)},
+		emf.Metric{Name: contract.MetricGrafanaRetries, Unit: emf.Count, Value: float64(r.retries.Load())},
+		emf.Metric{Name: contract.MetricDurationMs, Unit: emf.Milliseconds, Value: float64(time.Since(start).Milliseconds())},
 	)
 	if err != nil {
 		h.logger().Error("emitting metrics", "error", err)

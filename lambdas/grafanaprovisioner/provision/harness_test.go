@@ -114,7 +114,7 @@ func (hs *harness) props(p dashboard.Platform) map[string]any {
 		"Region":            "us-east-1",
 		"DataSources":       mustJSON(dashboard.DataSources(p)),
 		"Folders":           mustJSON(dashboard.Folders()),
-		"Platform":          mustJSON(p),
+		"Platform":          mustJSON(p.Contract()),
 		"ContentHash":       contentHash(p),
 	}
 }
