@@ -22,7 +22,7 @@ func estimateCost(p *Platform, cfg *config.Platform) error {
 	if cfg.Cost == nil {
 		return nil
 	}
-	c := ResolveTraceSampling(*cfg.Cost, cfg.Sampling.Rules)
+	c := ResolveTraceSampling(*cfg.Cost, cfg.SamplingProps().Rules)
 	if c.Architecture.CentralRegion == "" {
 		c.Architecture.CentralRegion = cfg.CentralRegion
 	}
