@@ -1,10 +1,3 @@
-// Package sampling decides which traces are kept at scale. It defines X-Ray
-// sampling rules from a rule table (with shadowed-rule detection and
-// optional adaptive boosts), X-Ray groups for faults and errors, slow
-// requests and each service, and an OpenTelemetry Collector configuration
-// that tail-samples (keeps every error and slow trace, applies the rule
-// table, and keeps a small baseline of the rest), published as an SSM
-// parameter for ADOT collectors.
 package sampling
 
 import (
