@@ -24,12 +24,7 @@ func addRegional(r *Regional, cfg *config.Platform) error {
 	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", cfg.AlertingProps(r.Key)); err != nil {
 		return err
 	}
-	tracing := cfg.Sampling
-	if tracing.Groups.Services == nil {
-		// One X-Ray group per platform service, not only those the rules name.
-		tracing.Groups.Services = cfg.ServiceNames()
-	}
-	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", tracing); err != nil {
+	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", cfg.SamplingProps()); err != nil {
 		return err
 	}
 

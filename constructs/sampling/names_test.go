@@ -85,7 +85,7 @@ func TestGroupNamesFitXRayLimits(t *testing.T) {
 	}
 }
 
-func TestGroupsDefaultToLiteralRuleServicesAndAnEmptyListMeansNone(t *testing.T) {
+func TestGroupsAreErrorsSlowAndExactlyTheListedServices(t *testing.T) {
 	names := func(p Props) []string {
 		var out []string
 		for _, g := range groupSpecs(p.withDefaults()) {
@@ -93,13 +93,15 @@ func TestGroupsDefaultToLiteralRuleServicesAndAnEmptyListMeansNone(t *testing.T)
 		}
 		return out
 	}
-	rules := append(DefaultRules(), Rule{ServiceName: "orders-*", Priority: 50}) // a glob: no group of its own
-	got := names(Props{Rules: rules})
+	// Rules naming services add no group: the caller lists the services
+	// (the platform config lists every platform service).
+	rules := append(DefaultRules(), Rule{ServiceName: "orders-*", Priority: 50})
+	if got := names(Props{Rules: rules}); strings.Join(got, " ") != "o11yscale-errors o11yscale-slow" {
+		t.Errorf("groups without services = %v, want only errors and slow", got)
+	}
+	got := names(Props{Rules: rules, Groups: GroupsProps{Services: []string{"checkout-api", "health-check"}}})
 	want := "o11yscale-errors o11yscale-slow o11yscale-checkout-api o11yscale-health-check"
 	if strings.Join(got, " ") != want {
-		t.Errorf("default groups = %v, want %s", got, want)
-	}
-	if got := names(Props{Groups: GroupsProps{Services: []string{}}}); len(got) != 2 {
-		t.Errorf("an explicit empty service list should leave only errors and slow, got %v", got)
+		t.Errorf("groups = %v, want %s", got, want)
 	}
 }

@@ -1,15 +1,7 @@
-// Package sampling decides which traces are kept at scale. It defines X-Ray
-// sampling rules from a rule table (with shadowed-rule detection and
-// optional adaptive boosts), X-Ray groups for faults and errors, slow
-// requests and each service, and an OpenTelemetry Collector configuration
-// that tail-samples (keeps every error and slow trace, applies the rule
-// table, and keeps a small baseline of the rest), published as an SSM
-// parameter for ADOT collectors.
 package sampling
 
 import (
-	"strconv"
-	"time"
+	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsxray"
@@ -47,10 +39,12 @@ type Tracing struct {
 
 // NewTracing validates props and defines the sampling rules, the groups and
 // the collector configuration parameter. On invalid props it creates
-// nothing and returns every problem, each naming its field.
+// nothing and returns every problem, each naming its field, after the
+// construct path ("sampling S/Tracing: rules[2].fixedRate: ...").
 func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, error) {
+	path := *scope.Node().Path() + "/" + id
 	if err := props.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sampling %s: %w", path, err)
 	}
 	p := props.withDefaults()
 
@@ -69,7 +63,7 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 	if !p.TailSampling.Disabled {
 		cfg, err := collectorConfig(p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sampling %s: %w", path, err)
 		}
 		t.CollectorConfig = cfg
 		t.CollectorParameter = awsssm.NewStringParameter(c, jsii.String("CollectorConfig"), &awsssm.StringParameterProps{
@@ -79,7 +73,7 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 			Tier:          parameterTier(len(cfg)),
 		})
 		if err := review.Add(scope, ReviewPath, cfg); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sampling %s: %w", path, err)
 		}
 	}
 	return t, nil
@@ -121,44 +115,15 @@ func newRule(scope constructs.Construct, name string, r Rule) awsxray.CfnSamplin
 		spec.Attributes = &attrs
 	}
 	rule := awsxray.NewCfnSamplingRule(scope, jsii.String("Rule-"+name), &awsxray.CfnSamplingRuleProps{SamplingRule: spec})
-	if b := r.Boost; b != nil {
-		cooldown := b.CooldownWindowMinutes
-		if cooldown == 0 {
-			cooldown = 1
-		}
+	if b := r.Boost; b.Enabled() {
 		// The v2.220.0 L1 has no SamplingRateBoost field; CloudFormation
 		// and cfn-lint's schema do.
 		rule.AddPropertyOverride(jsii.String("SamplingRule.SamplingRateBoost"), map[string]any{
 			"MaxRate":               b.MaxRate,
-			"CooldownWindowMinutes": cooldown,
+			"CooldownWindowMinutes": b.cooldown(),
 		})
 	}
 	return rule
-}
-
-// groupSpec is one X-Ray group to create.
-type groupSpec struct {
-	name, filter string
-	what         string // for error messages
-}
-
-// groupSpecs lists the groups for defaulted props.
-func groupSpecs(p Props) []groupSpec {
-	prefix := p.Groups.NamePrefix
-	out := []groupSpec{
-		{name: groupName(prefix, "errors"), filter: "fault = true OR error = true", what: "faults and errors"},
-		{name: groupName(prefix, "slow"), filter: "responsetime > " + seconds(p.SlowThreshold), what: "slow requests"},
-	}
-	for _, s := range p.Groups.Services {
-		out = append(out, groupSpec{name: groupName(prefix, s), filter: `service("` + s + `")`, what: "service " + strconv.Quote(s)})
-	}
-	return out
-}
-
-// seconds formats d as X-Ray filter expressions take durations: seconds,
-// with a fraction only when needed ("2", "1.5").
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 }
 
 func newGroup(scope constructs.Construct, g groupSpec, props GroupsProps) awsxray.CfnGroup {

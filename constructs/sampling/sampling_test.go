@@ -33,8 +33,8 @@ func synth(t *testing.T, props sampling.Props) (awscdk.Stack, *sampling.Tracing,
 }
 
 func TestDefaults(t *testing.T) {
-	// GIVEN default props WHEN synthesized
-	stack, tr, tpl := synth(t, sampling.Props{})
+	// GIVEN default props for two services WHEN synthesized
+	stack, tr, tpl := synth(t, sampling.Props{Groups: sampling.GroupsProps{Services: []string{"checkout-api", "health-check"}}})
 
 	t.Run("three rules in the corrected seed order", func(t *testing.T) {
 		tpl.ResourceCountIs(jsii.String("AWS::XRay::SamplingRule"), jsii.Number(3))
@@ -56,7 +56,7 @@ func TestDefaults(t *testing.T) {
 			"SamplingRule": map[string]any{"SamplingRateBoost": assertions.Match_Absent()}})
 	})
 
-	t.Run("groups for errors, slow requests and each named service, without Insights", func(t *testing.T) {
+	t.Run("groups for errors, slow requests and each listed service, without Insights", func(t *testing.T) {
 		tpl.ResourceCountIs(jsii.String("AWS::XRay::Group"), jsii.Number(4))
 		for name, filter := range map[string]string{
 			"o11yscale-errors":       "fault = true OR error = true",
@@ -85,8 +85,8 @@ func TestDefaults(t *testing.T) {
 func TestBoostIsEmittedAsSamplingRateBoostOverride(t *testing.T) {
 	// GIVEN rules with an adaptive boost
 	rules := sampling.DefaultRules()
-	rules[2].Boost = &sampling.Boost{MaxRate: 0.5, CooldownWindowMinutes: 5}
-	rules = append(rules, sampling.Rule{ServiceName: "search", Priority: 10, FixedRate: 0.1, Boost: &sampling.Boost{MaxRate: 0.3}})
+	rules[2].Boost = sampling.Boost{MaxRate: 0.5, CooldownWindowMinutes: 5}
+	rules = append(rules, sampling.Rule{ServiceName: "search", Priority: 10, FixedRate: 0.1, Boost: sampling.Boost{MaxRate: 0.3}})
 	// WHEN synthesized (tail sampling off: see inOwnProcess)
 	_, _, tpl := synth(t, sampling.Props{Rules: rules, TailSampling: sampling.TailSamplingProps{Disabled: true}})
 	// THEN the override carries both fields; an unset cooldown becomes 1
@@ -140,6 +140,9 @@ func TestInvalidPropsCreateNothing(t *testing.T) {
 	}})
 	if err == nil || !strings.Contains(err.Error(), "rules[2]") {
 		t.Fatalf("want the shadowing error at rules[2], got %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "sampling S/Tracing: ") {
+		t.Errorf("error does not start with the construct path: %v", err)
 	}
 	if n := len(*stack.Node().Children()); n != 0 {
 		t.Fatalf("stack has %d children after a failed NewTracing", n)

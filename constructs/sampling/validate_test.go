@@ -74,9 +74,12 @@ func TestValidateRejectsEachInvalidFieldNamingItsPath(t *testing.T) {
 		{"fixedRate over 1", withRule(Rule{ServiceName: "x", FixedRate: 1.5}), "rules[3].fixedRate", "from 0 to 1"},
 		{"fixedRate NaN", withRule(Rule{ServiceName: "x", FixedRate: math.NaN()}), "rules[3].fixedRate", "from 0 to 1"},
 		{"negative reservoir", withRule(Rule{ServiceName: "x", ReservoirSize: -1}), "rules[3].reservoirSize", "0 or more"},
-		{"boost maxRate not above fixedRate", withRule(Rule{ServiceName: "x", FixedRate: 0.2, Boost: &Boost{MaxRate: 0.2}}), "rules[3].boost.maxRate", "above the rule's fixedRate (0.2)"},
-		{"boost maxRate over 1", withRule(Rule{ServiceName: "x", FixedRate: 0.2, Boost: &Boost{MaxRate: 1.01}}), "rules[3].boost.maxRate", "at most 1"},
-		{"boost cooldown negative", withRule(Rule{ServiceName: "x", Boost: &Boost{MaxRate: 0.5, CooldownWindowMinutes: -1}}), "rules[3].boost.cooldownWindowMinutes", "1 or more minutes"},
+		{"boost maxRate not above fixedRate", withRule(Rule{ServiceName: "x", FixedRate: 0.2, Boost: Boost{MaxRate: 0.2}}), "rules[3].boost.maxRate", "above the rule's fixedRate (0.2)"},
+		{"boost maxRate over 1", withRule(Rule{ServiceName: "x", FixedRate: 0.2, Boost: Boost{MaxRate: 1.01}}), "rules[3].boost.maxRate", "at most 1"},
+		{"boost cooldown without maxRate", withRule(Rule{ServiceName: "x", Boost: Boost{CooldownWindowMinutes: 5}}), "rules[3].boost.maxRate", "above the rule's fixedRate (0)"},
+		{"boost cooldown negative", withRule(Rule{ServiceName: "x", Boost: Boost{MaxRate: 0.5, CooldownWindowMinutes: -1}}), "rules[3].boost.cooldownWindowMinutes", "1 or more minutes"},
+		{"name over 24 characters", Props{Name: long(25)}, "name", "1-24 letters"},
+		{"name with a slash", Props{Name: "team/a"}, "name", "letters, digits"},
 		{"slowThreshold negative", Props{SlowThreshold: -time.Second}, "slowThreshold", "above 0"},
 		{"slowThreshold not whole milliseconds", Props{SlowThreshold: 1500 * time.Microsecond}, "slowThreshold", "whole milliseconds"},
 		{"group prefix too long", Props{Groups: GroupsProps{NamePrefix: long(26)}}, "groups.namePrefix", "1-25 letters"},
@@ -144,7 +147,18 @@ func TestDisabledSectionsAreNotValidated(t *testing.T) {
 }
 
 func TestBoostCooldownZeroMeansTheDefault(t *testing.T) {
-	if err := withRule(Rule{ServiceName: "x", FixedRate: 0.1, Boost: &Boost{MaxRate: 0.5}}).Validate(); err != nil {
+	if err := withRule(Rule{ServiceName: "x", FixedRate: 0.1, Boost: Boost{MaxRate: 0.5}}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestZeroBoostIsNoBoost(t *testing.T) {
+	r := Rule{ServiceName: "x", FixedRate: 1, Priority: 500}
+	if r.Boost.Enabled() {
+		t.Fatal("the zero Boost must mean no boost")
+	}
+	// A fixedRate of 1 leaves no room for a boost, so a boost would fail.
+	if err := withRule(r).Validate(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
-	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -53,7 +52,7 @@ type Platform struct {
 	// Sampling configures X-Ray sampling rules, groups and the OpenTelemetry
 	// tail-sampling collector config. Default: the seed's rule table, in an
 	// order where no rule hides another.
-	Sampling sampling.Props `yaml:"sampling,omitempty" json:"sampling,omitempty"`
+	Sampling Sampling `yaml:"sampling,omitempty" json:"sampling,omitempty"`
 	// Logs configures the tiered log pipeline of every service.
 	Logs Logs `yaml:"logs,omitempty" json:"logs,omitempty"`
 	// Alarms configures anomaly detection and alerting: per-region topics

@@ -349,7 +349,7 @@ func (p *Platform) CostConfig() (c cost.Config, ok bool) {
 	if p.Cost == nil {
 		return cost.Config{}, false
 	}
-	return ResolveTraceSampling(p.costModel(), p.Sampling.Rules), true
+	return ResolveTraceSampling(p.costModel(), p.SamplingProps().Rules), true
 }
 
 // costModel maps the block without resolving traces.fromRules.

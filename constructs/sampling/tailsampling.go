@@ -1,0 +1,104 @@
+package sampling
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// TailSamplingProps configures the OpenTelemetry Collector configuration
+// that does tail-based sampling.
+type TailSamplingProps struct {
+	// Disabled skips the collector configuration and its parameter.
+	// Default: false.
+	Disabled bool
+	// BaselinePercent of the remaining traces is kept, above 0 and at most
+	// 100. Default: 0.1 (the seed's 0.1% of normal traffic).
+	BaselinePercent float64
+	// DecisionWait is how long the collector buffers a trace's spans
+	// before deciding, at least 1s. Default: 10s.
+	DecisionWait time.Duration
+	// NumTraces is how many traces the collector holds while waiting, 0
+	// or more. Default: 50000 (the processor's default).
+	NumTraces int
+	// ReceiverHost is the address the OTLP receiver listens on. Default:
+	// "localhost" (a sidecar collector); a gateway collector behind a
+	// private load balancer needs "0.0.0.0".
+	ReceiverHost string
+	// ParameterName of the SSM parameter holding the configuration.
+	// Default: "/o11yscale/otel/collector-config" (DefaultParameterName;
+	// a later commit derives it from Props.Name).
+	ParameterName string
+}
+
+func (t TailSamplingProps) withDefaults() TailSamplingProps {
+	if t.BaselinePercent == 0 {
+		t.BaselinePercent = DefaultBaselinePercent
+	}
+	if t.DecisionWait == 0 {
+		t.DecisionWait = DefaultDecisionWait
+	}
+	if t.NumTraces == 0 {
+		t.NumTraces = DefaultNumTraces
+	}
+	if t.ReceiverHost == "" {
+		t.ReceiverHost = DefaultReceiverHost
+	}
+	if t.ParameterName == "" {
+		t.ParameterName = DefaultParameterName
+	}
+	return t
+}
+
+func validateTailSampling(v *validation.Errors, p Props) {
+	t := p.TailSampling
+	if t.Disabled {
+		return
+	}
+	if !(t.BaselinePercent > 0 && t.BaselinePercent <= 100) {
+		v.Add("tailSampling.baselinePercent", t.BaselinePercent, "a percentage above 0 and at most 100")
+	}
+	if t.DecisionWait < time.Second {
+		v.Add("tailSampling.decisionWait", t.DecisionWait.String(), "at least 1s: the processor decides on a 1s tick")
+	}
+	if t.NumTraces < 0 {
+		v.Add("tailSampling.numTraces", t.NumTraces, "0 (default 50000) or more")
+	}
+	if !receiverHostRE.MatchString(t.ReceiverHost) {
+		v.Add("tailSampling.receiverHost", t.ReceiverHost, "a host name or IP address such as localhost or 0.0.0.0")
+	}
+	validateParameterName(v, "tailSampling.parameterName", t.ParameterName)
+	if v.Len() > 0 {
+		return // the configuration below is built from the fields just checked
+	}
+	cfg, err := collectorConfig(p)
+	if err != nil {
+		v.Add("tailSampling", nil, "a collector configuration that can be generated: %v", err)
+		return
+	}
+	if len(cfg) > advancedParamBytes {
+		v.Add("tailSampling", fmt.Sprintf("%d bytes of collector configuration", len(cfg)),
+			"at most %d bytes, the SSM Advanced-tier limit; use fewer or simpler rules", advancedParamBytes)
+	}
+}
+
+// validateParameterName applies SSM's naming rules.
+func validateParameterName(v *validation.Errors, path, name string) {
+	lower := strings.ToLower(strings.TrimPrefix(name, "/"))
+	switch {
+	case len(name) < 1 || len(name) > maxSSMNameLen:
+		v.Add(path, name, "1-%d characters", maxSSMNameLen)
+	case !ssmNamePattern.MatchString(name):
+		v.Add(path, name, "only letters, digits, '_', '.', '-' and '/'")
+	case strings.Contains(name, "/") && !strings.HasPrefix(name, "/"):
+		v.Add(path, name, "a hierarchical name that starts with '/'")
+	case strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ssm"):
+		v.Add(path, name, "a name not starting with \"aws\" or \"ssm\" (reserved by SSM)")
+	case strings.Count(name, "/") > maxSSMHierarchy:
+		v.Add(path, name, "at most %d levels of hierarchy", maxSSMHierarchy)
+	case strings.Contains(name, "//") || strings.HasSuffix(name, "/"):
+		v.Add(path, name, "no empty path segment")
+	}
+}

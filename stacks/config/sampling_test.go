@@ -1,0 +1,120 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/o11yscale/o11yscale/constructs/sampling"
+)
+
+const twoServices = "regions: [us-east-1]\nservices: [{name: checkout-api}, {name: search}]\nbilling: {monthlyUsd: 10}\n"
+
+func TestSamplingYAMLMapsToCompleteProps(t *testing.T) {
+	p, err := Parse("p.yaml", []byte(twoServices+`name: shop
+sampling:
+  rules:
+    - {name: pay, serviceName: checkout-api, serviceType: "AWS::ECS::Container", host: "*.example.com", httpMethod: POST,
+       urlPath: "/pay/*", resourceArn: "*", attributes: {tier: gold}, priority: 1, fixedRate: 0.5, reservoirSize: 2,
+       boost: {maxRate: 0.9, cooldownWindowMinutes: 5}}
+    - {priority: 9999, fixedRate: 0.05, reservoirSize: 1}
+  slowThreshold: 1500ms
+  groups: {namePrefix: shop-, insights: true, notifications: true}
+  tailSampling: {baselinePercent: 1, decisionWait: 30s, numTraces: 1000, receiverHost: 0.0.0.0, parameterName: /shop/otel}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.SamplingProps()
+	want := sampling.Props{
+		Name: "shop",
+		Rules: []sampling.Rule{
+			{Name: "pay", ServiceName: "checkout-api", ServiceType: "AWS::ECS::Container", Host: "*.example.com", HTTPMethod: "POST",
+				URLPath: "/pay/*", ResourceARN: "*", Attributes: map[string]string{"tier": "gold"}, Priority: 1, FixedRate: 0.5, ReservoirSize: 2,
+				Boost: sampling.Boost{MaxRate: 0.9, CooldownWindowMinutes: 5}},
+			{Priority: 9999, FixedRate: 0.05, ReservoirSize: 1},
+		},
+		SlowThreshold: 1500 * time.Millisecond,
+		Groups:        sampling.GroupsProps{NamePrefix: "shop-", Services: []string{"checkout-api", "search"}, Insights: true, Notifications: true},
+		TailSampling: sampling.TailSamplingProps{BaselinePercent: 1, DecisionWait: 30 * time.Second, NumTraces: 1000,
+			ReceiverHost: "0.0.0.0", ParameterName: "/shop/otel"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("SamplingProps() =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestSamplingGroupsDefaultToEveryPlatformServiceAndAnEmptyListMeansNone(t *testing.T) {
+	p, err := Parse("p.yaml", []byte(twoServices))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.SamplingProps().Groups.Services; strings.Join(got, ",") != "checkout-api,search" {
+		t.Errorf("omitted groups.services = %v, want every platform service", got)
+	}
+	p, err = Parse("p.yaml", []byte(twoServices+"sampling: {groups: {services: []}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.SamplingProps().Groups.Services; len(got) != 0 {
+		t.Errorf("groups.services: [] = %v, want no per-service group", got)
+	}
+	p, err = Parse("p.yaml", []byte(twoServices+"sampling: {groups: {services: [payments]}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.SamplingProps().Groups.Services; strings.Join(got, ",") != "payments" {
+		t.Errorf("groups.services: [payments] = %v", got)
+	}
+}
+
+func TestSamplingDefaultsMapToTheDefaultProps(t *testing.T) {
+	p := Default()
+	got := p.SamplingProps()
+	if got.Name != "o11yscale" || got.Rules != nil || got.SlowThreshold != 0 || got.TailSampling != (sampling.TailSamplingProps{}) {
+		t.Errorf("default sampling props = %+v, want only the name and services set", got)
+	}
+	if strings.Join(got.Groups.Services, ",") != strings.Join(p.ServiceNames(), ",") {
+		t.Errorf("groups.services = %v, want %v", got.Groups.Services, p.ServiceNames())
+	}
+	if err := got.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
+	cases := []struct{ name, doc, want string }{
+		{"empty boost", "sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.5, boost: {}}]}\n",
+			`p.yaml: sampling.rules[0].boost.maxRate: 0 is not allowed; above the rule's fixedRate (0.5) and at most 1`},
+		{"boost without maxRate", "sampling: {rules: [{serviceName: a, priority: 1, boost: {cooldownWindowMinutes: 5}}]}\n",
+			`p.yaml: sampling.rules[0].boost.maxRate: 0 is not allowed; above the rule's fixedRate (0) and at most 1`},
+		{"shadowed rule", "sampling: {rules: [{priority: 1}, {serviceName: a, priority: 2}]}\n", `p.yaml: sampling.rules[1]: "a" is not allowed`},
+		{"tail sampling", "sampling: {tailSampling: {decisionWait: 10ms}}\n", `p.yaml: sampling.tailSampling.decisionWait: "10ms" is not allowed`},
+		{"group prefix", "sampling: {groups: {namePrefix: a/b}}\n", `p.yaml: sampling.groups.namePrefix: "a/b"`},
+		// The complete props carry a group per platform service, so a
+		// service whose group would be named like the slow-requests group
+		// is reported before synth.
+		{"platform service named like a group", "sampling: {}\nservices: [{name: slow}]\n",
+			`p.yaml: sampling.groups: "o11yscale-slow" is not allowed; distinct group names`},
+		{"unknown key", "sampling: {tailsampling: {}}\n", "tailsampling"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := "regions: [us-east-1]\nbilling: {monthlyUsd: 10}\n" + c.doc
+			if !strings.Contains(c.doc, "services:") {
+				doc += "services: [{name: a}]\n"
+			}
+			_, err := Parse("p.yaml", []byte(doc))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v\nlacks %q", err, c.want)
+			}
+			if n := strings.Count(err.Error(), c.want); n > 1 {
+				t.Errorf("%q reported %d times:\n%v", c.want, n, err)
+			}
+		})
+	}
+	if _, err := Parse("p.yaml", []byte(twoServices+"sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.1, boost: {maxRate: 0.5}}, {priority: 2}]}\n")); err != nil {
+		t.Fatalf("a boost with maxRate only: %v", err)
+	}
+}
