@@ -254,3 +254,35 @@ func synthError(app awscdk.App) (msg string) {
 	app.Synth(nil)
 	return ""
 }
+
+func TestEachStreamDestinationWithoutARoleGetsItsOwnRole(t *testing.T) {
+	_, stack := newStack(t)
+	const firehoseArn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/errors"
+	const kinesisArn = "arn:aws:kinesis:us-east-1:123456789012:stream/audit"
+	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Forwarding: []logtiers.ForwardProps{
+		{Name: "errors", Destination: &logtiers.StreamDestination{Kind: logtiers.KindFirehose, Arn: firehoseArn}},
+		{Name: "audit", Destination: &logtiers.StreamDestination{Kind: logtiers.KindKinesis, Arn: kinesisArn}, Distribution: awslogs.Distribution_RANDOM, Tiers: []logtiers.Tier{logtiers.Error}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(2))
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+		"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+			"Action": []any{"kinesis:PutRecord", "kinesis:PutRecords"}, "Effect": "Allow", "Resource": kinesisArn}}}})
+	tpl.HasResourceProperties(jsii.String("AWS::Logs::SubscriptionFilter"), map[string]any{
+		"DestinationArn": kinesisArn, "Distribution": "Random"})
+	tpl.HasResource(jsii.String("AWS::Logs::SubscriptionFilter"), map[string]any{
+		"Properties": map[string]any{"DestinationArn": firehoseArn}, "DependsOn": assertions.Match_AnyValue()})
+}
+
+func TestDistributionIsForKinesisOnly(t *testing.T) {
+	_, stack := newStack(t)
+	fn := awslambda.Function_FromFunctionArn(stack, jsii.String("Router"), jsii.String(routerArn))
+	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Destination: &logtiers.LambdaDestination{Function: fn},
+		Forwarding: []logtiers.ForwardProps{{Distribution: awslogs.Distribution_RANDOM}}})
+	if err == nil || !strings.Contains(err.Error(), `S/Svc: forwarding[0].distribution: "Random" is not allowed; no value: distribution applies to kinesis only`) {
+		t.Fatalf("err = %v", err)
+	}
+}
