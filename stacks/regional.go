@@ -1,11 +1,9 @@
 package stacks
 
 import (
-	"strings"
 	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
-	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
@@ -13,7 +11,7 @@ import (
 )
 
 // LogRouterImportPath is the log router Lambda's main package.
-const LogRouterImportPath = "github.com/o11yscale/o11yscale/lambdas/logrouter"
+const LogRouterImportPath = logtiers.RouterImportPath
 
 // addRegional creates one region's shared resources.
 func addRegional(r *Regional, cfg *config.Platform) error {
@@ -87,27 +85,9 @@ func DefaultForwarded(cfg *config.Platform) ([]metricstream.Metric, []metricstre
 // every service's subscription filters feed.
 func addLogPipeline(r *Regional, cfg *config.Platform) error {
 	var err error
-	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", cfg.Logs.Archive); err != nil {
+	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", cfg.Logs.ArchiveProps()); err != nil {
 		return err
 	}
-	tiers := cfg.Logs.ForwardTiers
-	if len(tiers) == 0 {
-		tiers = []string{"ERROR"}
-	}
-	r.LogRouter, err = golambda.NewFunction(r.Stack, "LogRouter", golambda.Props{
-		ImportPath:  LogRouterImportPath,
-		Description: "Forwards critical log events from subscription filters to the log archive",
-		Environment: map[string]string{
-			"DELIVERY_STREAM_NAME": *r.LogArchive.DeliveryStreamName(),
-			"FORWARD_TIERS":        strings.Join(tiers, ","),
-			"FORWARD_MIN_STATUS":   "500",
-			"LOG_LEVEL":            "INFO",
-		},
-	})
-	if err != nil {
-		return err
-	}
-	r.LogArchive.GrantPutRecords(r.LogRouter.Function)
-	r.logsInvoke = logtiers.AllowLogsToInvoke(r.Stack, "LogRouterInvoke", r.LogRouter.Function, "/o11yscale/")
-	return nil
+	r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", cfg.Logs.RouterProps(r.LogArchive))
+	return err
 }

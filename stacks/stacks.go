@@ -11,12 +11,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
-	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
@@ -63,11 +61,9 @@ type Regional struct {
 	// LogArchive is the region's S3 archive and INFO/critical-event Firehose.
 	LogArchive *logtiers.Archive
 	// LogRouter receives critical events from every service's
-	// subscription filters and forwards them to LogArchive.
-	LogRouter *golambda.Function
-	// logsInvoke lets CloudWatch Logs invoke LogRouter for every
-	// /o11yscale/ log group: one statement instead of one per service.
-	logsInvoke awslambda.CfnPermission
+	// subscription filters and forwards them to LogArchive; its one invoke
+	// permission covers every /o11yscale/ log group.
+	LogRouter *logtiers.Router
 	// Alerting is the alerts and incidents topics and the enricher.
 	Alerting *anomaly.Alerting
 	// Forwarder and MetricStream deliver metrics to the central stream;
@@ -145,7 +141,7 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		}
 		p.Regional = append(p.Regional, r)
 	}
-	guard, err := logtiers.NewRetentionGuard(cfg.Logs.Retention)
+	guard, err := logtiers.NewRetentionGuard(cfg.Logs.RetentionGuardProps())
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,8 @@ func logGroupArnPattern(scope constructs.Construct, namePrefix string) *string {
 // on every log group of this account and region whose name starts with
 // logGroupPrefix (e.g. "/o11yscale/"). One such permission per function
 // replaces one per log group, which would overflow the function's 20 KB
-// resource policy long before 200 services. Pass it to ServiceLogs as
-// Destinations.FunctionPermission.
+// resource policy long before 200 services. Pass it as
+// LambdaDestination.Permission; NewRouter creates the router's own.
 func AllowLogsToInvoke(scope constructs.Construct, id string, fn awslambda.IFunction, logGroupPrefix string) awslambda.CfnPermission {
 	return awslambda.NewCfnPermission(scope, jsii.String(id), &awslambda.CfnPermissionProps{
 		Action:        jsii.String("lambda:InvokeFunction"),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
@@ -113,7 +114,7 @@ func TestFirehoseRoleWritesOnlyTheArchivePrefixes(t *testing.T) {
 
 func TestKMSArchiveEncryptsBucketStreamAndObjectsWithTheKey(t *testing.T) {
 	_, stack := newStack(t)
-	if _, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{Encryption: logtiers.SSEKMS, BufferInterval: 2 * time.Minute}); err != nil {
+	if _, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{Encryption: awss3.BucketEncryption_KMS, BufferInterval: 2 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	tpl := assertions.Template_FromStack(stack, nil)

@@ -7,8 +7,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
@@ -26,7 +29,7 @@ func TestEveryOptionSynthesizesATemplateCfnLintAccepts(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(out)})
 	stack := awscdk.NewStack(app, jsii.String("Regional"), &awscdk.StackProps{Env: &awscdk.Environment{
 		Account: jsii.String("123456789012"), Region: jsii.String("eu-west-1")}})
-	archive, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{Encryption: logtiers.SSEKMS, TransitionClass: logtiers.GlacierFlexibleRetrieval, DeliveryStreamName: "o11yscale-archive"})
+	archive, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{Encryption: awss3.BucketEncryption_KMS, TransitionClass: logtiers.GlacierFlexibleRetrieval, DeliveryStreamName: "o11yscale-archive"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +43,13 @@ func TestEveryOptionSynthesizesATemplateCfnLintAccepts(t *testing.T) {
 	shard := awscdk.NewNestedStack(stack, jsii.String("Services01"), nil)
 	_, err = logtiers.NewServiceLogs(shard, "checkout-api", logtiers.ServiceLogsProps{
 		Service:       "checkout-api",
-		Tiers:         logtiers.TiersProps{Debug: logtiers.TierProps{Destination: logtiers.CloudWatch, Class: logtiers.InfrequentAccess, RetentionDays: 1}},
-		MetricFilters: []logtiers.MetricFilterProps{{Name: "Latency", Tier: logtiers.Warn, Pattern: `{ $.latency_ms > 0 }`, Value: "$.latency_ms", Unit: "Milliseconds", Dimensions: map[string]string{"StatusClass": "$.status_class"}}},
-		Forwarding:    []logtiers.ForwardProps{{}, {Name: "stream", Destination: logtiers.ToKinesis, Distribution: "Random", Tiers: []string{logtiers.Error}}},
+		Tiers:         logtiers.TiersProps{Debug: logtiers.TierProps{Destination: logtiers.CloudWatch, Class: awslogs.LogGroupClass_INFREQUENT_ACCESS, RetentionDays: 1}},
+		MetricFilters: []logtiers.MetricFilterProps{{Name: "Latency", Tier: logtiers.Warn, Pattern: `{ $.latency_ms > 0 }`, Value: "$.latency_ms", Unit: awscloudwatch.Unit_MILLISECONDS, Dimensions: map[string]string{"StatusClass": "$.status_class"}}},
+		Forwarding:    []logtiers.ForwardProps{{}, {Name: "stream", Destination: &logtiers.StreamDestination{Kind: logtiers.KindKinesis, Arn: *kinesis.StreamArn(), Role: role}, Distribution: awslogs.Distribution_RANDOM, Tiers: []logtiers.Tier{logtiers.Error}}},
 		FluentBit:     logtiers.FluentBitProps{Publish: true, OpenSearchEndpoint: "search-logs-abc.eu-west-1.es.amazonaws.com"},
 		EncryptionKey: archive.Key,
 		Archive:       archive,
-		Destinations:  logtiers.Destinations{Function: router, FunctionPermission: perm, StreamArn: *kinesis.StreamArn(), Role: role},
+		Destination:   &logtiers.LambdaDestination{Function: router, Permission: perm},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -23,14 +23,14 @@ type RetentionGuardProps struct {
 	// RetentionDays.INFINITE exactly like a group without retention, so
 	// with a DefaultDays such a group also gets the default; list it in
 	// AllowNeverExpire to keep it forever.
-	DefaultDays int `yaml:"defaultDays,omitempty" json:"defaultDays,omitempty"`
+	DefaultDays int
 	// MaxDays, when set, makes a longer retention a synth error. Default:
 	// 0 (no cap).
-	MaxDays int `yaml:"maxDays,omitempty" json:"maxDays,omitempty"`
+	MaxDays int
 	// AllowNeverExpire lists the log groups allowed to keep data forever,
 	// by log group name, or by construct path for groups without a literal
 	// name; '*' matches any run of characters. Default: none.
-	AllowNeverExpire []string `yaml:"allowNeverExpire,omitempty" json:"allowNeverExpire,omitempty"`
+	AllowNeverExpire []string
 }
 
 // Validate checks the props.

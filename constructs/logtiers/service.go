@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -30,18 +28,12 @@ type ServiceLogs struct {
 	// Resolved are the props after defaults: tiers, metric filter
 	// namespaces and names, forwarding rules.
 	Resolved ServiceLogsProps
-	// LogGroups by tier (ERROR, WARN, ...), for the CloudWatch tiers only.
-	LogGroups map[string]awslogs.LogGroup
+	// LogGroups by tier, for the CloudWatch tiers only.
+	LogGroups map[Tier]awslogs.LogGroup
 	// MetricFilters in the order of Resolved.MetricFilters.
 	MetricFilters []awslogs.CfnMetricFilter
 	// SubscriptionFilters, one per forwarding rule and tier.
 	SubscriptionFilters []awslogs.CfnSubscriptionFilter
-	// InvokePermission is the per-service Lambda permission, when no
-	// shared Destinations.FunctionPermission was given.
-	InvokePermission awslambda.CfnPermission
-	// ForwardRole is the per-service role for Firehose or Kinesis
-	// forwarding, when no shared Destinations.Role was given.
-	ForwardRole awsiam.IRole
 	// FluentBitConfig is the generated Fluent Bit config (as written for
 	// review); empty unless FluentBit.Publish.
 	FluentBitConfig string
@@ -49,24 +41,19 @@ type ServiceLogs struct {
 	FluentBitParameter awsssm.StringParameter
 }
 
-// validateWiring checks what the config file cannot set.
+// validateWiring checks the collaborators the settings call for (p is
+// after defaults).
 func (p ServiceLogsProps) validateWiring() error {
 	var v validation.Errors
 	for i, f := range p.Forwarding {
-		path := validation.Index("forwarding", i) + ".destination"
-		switch {
-		case f.Destination == ToLambda && p.Destinations.Function == nil:
-			v.Add(path, f.Destination, "a destination that is wired: set Destinations.Function to the log router")
-		case f.Destination == ToFirehose && p.Destinations.DeliveryStreamArn == "":
-			v.Add(path, f.Destination, "a destination that is wired: set Destinations.DeliveryStreamArn")
-		case f.Destination == ToKinesis && p.Destinations.StreamArn == "":
-			v.Add(path, f.Destination, "a destination that is wired: set Destinations.StreamArn")
+		if f.Destination == nil {
+			v.Add(validation.Index("forwarding", i)+".destination", nil, "a SubscriptionDestination (the log router from NewRouter, a LambdaDestination or a StreamDestination), here or in ServiceLogsProps.Destination")
 		}
 	}
 	if p.FluentBit.Publish && p.Archive == nil {
 		for _, tier := range TierNames {
 			if p.Tiers.get(tier).Destination == S3 {
-				v.Add("tiers."+strings.ToLower(tier)+".destination", S3, "a wired archive: set Archive so Fluent Bit knows the bucket")
+				v.Add("tiers."+tier.lower()+".destination", string(S3), "a wired archive: set Archive so Fluent Bit knows the bucket")
 			}
 		}
 	}
@@ -86,7 +73,7 @@ func NewServiceLogs(scope constructs.Construct, id string, props ServiceLogsProp
 	}
 
 	c := constructs.NewConstruct(scope, &id)
-	s := &ServiceLogs{Construct: c, Resolved: p, LogGroups: map[string]awslogs.LogGroup{}}
+	s := &ServiceLogs{Construct: c, Resolved: p, LogGroups: map[Tier]awslogs.LogGroup{}}
 	removal := awscdk.RemovalPolicy_RETAIN
 	if p.DestroyOnRemoval {
 		removal = awscdk.RemovalPolicy_DESTROY
@@ -96,14 +83,10 @@ func NewServiceLogs(scope constructs.Construct, id string, props ServiceLogsProp
 		if t.Destination != CloudWatch {
 			continue
 		}
-		class := awslogs.LogGroupClass_STANDARD
-		if t.Class == InfrequentAccess {
-			class = awslogs.LogGroupClass_INFREQUENT_ACCESS
-		}
 		lgProps := &awslogs.LogGroupProps{
 			LogGroupName:  jsii.String(LogGroupName(p.LogGroupPrefix, p.Service, tier)),
 			Retention:     retention.Enum(t.RetentionDays),
-			LogGroupClass: class,
+			LogGroupClass: t.Class,
 			RemovalPolicy: removal,
 		}
 		if p.EncryptionKey != nil {
@@ -119,11 +102,11 @@ func NewServiceLogs(scope constructs.Construct, id string, props ServiceLogsProp
 			MetricNamespace: jsii.String(f.Namespace),
 			MetricValue:     jsii.String(f.Value),
 		}
-		if f.DefaultValue != nil {
-			transform.DefaultValue = jsii.Number(*f.DefaultValue)
+		if !f.NoDefaultValue {
+			transform.DefaultValue = jsii.Number(f.DefaultValue)
 		}
 		if f.Unit != "" {
-			transform.Unit = jsii.String(f.Unit)
+			transform.Unit = jsii.String(unitName(f.Unit))
 		}
 		if len(f.Dimensions) > 0 {
 			dims := []*awslogs.CfnMetricFilter_DimensionProperty{}
@@ -156,55 +139,31 @@ func NewServiceLogs(scope constructs.Construct, id string, props ServiceLogsProp
 }
 
 // tierID is the construct id of a tier's log group, e.g. "Error".
-func tierID(tier string) string { return tier[:1] + strings.ToLower(tier[1:]) }
+func tierID(tier Tier) string { return string(tier[:1]) + tier.lower()[1:] }
 
-// forward creates the subscription filters and what they need.
+// forward creates the subscription filters, binding each destination once.
 func (s *ServiceLogs) forward(p ServiceLogsProps) error {
-	var permission constructs.IDependable
-	var role awsiam.IRole
-	d := p.Destinations
-	for _, f := range p.Forwarding {
-		props := &awslogs.CfnSubscriptionFilterProps{
-			FilterName:    jsii.String(p.Service + "-" + f.Name),
-			FilterPattern: jsii.String(f.Pattern),
+	bound := map[SubscriptionDestination]SubscriptionConfig{}
+	for i, f := range p.Forwarding {
+		cfg, ok := bound[f.Destination]
+		if !ok {
+			var err error
+			cfg, err = f.Destination.BindSubscription(s.Construct, LogGroupName(p.LogGroupPrefix, p.Service, ""))
+			if err != nil {
+				return fmt.Errorf("%s.destination: %w", validation.Index("forwarding", i), err)
+			}
+			bound[f.Destination] = cfg
 		}
-		switch f.Destination {
-		case ToLambda:
-			if permission == nil {
-				permission = d.FunctionPermission
-				if permission == nil {
-					s.InvokePermission = AllowLogsToInvoke(s.Construct, "InvokePermission", d.Function,
-						LogGroupName(p.LogGroupPrefix, p.Service, "")) // ".../<service>/"
-					permission = s.InvokePermission
-				}
-			}
-			props.DestinationArn = d.Function.FunctionArn()
-		case ToFirehose, ToKinesis:
-			arn := d.DeliveryStreamArn
-			if f.Destination == ToKinesis {
-				arn = d.StreamArn
-			}
-			if role == nil {
-				role = d.Role
-				if role == nil {
-					rp := SubscriptionRoleProps{LogGroupPrefix: LogGroupName(p.LogGroupPrefix, p.Service, "")}
-					if f.Destination == ToKinesis {
-						rp.StreamArn = arn
-					} else {
-						rp.DeliveryStreamArn = arn
-					}
-					created, err := NewSubscriptionRole(s.Construct, "ForwardRole", rp)
-					if err != nil {
-						return err
-					}
-					role, s.ForwardRole = created, created
-				}
-			}
-			props.DestinationArn = jsii.String(arn)
-			props.RoleArn = role.RoleArn()
-			if f.Distribution != "" {
-				props.Distribution = jsii.String(f.Distribution)
-			}
+		props := &awslogs.CfnSubscriptionFilterProps{
+			FilterName:     jsii.String(p.Service + "-" + f.Name),
+			FilterPattern:  jsii.String(f.Pattern),
+			DestinationArn: jsii.String(cfg.Arn),
+		}
+		if cfg.Role != nil {
+			props.RoleArn = cfg.Role.RoleArn()
+		}
+		if f.Distribution != "" {
+			props.Distribution = jsii.String(distributionName(f.Distribution))
 		}
 		for _, tier := range f.Tiers {
 			lg := s.LogGroups[tier]
@@ -213,11 +172,8 @@ func (s *ServiceLogs) forward(p ServiceLogsProps) error {
 			sub := awslogs.NewCfnSubscriptionFilter(lg, jsii.String("Forward"+f.Name), &perGroup)
 			// CloudWatch Logs test-delivers when the filter is created, so
 			// the permission or the role's policy must exist first.
-			if f.Destination == ToLambda {
-				sub.Node().AddDependency(permission)
-			} else if policy := role.Node().TryFindChild(jsii.String("DefaultPolicy")); policy != nil {
-				// The role itself is referenced (RoleArn); its policy is not.
-				sub.Node().AddDependency(policy)
+			if cfg.DependsOn != nil {
+				sub.Node().AddDependency(cfg.DependsOn)
 			}
 			s.SubscriptionFilters = append(s.SubscriptionFilters, sub)
 		}
@@ -229,7 +185,7 @@ func (s *ServiceLogs) forward(p ServiceLogsProps) error {
 // every filter under the log groups, including ones added after
 // NewServiceLogs through the escape hatch.
 type filterQuotas struct {
-	groups map[string]awslogs.LogGroup
+	groups map[Tier]awslogs.LogGroup
 }
 
 // Validate returns one message per exceeded quota.
@@ -273,20 +229,20 @@ func (s *ServiceLogs) publishFluentBit(p ServiceLogsProps) error {
 		// which ECS sets in every task.
 		region, reviewRegion = "${AWS_REGION}", "${AWS_REGION}"
 	}
-	bucket, reviewBucket, prefix := "", "", DefaultArchivePrefix
+	bucket, reviewBucket := "", ""
 	if p.Archive != nil {
-		bucket, reviewBucket, prefix = *p.Archive.Bucket.BucketName(), *p.Archive.Bucket.BucketName(), p.Archive.Prefix
+		bucket, reviewBucket = *p.Archive.Bucket.BucketName(), *p.Archive.Bucket.BucketName()
 		if unresolved(bucket) {
 			// The SSM value gets the real name at deploy; the review copy
 			// names what it stands for.
 			reviewBucket = "${ARCHIVE_BUCKET}"
 		}
 	}
-	text, err := fluentbit.Generate(p.fluentBitSpec(region, bucket, prefix))
+	text, err := fluentbit.Generate(p.fluentBitSpec(region, bucket))
 	if err != nil {
 		return err
 	}
-	reviewText, err := fluentbit.Generate(p.fluentBitSpec(reviewRegion, reviewBucket, prefix))
+	reviewText, err := fluentbit.Generate(p.fluentBitSpec(reviewRegion, reviewBucket))
 	if err != nil {
 		return err
 	}

@@ -49,8 +49,7 @@ func newPlatform(t *testing.T, props logtiers.ServiceLogsProps) *platform {
 	perm := logtiers.AllowLogsToInvoke(p.regional, "RouterInvoke", p.router, "/o11yscale/")
 	p.shard = awscdk.NewNestedStack(p.regional, jsii.String("Services01"), nil)
 	props.Archive = p.archive
-	props.Destinations.Function = p.router
-	props.Destinations.FunctionPermission = perm
+	props.Destination = &logtiers.LambdaDestination{Function: p.router, Permission: perm}
 	if p.svc, err = logtiers.NewServiceLogs(p.shard, props.Service, props); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +158,7 @@ func TestFluentBitConfigIsPublishedInSSMAndForReview(t *testing.T) {
 
 func TestInfrequentAccessTierHasNoFilters(t *testing.T) {
 	p := newPlatform(t, logtiers.ServiceLogsProps{Service: "auth-service", Tiers: logtiers.TiersProps{
-		Warn: logtiers.TierProps{Class: logtiers.InfrequentAccess, RetentionDays: 14}}})
+		Warn: logtiers.TierProps{Class: awslogs.LogGroupClass_INFREQUENT_ACCESS, RetentionDays: 14}}})
 	shard := assertions.Template_FromStack(p.shard, nil)
 	shard.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{
 		"LogGroupName": "/o11yscale/auth-service/warn", "LogGroupClass": "INFREQUENT_ACCESS", "RetentionInDays": 14})
@@ -183,8 +182,7 @@ func TestFirehoseForwardingUsesARoleScopedToTheStream(t *testing.T) {
 	app, stack := newStack(t)
 	const streamArn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/opensearch-errors"
 	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc",
-		Forwarding:   []logtiers.ForwardProps{{Name: "errors", Destination: logtiers.ToFirehose}},
-		Destinations: logtiers.Destinations{DeliveryStreamArn: streamArn}})
+		Forwarding: []logtiers.ForwardProps{{Name: "errors", Destination: &logtiers.StreamDestination{Kind: logtiers.KindFirehose, Arn: streamArn}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +204,7 @@ func TestFirehoseForwardingUsesARoleScopedToTheStream(t *testing.T) {
 func TestWithoutASharedPermissionEachServiceGetsOneForItsOwnGroups(t *testing.T) {
 	_, stack := newStack(t)
 	fn := awslambda.Function_FromFunctionArn(stack, jsii.String("Router"), jsii.String(routerArn))
-	if _, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Destinations: logtiers.Destinations{Function: fn}}); err != nil {
+	if _, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Destination: &logtiers.LambdaDestination{Function: fn}}); err != nil {
 		t.Fatal(err)
 	}
 	tpl := assertions.Template_FromStack(stack, nil)
@@ -219,9 +217,9 @@ func TestWithoutASharedPermissionEachServiceGetsOneForItsOwnGroups(t *testing.T)
 func TestUnwiredDestinationIsAnErrorAndCreatesNothing(t *testing.T) {
 	_, stack := newStack(t)
 	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc",
-		Forwarding: []logtiers.ForwardProps{{}, {Name: "k", Destination: logtiers.ToKinesis}}})
-	if err == nil || !strings.Contains(err.Error(), "forwarding[0].destination: \"lambda\" is not allowed; a destination that is wired: set Destinations.Function") ||
-		!strings.Contains(err.Error(), "forwarding[1].destination: \"kinesis\" is not allowed; a destination that is wired: set Destinations.StreamArn") {
+		Forwarding: []logtiers.ForwardProps{{}, {Name: "k"}}})
+	if err == nil || !strings.Contains(err.Error(), "S/Svc: forwarding[0].destination: <empty> is not allowed; a SubscriptionDestination") ||
+		!strings.Contains(err.Error(), "forwarding[1].destination: <empty> is not allowed; a SubscriptionDestination") {
 		t.Fatalf("err = %v", err)
 	}
 	if n := len(*stack.Node().Children()); n != 0 {
@@ -231,7 +229,7 @@ func TestUnwiredDestinationIsAnErrorAndCreatesNothing(t *testing.T) {
 
 func TestSynthRejectsAThirdSubscriptionFilterAddedThroughTheEscapeHatch(t *testing.T) {
 	p := newPlatform(t, logtiers.ServiceLogsProps{Service: "health-check", Forwarding: []logtiers.ForwardProps{
-		{Name: "critical"}, {Name: "audit", Pattern: `{ $.audit IS TRUE }`, Tiers: []string{logtiers.Error}}}})
+		{Name: "critical"}, {Name: "audit", Pattern: `{ $.audit IS TRUE }`, Tiers: []logtiers.Tier{logtiers.Error}}}})
 	lg := p.svc.LogGroups[logtiers.Error]
 	awslogs.NewCfnSubscriptionFilter(lg, jsii.String("Extra"), &awslogs.CfnSubscriptionFilterProps{
 		LogGroupName: lg.LogGroupName(), FilterPattern: jsii.String(""), DestinationArn: jsii.String(routerArn)})
@@ -255,4 +253,36 @@ func synthError(app awscdk.App) (msg string) {
 	}()
 	app.Synth(nil)
 	return ""
+}
+
+func TestEachStreamDestinationWithoutARoleGetsItsOwnRole(t *testing.T) {
+	_, stack := newStack(t)
+	const firehoseArn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/errors"
+	const kinesisArn = "arn:aws:kinesis:us-east-1:123456789012:stream/audit"
+	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Forwarding: []logtiers.ForwardProps{
+		{Name: "errors", Destination: &logtiers.StreamDestination{Kind: logtiers.KindFirehose, Arn: firehoseArn}},
+		{Name: "audit", Destination: &logtiers.StreamDestination{Kind: logtiers.KindKinesis, Arn: kinesisArn}, Distribution: awslogs.Distribution_RANDOM, Tiers: []logtiers.Tier{logtiers.Error}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(2))
+	tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+		"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+			"Action": []any{"kinesis:PutRecord", "kinesis:PutRecords"}, "Effect": "Allow", "Resource": kinesisArn}}}})
+	tpl.HasResourceProperties(jsii.String("AWS::Logs::SubscriptionFilter"), map[string]any{
+		"DestinationArn": kinesisArn, "Distribution": "Random"})
+	tpl.HasResource(jsii.String("AWS::Logs::SubscriptionFilter"), map[string]any{
+		"Properties": map[string]any{"DestinationArn": firehoseArn}, "DependsOn": assertions.Match_AnyValue()})
+}
+
+func TestDistributionIsForKinesisOnly(t *testing.T) {
+	_, stack := newStack(t)
+	fn := awslambda.Function_FromFunctionArn(stack, jsii.String("Router"), jsii.String(routerArn))
+	_, err := logtiers.NewServiceLogs(stack, "Svc", logtiers.ServiceLogsProps{Service: "svc", Destination: &logtiers.LambdaDestination{Function: fn},
+		Forwarding: []logtiers.ForwardProps{{Distribution: awslogs.Distribution_RANDOM}}})
+	if err == nil || !strings.Contains(err.Error(), `S/Svc: forwarding[0].distribution: "Random" is not allowed; no value: distribution applies to kinesis only`) {
+		t.Fatalf("err = %v", err)
+	}
 }

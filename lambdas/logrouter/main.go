@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 
 	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
+	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/router"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
@@ -40,7 +41,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("loading AWS configuration: %w", err)
 	}
-	h := router.NewHandler(cfg, firehose.NewFromConfig(awsCfg), emf.New(os.Stdout, router.Namespace), log)
+	h := router.NewHandler(cfg, firehose.NewFromConfig(awsCfg), emf.New(os.Stdout, contract.Namespace), log)
 	// Wrap flushes logs before each invocation returns and writes
 	// head-sampled invocation traces.
 	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))

@@ -16,14 +16,17 @@ import (
 	"strings"
 )
 
+// Input is where the records come from.
+type Input string
+
 // Input kinds.
 const (
 	// InputFireLens expects FireLens to provide the input: records from the
 	// application container arrive tagged <container>-firelens-<task id>
 	// with the raw line in the "log" key, which is parsed as JSON.
-	InputFireLens = "firelens"
+	InputFireLens Input = "firelens"
 	// InputTail tails files whose lines are JSON.
-	InputTail = "tail"
+	InputTail Input = "tail"
 )
 
 // TagPrefix starts the tag of every re-tagged record: logtiers.<tier>.
@@ -36,7 +39,7 @@ type Spec struct {
 	// Region of the CloudWatch Logs, S3 and OpenSearch endpoints.
 	Region string
 	// Input is InputFireLens or InputTail.
-	Input string
+	Input Input
 	// InputMatch is the tag pattern of the application's records.
 	// FireLens: "*-firelens-*"; tail: the tail input's tag.
 	InputMatch string
@@ -97,13 +100,20 @@ var (
 )
 
 // Check reports every problem with the spec at once.
-func (s Spec) Check() error {
+func (s Spec) Check() error { return s.check(true) }
+
+// CheckRouting is Check without the deployment values, Region and the
+// tiers' S3Bucket, which may be left empty: it checks what the routing
+// itself decides, before the stack's region and the archive are known.
+func (s Spec) CheckRouting() error { return s.check(false) }
+
+func (s Spec) check(deployment bool) error {
 	var errs []string
 	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if !valueRE.MatchString(s.Service) {
 		add("service %q must be non-empty without spaces or #", s.Service)
 	}
-	if !valueRE.MatchString(s.Region) {
+	if deployment && !valueRE.MatchString(s.Region) {
 		add("region %q must be non-empty without spaces or #", s.Region)
 	}
 	switch s.Input {
@@ -161,7 +171,7 @@ func (s Spec) Check() error {
 		if t.LogGroupName != "" && t.S3Bucket != "" {
 			add("tier %s: choose CloudWatch Logs or S3, not both", t.Name)
 		}
-		if t.S3Bucket != "" && (!valueRE.MatchString(t.S3Bucket) || !valueRE.MatchString(t.S3KeyPrefix)) {
+		if deployment && t.S3Bucket != "" && (!valueRE.MatchString(t.S3Bucket) || !valueRE.MatchString(t.S3KeyPrefix)) {
 			add("tier %s: S3 bucket %q and key prefix %q must be non-empty without spaces or #", t.Name, t.S3Bucket, t.S3KeyPrefix)
 		}
 		if t.Index && s.OpenSearch.Endpoint == "" {

@@ -229,8 +229,8 @@ func seedTiers() Spec {
 }
 
 func TestEveryLevelReachesOnlyItsTiersOutputs(t *testing.T) {
-	for _, input := range []string{InputFireLens, InputTail} {
-		t.Run(input, func(t *testing.T) {
+	for _, input := range []Input{InputFireLens, InputTail} {
+		t.Run(string(input), func(t *testing.T) {
 			spec := seedTiers()
 			tag := "app-firelens-0123456789abcdef"
 			if input == InputTail {
@@ -377,5 +377,23 @@ func TestParserRejectsMalformedConfigs(t *testing.T) {
 		if _, err := parseClassic(text); err == nil {
 			t.Errorf("parseClassic(%q) accepted a malformed config", text)
 		}
+	}
+}
+
+func TestCheckRoutingLeavesTheDeploymentValuesOut(t *testing.T) {
+	spec := seedTiers()
+	spec.Region = ""
+	for i := range spec.Tiers {
+		spec.Tiers[i].S3Bucket = ""
+	}
+	if err := spec.CheckRouting(); err != nil {
+		t.Fatalf("routing without region and bucket rejected: %v", err)
+	}
+	if err := spec.Check(); err == nil || !strings.Contains(err.Error(), "region") {
+		t.Fatalf("Check accepted an empty region: %v", err)
+	}
+	spec.InputMatch = "*"
+	if err := spec.CheckRouting(); err == nil || !strings.Contains(err.Error(), "would loop") {
+		t.Fatalf("CheckRouting accepted a looping input match: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 )
 
 // Config is the Lambda's environment, parsed and checked.
@@ -21,19 +23,20 @@ type Config struct {
 	LogLevel slog.Level
 }
 
-// Bounds of MAX_DECOMPRESSED_BYTES and FORWARD_MIN_STATUS.
+// Bounds of MAX_DECOMPRESSED_BYTES and FORWARD_MIN_STATUS, from the
+// contract with the construct.
 const (
-	minDecompressedBytes = 1 << 10
-	maxDecompressedBytes = 1 << 30
-	minStatusLow         = 100
-	minStatusHigh        = 599
+	minDecompressedBytes = contract.MinDecompressedBytes
+	maxDecompressedBytes = contract.MaxDecompressedBytes
+	minStatusLow         = contract.MinStatusLow
+	minStatusHigh        = contract.MinStatusHigh
 )
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in the
 // Lambda) and reports every problem at once.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		DeliveryStreamName:   strings.TrimSpace(getenv("DELIVERY_STREAM_NAME")),
+		DeliveryStreamName:   strings.TrimSpace(getenv(contract.EnvDeliveryStreamName)),
 		MaxDecompressedBytes: DefaultMaxDecompressedBytes,
 		Rules:                DefaultRules(),
 		LogLevel:             slog.LevelInfo,
@@ -42,7 +45,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cfg.DeliveryStreamName == "" {
 		errs = append(errs, errors.New("DELIVERY_STREAM_NAME: required, the name of the Firehose delivery stream"))
 	}
-	if v := getenv("MAX_DECOMPRESSED_BYTES"); v != "" {
+	if v := getenv(contract.EnvMaxDecompressedBytes); v != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < minDecompressedBytes || n > maxDecompressedBytes {
 			errs = append(errs, fmt.Errorf("MAX_DECOMPRESSED_BYTES=%q: want an integer number of bytes in %d-%d", v, minDecompressedBytes, maxDecompressedBytes))
@@ -50,7 +53,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			cfg.MaxDecompressedBytes = n
 		}
 	}
-	if v := getenv("FORWARD_TIERS"); strings.TrimSpace(v) != "" {
+	if v := getenv(contract.EnvForwardTiers); strings.TrimSpace(v) != "" {
 		tiers, err := ParseTierList(v)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("FORWARD_TIERS: %w", err))
@@ -58,7 +61,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			cfg.Rules.Tiers = tiers
 		}
 	}
-	if v := getenv("FORWARD_MIN_STATUS"); v != "" {
+	if v := getenv(contract.EnvForwardMinStatus); v != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || (n != 0 && (n < minStatusLow || n > minStatusHigh)) {
 			errs = append(errs, fmt.Errorf("FORWARD_MIN_STATUS=%q: want 0 (no status rule) or an HTTP status in %d-%d", v, minStatusLow, minStatusHigh))
@@ -66,7 +69,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			cfg.Rules.MinStatus = n
 		}
 	}
-	if v := getenv("LOG_LEVEL"); v != "" {
+	if v := getenv(contract.EnvLogLevel); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL=%q: want DEBUG, INFO, WARN or ERROR", v))
 		}

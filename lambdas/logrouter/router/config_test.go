@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -58,5 +60,29 @@ func TestConfigFromEnv(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConfigFromEnvReadsWhatTheContractRenders is the contract between the
+// construct (which renders contract.Config.Env) and this Lambda.
+func TestConfigFromEnvReadsWhatTheContractRenders(t *testing.T) {
+	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR", "UNKNOWN"}, MinStatus: 400, LogLevel: "DEBUG", MaxDecompressedBytes: 1 << 20}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	env := c.Env()
+	got, err := ConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want Rules
+	want.Tiers[TierError], want.Tiers[TierUnknown], want.MinStatus = true, true, 400
+	if got != (Config{"archive", 1 << 20, want, slog.LevelDebug}) {
+		t.Errorf("ConfigFromEnv = %+v", got)
+	}
+	for _, tier := range contract.Tiers {
+		if _, err := ParseTier(tier); err != nil {
+			t.Errorf("contract tier %s: %v", tier, err)
+		}
 	}
 }

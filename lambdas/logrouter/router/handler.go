@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
@@ -32,20 +33,20 @@ type MetricEmitter interface {
 
 // Metric names, dimensions and drop reasons.
 const (
-	Namespace    = "O11yscale/Pipeline"
-	FunctionName = "logrouter"
+	Namespace    = contract.Namespace
+	FunctionName = contract.FunctionName
 
 	// DropControlMessage counts the events of CONTROL_MESSAGE payloads.
-	DropControlMessage = "control-message"
+	DropControlMessage = contract.DropControlMessage
 	// DropTierNotForwarded counts events no rule selects.
-	DropTierNotForwarded = "tier-not-forwarded"
+	DropTierNotForwarded = contract.DropTierNotForwarded
 	// DropRecordTooLarge counts events whose fields other than the message
 	// alone exceed MaxRecordBytes (impossible within CloudWatch's limits).
-	DropRecordTooLarge = "record-too-large"
+	DropRecordTooLarge = contract.DropRecordTooLarge
 )
 
 // DropReasons lists every Reason dimension value of EventsDropped.
-var DropReasons = []string{DropControlMessage, DropTierNotForwarded, DropRecordTooLarge}
+var DropReasons = contract.DropReasons
 
 // Retry bounds how often failed records are sent again.
 type Retry struct {
@@ -383,18 +384,18 @@ func (h *Handler) emit(st *Stats) {
 	if h.Metrics == nil {
 		return
 	}
-	dims := map[string]string{"Function": FunctionName}
+	dims := map[string]string{contract.DimensionFunction: FunctionName}
 	err := h.Metrics.Emit(dims,
-		emf.Metric{Name: "EventsIn", Unit: emf.Count, Value: float64(st.EventsIn)},
-		emf.Metric{Name: "EventsForwarded", Unit: emf.Count, Value: float64(st.EventsForwarded)},
-		emf.Metric{Name: "EventsFailed", Unit: emf.Count, Value: float64(st.EventsFailed)},
-		emf.Metric{Name: "RecordsRetried", Unit: emf.Count, Value: float64(st.RecordsRetried)},
-		emf.Metric{Name: "RecordsFailed", Unit: emf.Count, Value: float64(st.RecordsFailed)},
-		emf.Metric{Name: "DecodeErrors", Unit: emf.Count, Value: float64(st.DecodeErrors)},
+		emf.Metric{Name: contract.MetricEventsIn, Unit: emf.Count, Value: float64(st.EventsIn)},
+		emf.Metric{Name: contract.MetricEventsForwarded, Unit: emf.Count, Value: float64(st.EventsForwarded)},
+		emf.Metric{Name: contract.MetricEventsFailed, Unit: emf.Count, Value: float64(st.EventsFailed)},
+		emf.Metric{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(st.RecordsRetried)},
+		emf.Metric{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
+		emf.Metric{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
 	)
 	for _, reason := range DropReasons {
-		err = errors.Join(err, h.Metrics.Emit(map[string]string{"Function": FunctionName, "Reason": reason},
-			emf.Metric{Name: "EventsDropped", Unit: emf.Count, Value: float64(st.Dropped[reason])}))
+		err = errors.Join(err, h.Metrics.Emit(map[string]string{contract.DimensionFunction: FunctionName, contract.DimensionReason: reason},
+			emf.Metric{Name: contract.MetricEventsDropped, Unit: emf.Count, Value: float64(st.Dropped[reason])}))
 	}
 	if err != nil {
 		h.Log.Error("metrics not written", "error", err)

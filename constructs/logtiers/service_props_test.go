@@ -6,11 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+
 	"github.com/o11yscale/o11yscale/constructs/logtiers/pattern"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
-
-func ptr(f float64) *float64 { return &f }
 
 // hasField reports whether err holds a field error at path whose message
 // contains want.
@@ -32,16 +34,17 @@ func TestDefaultServiceLogsPropsAreValid(t *testing.T) {
 func TestDefaultsFollowTheSeedTiers(t *testing.T) {
 	p := ServiceLogsProps{Service: "checkout-api"}.withDefaults()
 	for _, tc := range []struct {
-		tier, dest string
-		days       int
+		tier Tier
+		dest TierDestination
+		days int
 	}{{Error, CloudWatch, 30}, {Warn, CloudWatch, 7}, {Info, S3, 14}, {Debug, Drop, 3}} {
 		got := p.Tiers.get(tc.tier)
-		if got.Destination != tc.dest || got.RetentionDays != tc.days || got.Class != Standard {
+		if got.Destination != tc.dest || got.RetentionDays != tc.days || got.Class != awslogs.LogGroupClass_STANDARD {
 			t.Errorf("%s: got %+v, want %s for %d days", tc.tier, got, tc.dest, tc.days)
 		}
 	}
-	if len(p.MetricFilters) != 1 || p.MetricFilters[0].Pattern != ErrorJSON || *p.MetricFilters[0].DefaultValue != 0 ||
-		p.MetricFilters[0].Namespace != "O11yscale/Logs/checkout-api" || p.MetricFilters[0].Unit != "Count" {
+	if len(p.MetricFilters) != 1 || p.MetricFilters[0].Pattern != ErrorJSON || p.MetricFilters[0].DefaultValue != 0 || p.MetricFilters[0].NoDefaultValue ||
+		p.MetricFilters[0].Namespace != "O11yscale/Logs/checkout-api" || p.MetricFilters[0].Unit != awscloudwatch.Unit_COUNT {
 		t.Errorf("default metric filters: %+v", p.MetricFilters)
 	}
 	if len(p.Forwarding) != 0 {
@@ -63,7 +66,7 @@ func TestEveryInvalidFieldIsReportedWithItsPath(t *testing.T) {
 		{"retention not allowed suggests nearest", ServiceLogsProps{Service: "s", Tiers: TiersProps{Warn: TierProps{RetentionDays: 10}}}, "tiers.warn.retentionDays", "nearest allowed: 7"},
 		{"retention 45 suggests 60", ServiceLogsProps{Service: "s", Tiers: TiersProps{Error: TierProps{RetentionDays: 45}}}, "tiers.error.retentionDays", "nearest allowed: 60"},
 		{"retention on an s3 tier", ServiceLogsProps{Service: "s", Tiers: TiersProps{Info: TierProps{RetentionDays: 30}}}, "tiers.info.retentionDays", "only a cloudwatch tier"},
-		{"class on a dropped tier", ServiceLogsProps{Service: "s", Tiers: TiersProps{Debug: TierProps{Class: Standard}}}, "tiers.debug.class", "only a cloudwatch tier"},
+		{"class on a dropped tier", ServiceLogsProps{Service: "s", Tiers: TiersProps{Debug: TierProps{Class: awslogs.LogGroupClass_STANDARD}}}, "tiers.debug.class", "only a cloudwatch tier"},
 		{"unknown destination", ServiceLogsProps{Service: "s", Tiers: TiersProps{Debug: TierProps{Destination: "null"}}}, "tiers.debug.destination", "one of cloudwatch, s3, drop"},
 		{"unknown class", ServiceLogsProps{Service: "s", Tiers: TiersProps{Error: TierProps{Class: "COLD"}}}, "tiers.error.class", "STANDARD, INFREQUENT_ACCESS"},
 		{"level in two tiers", ServiceLogsProps{Service: "s", Tiers: TiersProps{Warn: TierProps{Levels: []string{"WARN", "error"}}}}, "tiers.warn.levels[1]", "already routed to ERROR"},
@@ -72,9 +75,9 @@ func TestEveryInvalidFieldIsReportedWithItsPath(t *testing.T) {
 		{"bad log group prefix", ServiceLogsProps{Service: "s", LogGroupPrefix: "o11yscale"}, "logGroupPrefix", "starting with '/'"},
 		{"unbalanced pattern", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: `{ $.level = "ERROR"`}}}, "metricFilters[0].pattern", `expected "}"`},
 		{"metric filter on the s3 tier", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Tier: Info, Pattern: "ERROR"}}}, "metricFilters[0].tier", "destination cloudwatch"},
-		{"forwarding from an infrequent-access tier", ServiceLogsProps{Service: "s", DisableErrorCount: true, Tiers: TiersProps{Error: TierProps{Class: InfrequentAccess}}, Forwarding: []ForwardProps{{Tiers: []string{Error}}}}, "forwarding[0].tiers[0]", "Infrequent Access"},
+		{"forwarding from an infrequent-access tier", ServiceLogsProps{Service: "s", DisableErrorCount: true, Tiers: TiersProps{Error: TierProps{Class: awslogs.LogGroupClass_INFREQUENT_ACCESS}}, Forwarding: []ForwardProps{{Tiers: []Tier{Error}}}}, "forwarding[0].tiers[0]", "Infrequent Access"},
 		{"four dimensions", ServiceLogsProps{Service: "s", MetricFilters: dims(map[string]string{"A": "$.a", "B": "$.b", "C": "$.c", "D": "$.d"})}, "metricFilters[0].dimensions", "at most 3 dimensions"},
-		{"dimensions with a default value", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: `{ $.a = 1 }`, DefaultValue: ptr(0), Dimensions: map[string]string{"Tier": "$.tier"}}}}, "metricFilters[0].defaultValue", "rejects a default value on a metric filter with dimensions"},
+		{"dimensions with a default value", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: `{ $.a = 1 }`, DefaultValue: 5, Dimensions: map[string]string{"Tier": "$.tier"}}}}, "metricFilters[0].defaultValue", "rejects a default value on a metric filter with dimensions"},
 		{"user id dimension", ServiceLogsProps{Service: "s", MetricFilters: dims(map[string]string{"UserID": "$.user_id"})}, `metricFilters[0].dimensions["UserID"]`, "keep high-cardinality data (user IDs, request IDs, URLs, timestamps) in logs, not metrics"},
 		{"innocent name on a request id field", ServiceLogsProps{Service: "s", MetricFilters: dims(map[string]string{"Req": "$.requestId"})}, `metricFilters[0].dimensions["Req"]`, "in logs, not metrics"},
 		{"url dimension", ServiceLogsProps{Service: "s", MetricFilters: dims(map[string]string{"Page": "$.request.url"})}, `metricFilters[0].dimensions["Page"]`, "in logs, not metrics"},
@@ -82,12 +85,12 @@ func TestEveryInvalidFieldIsReportedWithItsPath(t *testing.T) {
 		{"dimension on a term pattern", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: "ERROR", Dimensions: map[string]string{"Tier": "$.tier"}}}}, `metricFilters[0].dimensions["Tier"]`, "only with JSON or space-delimited patterns"},
 		{"dimension on a field the space pattern lacks", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: ErrorSpace, Dimensions: map[string]string{"Tier": "$tier"}}}}, `metricFilters[0].dimensions["Tier"]`, "one of $time, $request_id, $level"},
 		{"value that is no selector", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: `{ $.a = 1 }`, Value: "latency"}}}, "metricFilters[0].value", "a number such as 1, or a selector"},
-		{"unknown unit", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: "ERROR", Unit: "Kilograms"}}}, "metricFilters[0].unit", "standard unit"},
+		{"unknown unit", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "X", Pattern: "ERROR", Unit: awscloudwatch.Unit("Kilograms")}}}, "metricFilters[0].unit", "standard unit"},
 		{"name taken by the default filter", ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{{Name: "ErrorCount", Pattern: "ERROR"}}}, "metricFilters[0].name", "already used by the default ErrorCount filter"},
 		{"three subscription filters on one group", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Name: "a"}, {Name: "b"}, {Name: "c"}}}, "forwarding", "at most 2 subscription filters on the error log group"},
-		{"unknown forwarding destination", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Destination: "sns"}}}, "forwarding[0].destination", "lambda, firehose, kinesis"},
-		{"distribution for a lambda", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Distribution: "Random"}}}, "forwarding[0].distribution", "kinesis only"},
-		{"forwarding from a dropped tier", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Tiers: []string{Debug}}}}, "forwarding[0].tiers[0]", "DEBUG goes to drop"},
+		{"distribution for a lambda", ServiceLogsProps{Service: "s", Destination: &LambdaDestination{}, Forwarding: []ForwardProps{{Distribution: awslogs.Distribution_RANDOM}}}, "forwarding[0].distribution", "kinesis only"},
+		{"unknown distribution", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Distribution: "SHUFFLE"}}}, "forwarding[0].distribution", "one of ByLogStream, Random"},
+		{"forwarding from a dropped tier", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Tiers: []Tier{Debug}}}}, "forwarding[0].tiers[0]", "DEBUG goes to drop"},
 		{"forwarding pattern invalid", ServiceLogsProps{Service: "s", Forwarding: []ForwardProps{{Pattern: "[a,"}}}, "forwarding[0].pattern", "valid CloudWatch filter pattern"},
 		{"unknown fluent bit input", ServiceLogsProps{Service: "s", FluentBit: FluentBitProps{Publish: true, Input: "forward"}}, "fluentBit.input", "firelens, tail"},
 		{"unknown unmatched tier", ServiceLogsProps{Service: "s", FluentBit: FluentBitProps{Publish: true, UnmatchedTier: "TRACE"}}, "fluentBit.unmatchedTier", "ERROR, WARN, INFO, DEBUG"},
@@ -129,7 +132,7 @@ func TestAtMostFiveRegexPatternsPerLogGroup(t *testing.T) {
 func TestAllProblemsAreReportedAtOnce(t *testing.T) {
 	err := ServiceLogsProps{
 		Service:   "s",
-		Tiers:     TiersProps{Error: TierProps{RetentionDays: 10}, Warn: TierProps{Class: "X"}},
+		Tiers:     TiersProps{Error: TierProps{RetentionDays: 10}, Warn: TierProps{Class: awslogs.LogGroupClass("X")}},
 		LogFormat: "xml",
 	}.Validate()
 	if n := len(validation.Fields(err)); n != 3 {
@@ -139,15 +142,15 @@ func TestAllProblemsAreReportedAtOnce(t *testing.T) {
 
 func TestLowCardinalityDimensionsAndValueSelectorsAreAccepted(t *testing.T) {
 	p := ServiceLogsProps{Service: "s", MetricFilters: []MetricFilterProps{
-		{Name: "Latency", Pattern: `{ $.latency_ms > 0 }`, Value: "$.latency_ms", Unit: "Milliseconds",
+		{Name: "Latency", Pattern: `{ $.latency_ms > 0 }`, Value: "$.latency_ms", Unit: awscloudwatch.Unit_MILLISECONDS,
 			Dimensions: map[string]string{"StatusClass": "$.status_class", "Endpoint": "$.route", "Region": "$.region"}},
 		{Name: "Bytes", Pattern: `[ip, user, status, bytes]`, Value: "$bytes", Dimensions: map[string]string{"Status": "$status"}},
 	}}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got := p.withDefaults().MetricFilters[1].DefaultValue; got != nil {
-		t.Fatalf("a filter with dimensions got default value %v", *got)
+	if got := p.withDefaults().MetricFilters[1]; !got.NoDefaultValue {
+		t.Fatalf("a filter with dimensions got default value %v", got.DefaultValue)
 	}
 }
 
@@ -166,7 +169,7 @@ func TestHighCardinalityNamesMatchWhateverTheCaseOrSeparator(t *testing.T) {
 }
 
 func TestErrorCountNeedsAStandardCloudWatchErrorTier(t *testing.T) {
-	for _, tiers := range []TiersProps{{Error: TierProps{Class: InfrequentAccess}}, {Error: TierProps{Destination: S3}}} {
+	for _, tiers := range []TiersProps{{Error: TierProps{Class: awslogs.LogGroupClass_INFREQUENT_ACCESS}}, {Error: TierProps{Destination: S3}}} {
 		p := ServiceLogsProps{Service: "s", Tiers: tiers}
 		if err := p.Validate(); err != nil {
 			t.Errorf("%+v: %v", tiers.Error, err)
@@ -178,7 +181,7 @@ func TestErrorCountNeedsAStandardCloudWatchErrorTier(t *testing.T) {
 }
 
 func TestDefaultForwardingSkipsInfrequentAccessTiers(t *testing.T) {
-	p := ServiceLogsProps{Service: "s", DisableErrorCount: true, Tiers: TiersProps{Warn: TierProps{Class: InfrequentAccess}}}
+	p := ServiceLogsProps{Service: "s", DisableErrorCount: true, Tiers: TiersProps{Warn: TierProps{Class: awslogs.LogGroupClass_INFREQUENT_ACCESS}}}
 	p.Forwarding = []ForwardProps{{}}
 	if got := p.withDefaults().Forwarding[0].Tiers; len(got) != 1 || got[0] != Error {
 		t.Fatalf("default forwarding tiers = %v, want [ERROR]", got)
@@ -191,7 +194,7 @@ func TestDefaultForwardingSkipsInfrequentAccessTiers(t *testing.T) {
 func TestFluentBitSpecFollowsTheTiers(t *testing.T) {
 	p := ServiceLogsProps{Service: "checkout-api", Tiers: TiersProps{Warn: TierProps{Destination: Drop}, Debug: TierProps{Destination: CloudWatch, RetentionDays: 1}},
 		FluentBit: FluentBitProps{Publish: true, OpenSearchEndpoint: "search-x.us-east-1.es.amazonaws.com"}}.withDefaults()
-	spec := p.fluentBitSpec("us-east-1", "bucket", DefaultArchivePrefix)
+	spec := p.fluentBitSpec("us-east-1", "bucket")
 	want := map[string]string{
 		"error": "group=/o11yscale/checkout-api/error index=true",
 		"warn":  "dropped",
@@ -227,7 +230,7 @@ func TestArchivePropsValidation(t *testing.T) {
 		{"expiry before transition", ArchiveProps{TransitionDays: 90, ExpirationDays: 60}, "expirationDays", "more than transitionDays (90)"},
 		{"expiry equal to transition", ArchiveProps{TransitionDays: 30, ExpirationDays: 30}, "expirationDays", "more than transitionDays"},
 		{"unknown storage class", ArchiveProps{TransitionClass: "DEEP_ARCHIVE"}, "transitionClass", "GLACIER_IR"},
-		{"unknown encryption", ArchiveProps{Encryption: "AES"}, "encryption", "S3_MANAGED, KMS"},
+		{"unknown encryption", ArchiveProps{Encryption: awss3.BucketEncryption("AES")}, "encryption", "S3_MANAGED, KMS"},
 		{"bucket name with capitals", ArchiveProps{BucketName: "Log_Archive"}, "bucketName", "lower-case"},
 		{"buffer below dynamic partitioning minimum", ArchiveProps{BufferSizeMB: 5}, "bufferSizeMB", "64-128"},
 		{"buffer interval too short", ArchiveProps{BufferInterval: 30 * time.Second}, "bufferInterval", "60s to 900s"},

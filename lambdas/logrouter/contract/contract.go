@@ -1,0 +1,156 @@
+// Package contract is what the log router Lambda (lambdas/logrouter) and
+// the construct that deploys it (logtiers.NewRouter) agree on: the
+// environment variable names and values, the forwarding config and its
+// validation, and the namespace, dimensions and names of the metrics the
+// router emits, for dashboards and alarms.
+//
+// It imports neither the AWS SDK nor the CDK, so both sides (and the
+// dashboards) can depend on it.
+package contract
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// Environment variable names the router reads.
+const (
+	// EnvDeliveryStreamName is the Firehose delivery stream records go to.
+	// Required.
+	EnvDeliveryStreamName = "DELIVERY_STREAM_NAME"
+	// EnvForwardTiers lists the forwarded tiers, comma-separated
+	// ("ERROR,WARN") or as a JSON array (["ERROR"]). Default: ERROR.
+	EnvForwardTiers = "FORWARD_TIERS"
+	// EnvForwardMinStatus forwards any event with a status_code of at least
+	// this value; 0 disables the status rule. Default: 500.
+	EnvForwardMinStatus = "FORWARD_MIN_STATUS"
+	// EnvLogLevel is the level of the router's own logs. Default: INFO.
+	EnvLogLevel = "LOG_LEVEL"
+	// EnvMaxDecompressedBytes caps one payload's gzip output. Default:
+	// 8 MiB.
+	EnvMaxDecompressedBytes = "MAX_DECOMPRESSED_BYTES"
+)
+
+// Tiers the router classifies events into, as FORWARD_TIERS names them.
+// TierUnknown is an event without a recognised level.
+const (
+	TierError   = "ERROR"
+	TierWarn    = "WARN"
+	TierInfo    = "INFO"
+	TierDebug   = "DEBUG"
+	TierUnknown = "UNKNOWN"
+)
+
+// Tiers lists every tier name the router accepts.
+var Tiers = []string{TierError, TierWarn, TierInfo, TierDebug, TierUnknown}
+
+// Log levels LOG_LEVEL accepts.
+var LogLevels = []string{"DEBUG", "INFO", "WARN", "ERROR"}
+
+// Bounds of FORWARD_MIN_STATUS (besides 0) and MAX_DECOMPRESSED_BYTES.
+const (
+	MinStatusLow         = 100
+	MinStatusHigh        = 599
+	MinDecompressedBytes = 1 << 10
+	MaxDecompressedBytes = 1 << 30
+)
+
+// Metrics the router writes as EMF, every invocation.
+const (
+	// Namespace of every router metric.
+	Namespace = "O11yscale/Pipeline"
+	// DimensionFunction is on every metric, with value FunctionName.
+	DimensionFunction = "Function"
+	// FunctionName is the value of DimensionFunction.
+	FunctionName = "logrouter"
+	// DimensionReason is on MetricEventsDropped only, with one of
+	// DropReasons.
+	DimensionReason = "Reason"
+
+	MetricEventsIn        = "EventsIn"
+	MetricEventsForwarded = "EventsForwarded"
+	MetricEventsFailed    = "EventsFailed"
+	MetricRecordsRetried  = "RecordsRetried"
+	MetricRecordsFailed   = "RecordsFailed"
+	MetricDecodeErrors    = "DecodeErrors"
+	MetricEventsDropped   = "EventsDropped"
+)
+
+// Values of DimensionReason.
+const (
+	// DropControlMessage counts the events of CONTROL_MESSAGE payloads.
+	DropControlMessage = "control-message"
+	// DropTierNotForwarded counts events no rule selects.
+	DropTierNotForwarded = "tier-not-forwarded"
+	// DropRecordTooLarge counts events whose fields other than the message
+	// alone exceed the record limit.
+	DropRecordTooLarge = "record-too-large"
+)
+
+// DropReasons lists every DimensionReason value of MetricEventsDropped.
+var DropReasons = []string{DropControlMessage, DropTierNotForwarded, DropRecordTooLarge}
+
+// Config is the router's environment as the deploying construct writes
+// it. Every field is explicit: the construct fills in its defaults before
+// rendering the environment.
+type Config struct {
+	// DeliveryStreamName of the Firehose stream; at synth usually a CDK
+	// token. Required.
+	DeliveryStreamName string
+	// ForwardTiers are forwarded whatever their status: one or more of
+	// Tiers. Required.
+	ForwardTiers []string
+	// MinStatus forwards any event with a status_code of at least this
+	// value, 100-599; 0 disables the status rule.
+	MinStatus int
+	// LogLevel of the router's own logs, one of LogLevels. Required.
+	LogLevel string
+	// MaxDecompressedBytes caps one payload's gzip output,
+	// MinDecompressedBytes-MaxDecompressedBytes; 0 leaves the router's
+	// default (8 MiB) and writes no variable.
+	MaxDecompressedBytes int
+}
+
+// Validate reports every problem at once, with paths named after the
+// fields (deliveryStreamName, forwardTiers[1], ...).
+func (c Config) Validate() error {
+	var v validation.Errors
+	if strings.TrimSpace(c.DeliveryStreamName) == "" {
+		v.Add("deliveryStreamName", c.DeliveryStreamName, "the name of the Firehose delivery stream")
+	}
+	if len(c.ForwardTiers) == 0 {
+		v.Add("forwardTiers", "", "at least one of %s", strings.Join(Tiers, ", "))
+	}
+	for i, t := range c.ForwardTiers {
+		if !slices.Contains(Tiers, t) {
+			v.Add(validation.Index("forwardTiers", i), t, "one of %s", strings.Join(Tiers, ", "))
+		}
+	}
+	if c.MinStatus != 0 && (c.MinStatus < MinStatusLow || c.MinStatus > MinStatusHigh) {
+		v.Add("minStatus", c.MinStatus, "0 (no status rule) or an HTTP status in %d-%d", MinStatusLow, MinStatusHigh)
+	}
+	if !slices.Contains(LogLevels, c.LogLevel) {
+		v.Add("logLevel", c.LogLevel, "one of %s", strings.Join(LogLevels, ", "))
+	}
+	if c.MaxDecompressedBytes != 0 && (c.MaxDecompressedBytes < MinDecompressedBytes || c.MaxDecompressedBytes > MaxDecompressedBytes) {
+		v.Add("maxDecompressedBytes", c.MaxDecompressedBytes, "0 (the router's default) or %d-%d bytes", MinDecompressedBytes, MaxDecompressedBytes)
+	}
+	return v.Err()
+}
+
+// Env renders the config as the router's environment variables.
+func (c Config) Env() map[string]string {
+	env := map[string]string{
+		EnvDeliveryStreamName: c.DeliveryStreamName,
+		EnvForwardTiers:       strings.Join(c.ForwardTiers, ","),
+		EnvForwardMinStatus:   strconv.Itoa(c.MinStatus),
+		EnvLogLevel:           c.LogLevel,
+	}
+	if c.MaxDecompressedBytes != 0 {
+		env[EnvMaxDecompressedBytes] = strconv.Itoa(c.MaxDecompressedBytes)
+	}
+	return env
+}
