@@ -20,7 +20,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
 	"github.com/o11yscale/o11yscale/constructs/validation"
-	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 // ForwarderImportPath is the forwarder Lambda's main package.
@@ -90,8 +90,8 @@ func (p ForwarderProps) withDefaults() ForwarderProps {
 
 // lambdaConfig converts the props to the forwarder's own configuration,
 // which validates every field the Lambda will see.
-func (p ForwarderProps) lambdaConfig(streamRegion, roleArn string) forward.Config {
-	cfg := forward.Config{
+func (p ForwarderProps) lambdaConfig(streamRegion, roleArn string) contract.Config {
+	cfg := contract.Config{
 		StreamName:      Names{Platform: p.Name}.Stream(),
 		CentralRegion:   streamRegion,
 		RoleARN:         roleArn,
@@ -99,11 +99,11 @@ func (p ForwarderProps) lambdaConfig(streamRegion, roleArn string) forward.Confi
 		DelaySeconds:    int(p.Delay / time.Second),
 	}
 	for _, m := range p.Metrics {
-		cfg.Metrics = append(cfg.Metrics, forward.Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions,
+		cfg.Metrics = append(cfg.Metrics, contract.Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions,
 			Statistics: m.Statistics, PeriodSeconds: int(m.Period / time.Second), Unit: m.Unit})
 	}
 	for _, s := range p.Searches {
-		cfg.SearchExpressions = append(cfg.SearchExpressions, forward.SearchExpression{Expression: s.Expression, Statistic: s.Statistic, PeriodSeconds: int(s.Period / time.Second)})
+		cfg.SearchExpressions = append(cfg.SearchExpressions, contract.SearchExpression{Expression: s.Expression, Statistic: s.Statistic, PeriodSeconds: int(s.Period / time.Second)})
 	}
 	return cfg
 }
