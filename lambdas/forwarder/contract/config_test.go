@@ -235,3 +235,15 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// The self-metric names are what dashboards query; a rename must be
+// deliberate.
+func TestSelfMetricNamesAreStable(t *testing.T) {
+	got := []string{MetricNamespace, DimensionFunction, FunctionName, MetricDatapointsRead, MetricRecordsPut, MetricRecordsRetried,
+		MetricRecordsFailed, MetricQueriesFailed, MetricGetMetricDataCalls, MetricPutRecordsCalls, MetricLagSeconds}
+	want := []string{"O11yscale/Pipeline", "Function", "forwarder", "DatapointsRead", "RecordsPut", "RecordsRetried",
+		"RecordsFailed", "QueriesFailed", "GetMetricDataCalls", "PutRecordsCalls", "LagSeconds"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
