@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
 )
 
 const base = "regions: [us-east-1, eu-west-1]\nservices: [{name: a, apiName: a-api}]\nbilling: {monthlyUsd: 10}\n"
@@ -91,5 +92,27 @@ func TestDefaultForwardedListsServicesThenSwitchesToSearches(t *testing.T) {
 	}
 	if m, s := p.DefaultForwarded(); m != nil || len(s) != 5 {
 		t.Fatalf("search set: %+v %+v", m, s)
+	}
+}
+
+// metrics.forwarder.centralAccount must be the central stack's account.
+func TestForwarderPropsRejectACentralAccountThatIsNotTheCentralStacks(t *testing.T) {
+	p, err := Parse("p.yaml", []byte(base+"metrics: {forwarder: {centralAccount: '210987654321'}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := cdktest.NewApp(t, "")
+	central, err := metricstream.NewCentral(cdktest.NewStack(app, "Central", "us-east-1"), "Metrics", p.CentralMetricsProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ForwarderProps(central)
+	if err == nil || !strings.Contains(err.Error(), "metrics.forwarder.centralAccount") || !strings.Contains(err.Error(), "123456789012") || !strings.Contains(err.Error(), "210987654321") {
+		t.Fatalf("got %v", err)
+	}
+	p.Metrics.Forwarder.CentralAccount = ""
+	f, err := p.ForwarderProps(central)
+	if err != nil || f.Central != metricstream.CentralTarget(central) {
+		t.Fatalf("without centralAccount the central itself is the target: %v", err)
 	}
 }
