@@ -103,10 +103,8 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		Description: jsii.String(fmt.Sprintf("o11yscale %s: central aggregation in %s", cfg.Name, cfg.CentralRegion)),
 	})
 	p.Central = &Central{Stack: cs}
-	centralMetrics := cfg.Metrics.Central
-	centralMetrics.Name = cfg.Name
 	var err error
-	if p.Central.Metrics, err = metricstream.NewCentral(cs, "Metrics", centralMetrics); err != nil {
+	if p.Central.Metrics, err = metricstream.NewCentral(cs, "Metrics", cfg.CentralMetricsProps()); err != nil {
 		return nil, err
 	}
 	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", cfg.GrafanaProps(cs)); err != nil {
@@ -124,7 +122,7 @@ func Build(app constructs.Construct, cfg *config.Platform, account string) (*Pla
 		// importing exports, so only the deploy order needs stating.
 		rs.AddDependency(cs, jsii.String("regional stacks send data to the central stack"))
 		r := &Regional{Stack: rs, Region: region, Key: newKey(rs, region)}
-		if err := addRegional(r, cfg); err != nil {
+		if err := addRegional(r, cfg, p.Central.Metrics); err != nil {
 			return nil, err
 		}
 		for i, services := range cfg.Shards() {

@@ -1,18 +1,7 @@
-// Package metricstream implements cross-region metric aggregation (the
-// seed's Example 2): a central Kinesis stream, a Firehose that archives it to
-// S3 partitioned by region and date, the role regional forwarders assume to
-// write, the scheduled regional forwarder Lambda, and CloudWatch Metric
-// Streams as the push-based alternative.
-//
-// Central and regional resources find each other by deterministic names
-// (see Names), so regional stacks in other regions need no cross-region
-// exports; only the deploy order matters.
 package metricstream
 
 import (
 	"fmt"
-	"math"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -26,142 +15,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/archive"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
-	"github.com/o11yscale/o11yscale/constructs/validation"
 )
-
-// Kinesis per-shard write limits.
-const (
-	ShardRecordsPerSecond = 1000
-	ShardBytesPerSecond   = 1 << 20
-)
-
-// Stream capacity modes.
-const (
-	OnDemand    = "on-demand"
-	Provisioned = "provisioned"
-)
-
-// Names are the deterministic names shared by the central and regional
-// stacks of one platform.
-type Names struct {
-	// Platform is the platform name, e.g. "o11yscale".
-	Platform string
-}
-
-// Stream is the central Kinesis stream name.
-func (n Names) Stream() string { return n.Platform + "-metrics" }
-
-// WriterRole is the name of the role forwarders assume to put records.
-func (n Names) WriterRole() string { return n.Platform + "-metrics-writer" }
-
-// ForwarderRolePrefix starts the name of every regional forwarder role; the
-// writer role trusts only roles with this prefix.
-func (n Names) ForwarderRolePrefix() string { return n.Platform + "-forwarder-" }
-
-// Bucket is the central archive bucket name for an account and region
-// (tokens are fine: each stack resolves its own account).
-func (n Names) Bucket(account, region string) string {
-	return n.Platform + "-metrics-" + account + "-" + region
-}
-
-// CentralProps configures the central aggregation resources.
-type CentralProps struct {
-	// Name is the platform name used for deterministic names.
-	// Default: "o11yscale".
-	Name string `yaml:"-" json:"-"`
-	// Mode is "on-demand" or "provisioned". Default: "on-demand".
-	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
-	// RecordsPerSecond and BytesPerSecond are the expected peak write
-	// rate; in provisioned mode they size the stream. Default: 0.
-	RecordsPerSecond float64 `yaml:"recordsPerSecond,omitempty" json:"recordsPerSecond,omitempty"`
-	BytesPerSecond   float64 `yaml:"bytesPerSecond,omitempty" json:"bytesPerSecond,omitempty"`
-	// Headroom multiplies the computed shard need. Default: 1.5.
-	Headroom float64 `yaml:"headroom,omitempty" json:"headroom,omitempty"`
-	// RetentionHours of the stream, 24-8760. Default: 24.
-	RetentionHours int `yaml:"retentionHours,omitempty" json:"retentionHours,omitempty"`
-	// GlacierAfterDays moves archived metrics to S3 Glacier Flexible
-	// Retrieval. Default: 90.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
-	// ExpireAfterDays deletes archived metrics; must exceed
-	// GlacierAfterDays. Default: 730.
-	ExpireAfterDays int `yaml:"expireAfterDays,omitempty" json:"expireAfterDays,omitempty"`
-	// WorkloadAccounts may also assume the writer role (cross-account).
-	// Default: none; the stack's own account always may.
-	WorkloadAccounts []string `yaml:"workloadAccounts,omitempty" json:"workloadAccounts,omitempty"`
-}
-
-func (p CentralProps) withDefaults() CentralProps {
-	if p.Name == "" {
-		p.Name = "o11yscale"
-	}
-	if p.Mode == "" {
-		p.Mode = OnDemand
-	}
-	if p.Headroom == 0 {
-		p.Headroom = 1.5
-	}
-	if p.RetentionHours == 0 {
-		p.RetentionHours = 24
-	}
-	if p.GlacierAfterDays == 0 {
-		p.GlacierAfterDays = 90
-	}
-	if p.ExpireAfterDays == 0 {
-		p.ExpireAfterDays = 730
-	}
-	return p
-}
-
-// Validate reports every invalid field.
-func (p CentralProps) Validate() error {
-	p = p.withDefaults()
-	var v validation.Errors
-	if p.Mode != OnDemand && p.Mode != Provisioned {
-		v.Add("mode", p.Mode, "on-demand or provisioned")
-	}
-	if p.Mode == Provisioned && p.RecordsPerSecond <= 0 && p.BytesPerSecond <= 0 {
-		v.Add("recordsPerSecond", p.RecordsPerSecond, "a positive expected rate (or bytesPerSecond) to size a provisioned stream")
-	}
-	if p.RecordsPerSecond < 0 {
-		v.Add("recordsPerSecond", p.RecordsPerSecond, "0 or more")
-	}
-	if p.BytesPerSecond < 0 {
-		v.Add("bytesPerSecond", p.BytesPerSecond, "0 or more")
-	}
-	if p.Headroom < 1 || p.Headroom > 10 {
-		v.Add("headroom", p.Headroom, "1-10 (a multiplier on the computed shard need)")
-	}
-	if p.RetentionHours < 24 || p.RetentionHours > 8760 {
-		v.Add("retentionHours", p.RetentionHours, "24-8760 hours")
-	}
-	if p.GlacierAfterDays < 1 {
-		v.Add("glacierAfterDays", p.GlacierAfterDays, "1 or more days")
-	}
-	if p.ExpireAfterDays <= p.GlacierAfterDays {
-		v.Add("expireAfterDays", p.ExpireAfterDays, "more than glacierAfterDays (%d)", p.GlacierAfterDays)
-	}
-	for i, a := range p.WorkloadAccounts {
-		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
-			v.Add(validation.Index("workloadAccounts", i), a, "a 12-digit AWS account id")
-		}
-	}
-	if n, _ := p.Shards(); n > 10000 {
-		v.Add("recordsPerSecond", p.RecordsPerSecond, "a rate needing at most 10,000 shards (this needs %d)", n)
-	}
-	return v.Err()
-}
-
-// Shards computes the provisioned shard count and shows the arithmetic:
-// each shard takes 1,000 records/s and 1 MiB/s, times Headroom.
-func (p CentralProps) Shards() (int, string) {
-	p = p.withDefaults()
-	byRecords := p.RecordsPerSecond / ShardRecordsPerSecond
-	byBytes := p.BytesPerSecond / ShardBytesPerSecond
-	need := math.Max(byRecords, byBytes)
-	shards := max(1, int(math.Ceil(need*p.Headroom)))
-	return shards, fmt.Sprintf("shards = ceil(max(%.0f records/s / %d, %.0f B/s / %d) x headroom %.2f) = ceil(max(%.3f, %.3f) x %.2f) = %d",
-		p.RecordsPerSecond, ShardRecordsPerSecond, p.BytesPerSecond, ShardBytesPerSecond, p.Headroom, byRecords, byBytes, p.Headroom, shards)
-}
 
 // Central is the central aggregation: stream, archive and writer role.
 type Central struct {
@@ -179,18 +33,49 @@ type Central struct {
 	// Capacity describes the stream mode and, when provisioned, the shard
 	// arithmetic.
 	Capacity string
+
+	region, account string
+}
+
+// CentralNames returns c.Names (CentralTarget).
+func (c *Central) CentralNames() Names { return c.Names }
+
+// CentralRegion is the region of the central stack (CentralTarget).
+func (c *Central) CentralRegion() string { return c.region }
+
+// CentralAccount is the account of the central stack, or "" when the
+// stack is account-agnostic: then a regional stack uses its own account,
+// which is where an app deploying both stacks with the same credentials
+// puts the central one (CentralTarget).
+func (c *Central) CentralAccount() string { return c.account }
+
+// InAccount is c as a target in account, for regional stacks that must
+// name the central account explicitly (cross-account delivery with an
+// account-agnostic central stack). It is an error when the central stack
+// has a concrete account that differs, or account is no account id.
+func (c *Central) InAccount(account string) (CentralTarget, error) {
+	switch {
+	case len(account) != 12:
+		return nil, fmt.Errorf("metricstream %s: central account %q is not a 12-digit AWS account id", *c.Node().Path(), account)
+	case c.account != "" && c.account != account:
+		return nil, fmt.Errorf("metricstream %s: the central stack is in account %s, not in the given central account %s", *c.Node().Path(), c.account, account)
+	}
+	return RemoteCentral{Names: c.Names, Region: c.region, Account: account}, nil
 }
 
 // NewCentral creates the central stream, archive and writer role.
 func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Central, error) {
 	if err := props.Validate(); err != nil {
-		return nil, fmt.Errorf("metricstream %s/%s: %w", *scope.Node().Path(), id, err)
+		return nil, pathError(scope, id, err)
 	}
 	p := props.withDefaults()
 	c := constructs.NewConstruct(scope, &id)
 	stack := awscdk.Stack_Of(c)
 	names := Names{Platform: p.Name}
-	out := &Central{Construct: c, Names: names}
+	out := &Central{Construct: c, Names: names, region: *stack.Region()}
+	if !*awscdk.Token_IsUnresolved(stack.Account()) {
+		out.account = *stack.Account()
+	}
 
 	streamProps := &awskinesis.StreamProps{
 		StreamName:      jsii.String(names.Stream()),
@@ -199,7 +84,7 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 		StreamMode:      awskinesis.StreamMode_ON_DEMAND,
 	}
 	out.Capacity = "on-demand capacity: Kinesis scales shards with the write rate"
-	if p.Mode == Provisioned {
+	if p.Mode == awskinesis.StreamMode_PROVISIONED {
 		n, arithmetic := p.Shards()
 		streamProps.StreamMode = awskinesis.StreamMode_PROVISIONED
 		streamProps.ShardCount = jsii.Number(float64(n))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
@@ -22,15 +23,17 @@ func stack(app awscdk.App, id, region string) awscdk.Stack {
 	return awscdk.NewStack(app, jsii.String(id), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String(region)}})
 }
 
+var remote = metricstream.RemoteCentral{Names: metricstream.Names{Platform: "o11yscale"}, Region: "us-east-1"}
+
 var seedMetrics = []metricstream.Metric{{Namespace: "AWS/Lambda", MetricName: "Duration", Dimensions: map[string]string{"FunctionName": "checkout-api"}, Statistics: []string{"Average", "Maximum", "Minimum"}}}
 
 func TestShardArithmeticIsShownAndRoundsUpWithHeadroom(t *testing.T) {
-	n, text := metricstream.CentralProps{Mode: metricstream.Provisioned, RecordsPerSecond: 2500, BytesPerSecond: 1 << 20, Headroom: 1.5}.Shards()
+	n, text := metricstream.CentralProps{Mode: awskinesis.StreamMode_PROVISIONED, RecordsPerSecond: 2500, BytesPerSecond: 1 << 20, Headroom: 1.5}.Shards()
 	// records need 2.5 shards, bytes 1; 2.5 x 1.5 = 3.75 -> 4.
 	if n != 4 || !strings.Contains(text, "= 4") || !strings.Contains(text, "2500 records/s / 1000") {
 		t.Fatalf("got %d: %s", n, text)
 	}
-	n, _ = metricstream.CentralProps{Mode: metricstream.Provisioned, RecordsPerSecond: 10, BytesPerSecond: 5 << 20}.Shards()
+	n, _ = metricstream.CentralProps{Mode: awskinesis.StreamMode_PROVISIONED, RecordsPerSecond: 10, BytesPerSecond: 5 << 20}.Shards()
 	if n != 8 { // bytes dominate: 5 x 1.5 = 7.5 -> 8
 		t.Fatalf("bytes-bound shards = %d, want 8", n)
 	}
@@ -43,14 +46,14 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
 	}
-	if err := (metricstream.CentralProps{Mode: metricstream.Provisioned}).Validate(); err == nil || !strings.Contains(err.Error(), "recordsPerSecond") {
+	if err := (metricstream.CentralProps{Mode: awskinesis.StreamMode_PROVISIONED}).Validate(); err == nil || !strings.Contains(err.Error(), "recordsPerSecond") {
 		t.Errorf("provisioned without a rate accepted: %v", err)
 	}
-	if err := (metricstream.StreamProps{IncludeNamespaces: []string{"A"}, ExcludeNamespaces: []string{"B"}, OutputFormat: "csv"}).Validate(); err == nil ||
+	if err := (metricstream.StreamProps{Central: remote, IncludeNamespaces: []string{"A"}, ExcludeNamespaces: []string{"B"}, OutputFormat: "csv"}).Validate(); err == nil ||
 		!strings.Contains(err.Error(), "excludeNamespaces") || !strings.Contains(err.Error(), `outputFormat: "csv"`) {
 		t.Errorf("stream validation: %v", err)
 	}
-	if err := (metricstream.ForwarderProps{Schedule: 90 * time.Second}).Validate(); err == nil || !strings.Contains(err.Error(), "schedule") {
+	if err := (metricstream.ForwarderProps{Central: remote, Schedule: 90 * time.Second, Metrics: seedMetrics}).Validate(); err == nil || !strings.Contains(err.Error(), "schedule") {
 		t.Errorf("forwarder validation: %v", err)
 	}
 }
@@ -59,15 +62,15 @@ func TestCentralRegionalAndStreamSynthesizeCleanly(t *testing.T) {
 	out := t.TempDir()
 	app := cdktest.NewApp(t, out)
 	central := stack(app, "Central", "us-east-1")
-	c, err := metricstream.NewCentral(central, "Metrics", metricstream.CentralProps{Mode: metricstream.Provisioned, RecordsPerSecond: 2500, WorkloadAccounts: []string{"210987654321"}})
+	c, err := metricstream.NewCentral(central, "Metrics", metricstream.CentralProps{Mode: awskinesis.StreamMode_PROVISIONED, RecordsPerSecond: 2500, WorkloadAccounts: []string{"210987654321"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	regional := stack(app, "Regional", "eu-west-1")
-	if _, err := metricstream.NewForwarder(regional, "Forwarder", metricstream.ForwarderProps{CentralRegion: "us-east-1", Metrics: seedMetrics}); err != nil {
+	if _, err := metricstream.NewForwarder(regional, "Forwarder", metricstream.ForwarderProps{Central: c, Metrics: seedMetrics}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := metricstream.NewStream(regional, "Stream", metricstream.StreamProps{CentralRegion: "us-east-1",
+	if _, err := metricstream.NewStream(regional, "Stream", metricstream.StreamProps{Central: c,
 		Statistics: []metricstream.StreamStatistics{{Namespace: "AWS/ApiGateway", MetricName: "Latency", Statistics: []string{"p99"}}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +131,7 @@ func TestAForwarderConfigOverTheSSMLimitIsRejectedAtSynth(t *testing.T) {
 		many = append(many, metricstream.Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
 			Dimensions: map[string]string{"FunctionName": fmt.Sprintf("service-%03d", i)}})
 	}
-	_, err := metricstream.NewForwarder(cdktest.NewStack(app, "R", "eu-west-1"), "Forwarder", metricstream.ForwarderProps{CentralRegion: "us-east-1", Metrics: many})
+	_, err := metricstream.NewForwarder(cdktest.NewStack(app, "R", "eu-west-1"), "Forwarder", metricstream.ForwarderProps{Central: remote, Metrics: many})
 	if err == nil || !strings.Contains(err.Error(), "at most 8192") || !strings.Contains(err.Error(), "searches") {
 		t.Fatalf("got %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/o11yscale/o11yscale/internal/lambdatest"
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/internal/fwdtest"
 )
@@ -63,7 +64,7 @@ func TestBinaryForwardsEveryDatapointExactlyOnceAndRetriesWithTheSameIDs(t *test
 		t.Fatal(err)
 	}
 	env := binaryEnv(region)
-	env[forward.EnvConfigParameter] = param
+	env[contract.EnvConfigParameter] = param
 	rt := lambdatest.StartRuntime(t, lambdatest.Build(t, importPath), env)
 	payload, _ := json.Marshal(fwdtest.ScheduledEvent(ev, region))
 
@@ -132,7 +133,7 @@ func TestBinaryReadsInlineConfigAndFailsEveryInvocationOnAnInvalidOne(t *testing
 
 	doc, _ := json.Marshal(fwdtest.Config(stream, 20, []string{"Sum"}))
 	env := binaryEnv(region)
-	env[forward.EnvConfig] = string(doc)
+	env[contract.EnvConfig] = string(doc)
 	res, err := lambdatest.StartRuntime(t, bin, env).Invoke(payload)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestBinaryReadsInlineConfigAndFailsEveryInvocationOnAnInvalidOne(t *testing
 	}
 	fwdtest.CheckExactlyOnce(t, fwdtest.ReadStream(t, kin, stream).Datapoints, w, map[string][]fwdtest.Sample{region: samples}, []string{"Sum"})
 
-	env[forward.EnvConfig] = `{"streamName":"inline-central","centralRegion":"us-east-1","metrics":[{"namespace":"App/Load","metricName":"Latency","statistics":["Median"]}]}`
+	env[contract.EnvConfig] = `{"streamName":"inline-central","centralRegion":"us-east-1","metrics":[{"namespace":"App/Load","metricName":"Latency","statistics":["Median"]}]}`
 	rt := lambdatest.StartRuntime(t, bin, env)
 	for range 2 {
 		res, err = rt.Invoke(payload)
@@ -259,12 +260,12 @@ func TestLoadConfigReadsTheSSMParameterOrInlineJSON(t *testing.T) {
 		env     map[string]string
 		wantErr string
 	}{
-		{"inline", map[string]string{forward.EnvConfig: string(doc)}, ""},
-		{"secure string parameter", map[string]string{forward.EnvConfigParameter: "/fwd/good"}, ""},
-		{"both", map[string]string{forward.EnvConfig: string(doc), forward.EnvConfigParameter: "/fwd/good"}, "set exactly one"},
+		{"inline", map[string]string{contract.EnvConfig: string(doc)}, ""},
+		{"secure string parameter", map[string]string{contract.EnvConfigParameter: "/fwd/good"}, ""},
+		{"both", map[string]string{contract.EnvConfig: string(doc), contract.EnvConfigParameter: "/fwd/good"}, "set exactly one"},
 		{"neither", nil, "neither FORWARDER_CONFIG"},
-		{"missing parameter", map[string]string{forward.EnvConfigParameter: "/fwd/nope"}, `SSM parameter "/fwd/nope"`},
-		{"invalid parameter", map[string]string{forward.EnvConfigParameter: "/fwd/bad"}, `SSM parameter "/fwd/bad": forwarder config: centralRegion`},
+		{"missing parameter", map[string]string{contract.EnvConfigParameter: "/fwd/nope"}, `SSM parameter "/fwd/nope"`},
+		{"invalid parameter", map[string]string{contract.EnvConfigParameter: "/fwd/bad"}, `SSM parameter "/fwd/bad": forwarder config: centralRegion`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

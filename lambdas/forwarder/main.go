@@ -28,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
 	"github.com/o11yscale/o11yscale/lambdas/internal/observe"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
@@ -88,7 +89,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*forward.Handler, error)
 		Region:     awsCfg.Region,
 		CloudWatch: cloudwatch.NewFromConfig(awsCfg, cwOpts...),
 		Kinesis:    kin,
-		Metrics:    emf.New(os.Stdout, forward.MetricNamespace),
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
 		Log:        log,
 	}, nil
 }

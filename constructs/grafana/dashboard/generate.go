@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 // Stable dashboard uids.
@@ -188,12 +190,12 @@ func PipelineHealth(p Platform) Dashboard {
 		}
 	}
 	l.add(unitPanel("Forwarder datapoints read", "short", "DatapointsRead per minute, by region.",
-		perRegion(p, emf("forwarder", "DatapointsRead", "Sum", "read"))...), 8, 8)
+		perRegion(p, emf(contract.FunctionName, contract.MetricDatapointsRead, "Sum", "read"))...), 8, 8)
 	l.add(unitPanel("Forwarder records put / failed", "short", "RecordsPut and RecordsFailed per minute, by region.",
-		append(perRegion(p, emf("forwarder", "RecordsPut", "Sum", "put")),
-			perRegion(p, emf("forwarder", "RecordsFailed", "Sum", "failed"))...)...), 8, 8)
+		append(perRegion(p, emf(contract.FunctionName, contract.MetricRecordsPut, "Sum", "put")),
+			perRegion(p, emf(contract.FunctionName, contract.MetricRecordsFailed, "Sum", "failed"))...)...), 8, 8)
 	l.add(unitPanel("Forwarder lag", "s", "LagSeconds (Maximum): how far the forwarder's window trails now.",
-		perRegion(p, emf("forwarder", "LagSeconds", "Maximum", "lag"))...), 8, 8)
+		perRegion(p, emf(contract.FunctionName, contract.MetricLagSeconds, "Maximum", "lag"))...), 8, 8)
 	l.add(unitPanel("Log router forwarded / failed", "short", "EventsForwarded and RecordsFailed per minute, by region.",
 		append(perRegion(p, emf("logrouter", "EventsForwarded", "Sum", "forwarded")),
 			perRegion(p, emf("logrouter", "RecordsFailed", "Sum", "failed"))...)...), 12, 8)

@@ -12,6 +12,8 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 // sinkKinesis accepts every record without a network: it isolates the
@@ -30,10 +32,10 @@ var benchStats = []string{"Average", "Maximum", "Minimum", "SampleCount", "Sum",
 
 // benchCall is one full GetMetricData call (83 metrics x 6 statistics =
 // 498 queries, 5 datapoints each) and its answer.
-func benchCall(b *testing.B) (Config, []*series, *call, *cloudwatch.GetMetricDataOutput, Window) {
-	cfg := Config{StreamName: "s", CentralRegion: "us-east-1"}
+func benchCall(b *testing.B) (contract.Config, []*series, *call, *cloudwatch.GetMetricDataOutput, Window) {
+	cfg := contract.Config{StreamName: "s", CentralRegion: "us-east-1"}
 	for i := range 83 {
-		cfg.Metrics = append(cfg.Metrics, Metric{Namespace: "AWS/Lambda", MetricName: "Duration", Unit: "Milliseconds", Statistics: benchStats,
+		cfg.Metrics = append(cfg.Metrics, contract.Metric{Namespace: "AWS/Lambda", MetricName: "Duration", Unit: "Milliseconds", Statistics: benchStats,
 			Dimensions: map[string]string{"FunctionName": "checkout-api-" + strconv.Itoa(i), "Resource": "checkout-api-" + strconv.Itoa(i) + ":live"}})
 	}
 	cfg = cfg.WithDefaults()

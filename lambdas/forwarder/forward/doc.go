@@ -10,7 +10,7 @@
 // (WindowAt). It is computed from the event's "time", never the clock, so
 // consecutive scheduled events forward adjacent windows with no gap and no
 // overlap, and a late or retried delivery of one event forwards the same
-// window again. With the cron schedule from Config.ScheduleExpression
+// window again. With the cron schedule from contract.Config.ScheduleExpression
 // (events on interval boundaries) and the default delay of 180 s on a
 // 300 s interval, an event time up to 179 s late or 120 s early still maps
 // to its own window.

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/o11yscale/o11yscale/telemetry/emf"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 // GetMetricDataAPI is the CloudWatch call the forwarder uses.
@@ -25,16 +27,10 @@ type MetricEmitter interface {
 	Emit(dims map[string]string, metrics ...emf.Metric) error
 }
 
-// Self-metric namespace and dimension.
-const (
-	MetricNamespace = "O11yscale/Pipeline"
-	FunctionName    = "forwarder"
-)
-
 // Handler forwards one window of metrics per scheduled event.
 type Handler struct {
 	// Config must have passed Validate; Handle applies WithDefaults.
-	Config Config
+	Config contract.Config
 	// Region is where CloudWatch is read, written to every datapoint.
 	Region     string
 	CloudWatch GetMetricDataAPI
@@ -193,7 +189,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) (Summar
 // encodeCall writes the datapoints of one call as records: one record per
 // series (split at PackLimitBytes), one JSON line per timestamp. It
 // returns the records and the number of datapoints (lines).
-func encodeCall(a *assembly, c *call, metrics []*series, cfg Config, region, account string) ([]Entry, int) {
+func encodeCall(a *assembly, c *call, metrics []*series, cfg contract.Config, region, account string) ([]Entry, int) {
 	// One arena for all lines of the call; an estimate that is too small
 	// only costs a reallocation, since records are capped sub-slices.
 	size := 0
@@ -237,15 +233,15 @@ func (h *Handler) emit(log *slog.Logger, s Summary) {
 	if h.Metrics == nil {
 		return
 	}
-	err := h.Metrics.Emit(map[string]string{"Function": FunctionName},
-		emf.Metric{Name: "DatapointsRead", Unit: emf.Count, Value: float64(s.DatapointsRead)},
-		emf.Metric{Name: "RecordsPut", Unit: emf.Count, Value: float64(s.RecordsPut)},
-		emf.Metric{Name: "RecordsRetried", Unit: emf.Count, Value: float64(s.RecordsRetried)},
-		emf.Metric{Name: "RecordsFailed", Unit: emf.Count, Value: float64(s.RecordsFailed)},
-		emf.Metric{Name: "QueriesFailed", Unit: emf.Count, Value: float64(s.QueriesFailed)},
-		emf.Metric{Name: "GetMetricDataCalls", Unit: emf.Count, Value: float64(s.GetMetricDataCalls)},
-		emf.Metric{Name: "PutRecordsCalls", Unit: emf.Count, Value: float64(s.PutRecordsCalls)},
-		emf.Metric{Name: "LagSeconds", Unit: emf.Seconds, Value: s.LagSeconds},
+	err := h.Metrics.Emit(map[string]string{contract.DimensionFunction: contract.FunctionName},
+		emf.Metric{Name: contract.MetricDatapointsRead, Unit: emf.Count, Value: float64(s.DatapointsRead)},
+		emf.Metric{Name: contract.MetricRecordsPut, Unit: emf.Count, Value: float64(s.RecordsPut)},
+		emf.Metric{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(s.RecordsRetried)},
+		emf.Metric{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(s.RecordsFailed)},
+		emf.Metric{Name: contract.MetricQueriesFailed, Unit: emf.Count, Value: float64(s.QueriesFailed)},
+		emf.Metric{Name: contract.MetricGetMetricDataCalls, Unit: emf.Count, Value: float64(s.GetMetricDataCalls)},
+		emf.Metric{Name: contract.MetricPutRecordsCalls, Unit: emf.Count, Value: float64(s.PutRecordsCalls)},
+		emf.Metric{Name: contract.MetricLagSeconds, Unit: emf.Seconds, Value: s.LagSeconds},
 	)
 	if err != nil {
 		log.Error("emitting self-metrics", "error", err)

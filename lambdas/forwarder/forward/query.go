@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 // GetMetricData limits.
@@ -35,7 +37,7 @@ type queryRef struct{ series, stat, search int }
 // expected datapoints per call, and all statistics of one metric in the
 // same call. A search expression counts as one series; if it returns more,
 // CloudWatch paginates and the NextToken loop fetches the rest.
-func planCalls(cfg Config, metrics []*series, w Window) []call {
+func planCalls(cfg contract.Config, metrics []*series, w Window) []call {
 	windowSeconds := int(w.End.Sub(w.Start).Seconds())
 	var calls []call
 	var cur *call

@@ -10,18 +10,20 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
-func manyMetrics(n int, stats []string) Config {
-	cfg := Config{StreamName: "s", CentralRegion: "us-east-1"}
+func manyMetrics(n int, stats []string) contract.Config {
+	cfg := contract.Config{StreamName: "s", CentralRegion: "us-east-1"}
 	for i := range n {
-		cfg.Metrics = append(cfg.Metrics, Metric{Namespace: "App/Load", MetricName: "Latency",
+		cfg.Metrics = append(cfg.Metrics, contract.Metric{Namespace: "App/Load", MetricName: "Latency",
 			Dimensions: map[string]string{"Service": fmt.Sprintf("s%05d", i)}, Statistics: stats})
 	}
 	return cfg.WithDefaults()
 }
 
-func seriesFor(cfg Config) []*series {
+func seriesFor(cfg contract.Config) []*series {
 	out := make([]*series, len(cfg.Metrics))
 	for i, m := range cfg.Metrics {
 		out[i] = newSeries("eu-west-1", "123456789012", m.Namespace, m.MetricName, m.Dimensions, m.Statistics, m.PeriodSeconds, m.Unit, "")
@@ -33,20 +35,20 @@ func TestPlanCallsPacksQueriesWithinGetMetricDataLimits(t *testing.T) {
 	six := []string{"Average", "Maximum", "Minimum", "SampleCount", "Sum", "p99"}
 	cases := []struct {
 		name      string
-		cfg       Config
+		cfg       contract.Config
 		wantCalls int
 	}{
 		{"10,000 metrics, one statistic: 500 per call", manyMetrics(10000, []string{"Sum"}), 20},
 		{"10,000 metrics, six statistics: 83 metrics per call", manyMetrics(10000, six), 121},
 		{"one metric", manyMetrics(1, six), 1},
-		{"a day of minutes caps datapoints: 70 queries per call", func() Config {
+		{"a day of minutes caps datapoints: 70 queries per call", func() contract.Config {
 			c := manyMetrics(700, []string{"Sum"})
 			c.IntervalSeconds = 86400
 			return c
 		}(), 10},
-		{"searches share calls with metrics", func() Config {
+		{"searches share calls with metrics", func() contract.Config {
 			c := manyMetrics(499, []string{"Sum"})
-			c.SearchExpressions = []SearchExpression{{Expression: "{AWS/Lambda} Errors", Statistic: "Sum", PeriodSeconds: 60}, {Expression: "{AWS/EC2} CPU", Statistic: "p99", PeriodSeconds: 300}}
+			c.SearchExpressions = []contract.SearchExpression{{Expression: "{AWS/Lambda} Errors", Statistic: "Sum", PeriodSeconds: 60}, {Expression: "{AWS/EC2} CPU", Statistic: "p99", PeriodSeconds: 300}}
 			return c
 		}(), 2},
 	}
@@ -129,7 +131,7 @@ func result(id, label string, status types.StatusCode, ts []time.Time, vals []fl
 
 func TestAssemblyMergesStatisticsAndPagesIntoRows(t *testing.T) {
 	cfg := manyMetrics(2, []string{"Average", "Sum"})
-	cfg.SearchExpressions = []SearchExpression{{Expression: "{App/Load,Service} Errors", Statistic: "Sum", PeriodSeconds: 60}}
+	cfg.SearchExpressions = []contract.SearchExpression{{Expression: "{App/Load,Service} Errors", Statistic: "Sum", PeriodSeconds: 60}}
 	ms := seriesFor(cfg)
 	w := WindowAt(mustTime(t, "2025-01-01T12:05:00Z"), 5*time.Minute, 3*time.Minute)
 	calls := planCalls(cfg, ms, w)

@@ -188,3 +188,12 @@ func searchNamespace(expr string) string {
 	}
 	return strings.Trim(strings.TrimSpace(e[1:end]), `"`)
 }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

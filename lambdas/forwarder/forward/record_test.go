@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 func lambdaSeries(region, account string) *series {
@@ -212,11 +214,11 @@ func TestSearchNamespaceReadsTheSchema(t *testing.T) {
 // one valid JSON line that decodes to what went in. Seeds come from the
 // example config in testdata.
 func FuzzAppendLine(f *testing.F) {
-	b, err := os.ReadFile("testdata/config.json")
+	b, err := os.ReadFile("../contract/testdata/config.json")
 	if err != nil {
 		f.Fatal(err)
 	}
-	cfg, err := ParseConfig(b)
+	cfg, err := contract.ParseConfig(b)
 	if err != nil {
 		f.Fatal(err)
 	}

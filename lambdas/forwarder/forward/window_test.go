@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
 func mustTime(t *testing.T, s string) time.Time {
@@ -62,7 +64,7 @@ func TestWindowAtAlignsToIntervalBoundaries(t *testing.T) {
 func TestWindowsTileTimeAcrossJitteredAndRetriedInvocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	interval := 300 * time.Second
-	delay := DefaultDelaySeconds * time.Second
+	delay := contract.DefaultDelaySeconds * time.Second
 	base := mustTime(t, "2025-06-01T00:00:00Z")
 	var prev Window
 	covered := time.Duration(0)
@@ -111,7 +113,7 @@ func TestScheduledEventFromTestdataMapsToItsWindow(t *testing.T) {
 	if err := json.Unmarshal(b, &ev); err != nil {
 		t.Fatal(err)
 	}
-	w := WindowAt(ev.Time, DefaultIntervalSeconds*time.Second, DefaultDelaySeconds*time.Second)
+	w := WindowAt(ev.Time, contract.DefaultIntervalSeconds*time.Second, contract.DefaultDelaySeconds*time.Second)
 	if ev.AccountID != "123456789012" || !w.Start.Equal(mustTime(t, "2025-01-01T11:55:00Z")) || !w.End.Equal(mustTime(t, "2025-01-01T12:00:00Z")) {
 		t.Fatalf("event %s (account %q) gave window %v", ev.Time, ev.AccountID, w)
 	}

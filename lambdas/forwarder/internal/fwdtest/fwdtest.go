@@ -26,6 +26,7 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
 	"github.com/o11yscale/o11yscale/internal/lambdatest"
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/forward"
 )
 
@@ -115,10 +116,10 @@ func PutMetrics(t testing.TB, cw *cloudwatch.Client, w forward.Window, n, minute
 }
 
 // Config forwards the n metrics PutMetrics wrote to stream.
-func Config(stream string, n int, stats []string) forward.Config {
-	cfg := forward.Config{StreamName: stream, CentralRegion: CentralRegion}
+func Config(stream string, n int, stats []string) contract.Config {
+	cfg := contract.Config{StreamName: stream, CentralRegion: CentralRegion}
 	for i := range n {
-		cfg.Metrics = append(cfg.Metrics, forward.Metric{
+		cfg.Metrics = append(cfg.Metrics, contract.Metric{
 			Namespace: Namespace, MetricName: "Latency", Statistics: stats, Unit: "Milliseconds",
 			Dimensions: map[string]string{"Service": fmt.Sprintf("s%05d", i)},
 		})
@@ -137,7 +138,7 @@ func ScheduledEvent(eventTime time.Time, region string) events.CloudWatchEvent {
 // now, and its window under the default config.
 func RecentEventTime() (time.Time, forward.Window) {
 	ev := time.Now().UTC().Truncate(5 * time.Minute)
-	return ev, forward.WindowAt(ev, 5*time.Minute, forward.DefaultDelaySeconds*time.Second)
+	return ev, forward.WindowAt(ev, 5*time.Minute, contract.DefaultDelaySeconds*time.Second)
 }
 
 // Stream is everything read back from a stream.

@@ -1,8 +1,7 @@
-package forward
+package contract
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,8 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -307,40 +304,6 @@ func ParseConfig(data []byte) (Config, error) {
 	}
 	return c.WithDefaults(), nil
 }
-
-// GetParameterAPI is the SSM call LoadConfig uses.
-type GetParameterAPI interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
-}
-
-// LoadConfig reads the Config from EnvConfig or, through params, from the
-// SSM parameter named by EnvConfigParameter. Exactly one must be set.
-func LoadConfig(ctx context.Context, getenv func(string) string, params GetParameterAPI) (Config, error) {
-	inline, name := getenv(EnvConfig), getenv(EnvConfigParameter)
-	switch {
-	case inline != "" && name != "":
-		return Config{}, fmt.Errorf("both %s and %s are set; set exactly one", EnvConfig, EnvConfigParameter)
-	case inline != "":
-		return ParseConfig([]byte(inline))
-	case name != "":
-		out, err := params.GetParameter(ctx, &ssm.GetParameterInput{Name: &name, WithDecryption: ptr(true)})
-		if err != nil {
-			return Config{}, fmt.Errorf("reading forwarder config from SSM parameter %q: %w", name, err)
-		}
-		if out.Parameter == nil || out.Parameter.Value == nil {
-			return Config{}, fmt.Errorf("SSM parameter %q has no value", name)
-		}
-		c, err := ParseConfig([]byte(*out.Parameter.Value))
-		if err != nil {
-			return Config{}, fmt.Errorf("SSM parameter %q: %w", name, err)
-		}
-		return c, nil
-	default:
-		return Config{}, fmt.Errorf("neither %s (inline JSON) nor %s (SSM parameter name) is set", EnvConfig, EnvConfigParameter)
-	}
-}
-
-func ptr[T any](v T) *T { return &v }
 
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))

@@ -1,4 +1,4 @@
-package forward
+package contract
 
 import (
 	"bytes"
@@ -234,4 +234,16 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatalf("round trip changed an accepted config:\n%s\n%s", again, twice)
 		}
 	})
+}
+
+// The self-metric names are what dashboards query; a rename must be
+// deliberate.
+func TestSelfMetricNamesAreStable(t *testing.T) {
+	got := []string{MetricNamespace, DimensionFunction, FunctionName, MetricDatapointsRead, MetricRecordsPut, MetricRecordsRetried,
+		MetricRecordsFailed, MetricQueriesFailed, MetricGetMetricDataCalls, MetricPutRecordsCalls, MetricLagSeconds}
+	want := []string{"O11yscale/Pipeline", "Function", "forwarder", "DatapointsRead", "RecordsPut", "RecordsRetried",
+		"RecordsFailed", "QueriesFailed", "GetMetricDataCalls", "PutRecordsCalls", "LagSeconds"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
 }

@@ -1,0 +1,121 @@
+package metricstream
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// Kinesis per-shard write limits.
+const (
+	ShardRecordsPerSecond = 1000
+	ShardBytesPerSecond   = 1 << 20
+)
+
+// CentralProps configures the central aggregation resources.
+type CentralProps struct {
+	// Name is the platform name used for deterministic names (see Names).
+	// Default: "o11yscale".
+	Name string
+	// Mode is the stream capacity mode, awskinesis.StreamMode_ON_DEMAND or
+	// awskinesis.StreamMode_PROVISIONED. Default: on-demand.
+	Mode awskinesis.StreamMode
+	// RecordsPerSecond and BytesPerSecond are the expected peak write
+	// rate; in provisioned mode they size the stream. Default: 0.
+	RecordsPerSecond float64
+	BytesPerSecond   float64
+	// Headroom multiplies the computed shard need. Default: 1.5.
+	Headroom float64
+	// RetentionHours of the stream, 24-8760. Default: 24.
+	RetentionHours int
+	// GlacierAfterDays moves archived metrics to S3 Glacier Flexible
+	// Retrieval. Default: 90.
+	GlacierAfterDays int
+	// ExpireAfterDays deletes archived metrics; must exceed
+	// GlacierAfterDays. Default: 730.
+	ExpireAfterDays int
+	// WorkloadAccounts may also assume the writer role (cross-account).
+	// Default: none; the stack's own account always may.
+	WorkloadAccounts []string
+}
+
+func (p CentralProps) withDefaults() CentralProps {
+	if p.Name == "" {
+		p.Name = "o11yscale"
+	}
+	if p.Mode == "" {
+		p.Mode = awskinesis.StreamMode_ON_DEMAND
+	}
+	if p.Headroom == 0 {
+		p.Headroom = 1.5
+	}
+	if p.RetentionHours == 0 {
+		p.RetentionHours = 24
+	}
+	if p.GlacierAfterDays == 0 {
+		p.GlacierAfterDays = 90
+	}
+	if p.ExpireAfterDays == 0 {
+		p.ExpireAfterDays = 730
+	}
+	return p
+}
+
+// Validate reports every invalid field.
+func (p CentralProps) Validate() error {
+	p = p.withDefaults()
+	var v validation.Errors
+	if p.Mode != awskinesis.StreamMode_ON_DEMAND && p.Mode != awskinesis.StreamMode_PROVISIONED {
+		v.Add("mode", string(p.Mode), "awskinesis.StreamMode_ON_DEMAND or awskinesis.StreamMode_PROVISIONED")
+	}
+	if p.Mode == awskinesis.StreamMode_PROVISIONED && p.RecordsPerSecond <= 0 && p.BytesPerSecond <= 0 {
+		v.Add("recordsPerSecond", p.RecordsPerSecond, "a positive expected rate (or bytesPerSecond) to size a provisioned stream")
+	}
+	if p.RecordsPerSecond < 0 {
+		v.Add("recordsPerSecond", p.RecordsPerSecond, "0 or more")
+	}
+	if p.BytesPerSecond < 0 {
+		v.Add("bytesPerSecond", p.BytesPerSecond, "0 or more")
+	}
+	if p.Headroom < 1 || p.Headroom > 10 {
+		v.Add("headroom", p.Headroom, "1-10 (a multiplier on the computed shard need)")
+	}
+	if p.RetentionHours < 24 || p.RetentionHours > 8760 {
+		v.Add("retentionHours", p.RetentionHours, "24-8760 hours")
+	}
+	if p.GlacierAfterDays < 1 {
+		v.Add("glacierAfterDays", p.GlacierAfterDays, "1 or more days")
+	}
+	if p.ExpireAfterDays <= p.GlacierAfterDays {
+		v.Add("expireAfterDays", p.ExpireAfterDays, "more than glacierAfterDays (%d)", p.GlacierAfterDays)
+	}
+	for i, a := range p.WorkloadAccounts {
+		if !isAccount(a) {
+			v.Add(validation.Index("workloadAccounts", i), a, "a 12-digit AWS account id")
+		}
+	}
+	if n, _ := p.Shards(); n > 10000 {
+		v.Add("recordsPerSecond", p.RecordsPerSecond, "a rate needing at most 10,000 shards (this needs %d)", n)
+	}
+	return v.Err()
+}
+
+func isAccount(a string) bool {
+	return len(a) == 12 && strings.Trim(a, "0123456789") == ""
+}
+
+// Shards computes the provisioned shard count and shows the arithmetic:
+// each shard takes 1,000 records/s and 1 MiB/s, times Headroom.
+func (p CentralProps) Shards() (int, string) {
+	p = p.withDefaults()
+	byRecords := p.RecordsPerSecond / ShardRecordsPerSecond
+	byBytes := p.BytesPerSecond / ShardBytesPerSecond
+	need := math.Max(byRecords, byBytes)
+	shards := max(1, int(math.Ceil(need*p.Headroom)))
+	return shards, fmt.Sprintf("shards = ceil(max(%.0f records/s / %d, %.0f B/s / %d) x headroom %.2f) = ceil(max(%.3f, %.3f) x %.2f) = %d",
+		p.RecordsPerSecond, ShardRecordsPerSecond, p.BytesPerSecond, ShardBytesPerSecond, p.Headroom, byRecords, byBytes, p.Headroom, shards)
+}

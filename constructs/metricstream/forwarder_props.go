@@ -1,0 +1,136 @@
+package metricstream
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+
+	"github.com/o11yscale/o11yscale/constructs/golambda"
+	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
+)
+
+// Metric is one CloudWatch metric the forwarder reads.
+type Metric struct {
+	// Namespace and MetricName, 1-255 characters each. Required.
+	Namespace  string
+	MetricName string
+	// Dimensions, at most 30. Default: none.
+	Dimensions map[string]string
+	// Statistics, e.g. [Average, Maximum, p99]. Default:
+	// contract.DefaultStatistics (Average, Maximum, Minimum).
+	Statistics []string
+	// Period of the datapoints, whole seconds. Default: 60s.
+	Period time.Duration
+	// Unit restricts the query to data published with this unit. Default:
+	// any unit ("").
+	Unit awscloudwatch.Unit
+}
+
+// Search is a CloudWatch SEARCH() expression the forwarder reads.
+type Search struct {
+	// Expression is the search term. Required.
+	Expression string
+	// Statistic. Default: Average.
+	Statistic string
+	// Period, whole seconds. Default: 60s.
+	Period time.Duration
+}
+
+// ForwarderProps configures one region's metric forwarder.
+type ForwarderProps struct {
+	// Central is the central aggregation the forwarder writes to: its
+	// stream name, region, writer role and account come from it. Required.
+	Central CentralTarget
+	// Schedule is how often the forwarder runs, and the window it forwards.
+	// Default: 5m.
+	Schedule time.Duration
+	// Delay lets CloudWatch settle before a window is read. Default: 3m.
+	Delay time.Duration
+	// Metrics and Searches to forward; at least one.
+	Metrics  []Metric
+	Searches []Search
+	// Function overrides the Lambda settings (ImportPath is fixed; RoleName
+	// is set to match the writer role's trust). Default: golambda's
+	// defaults with a 2-minute timeout.
+	Function golambda.Props
+}
+
+func (p ForwarderProps) withDefaults() ForwarderProps {
+	if p.Schedule == 0 {
+		p.Schedule = 5 * time.Minute
+	}
+	if p.Delay == 0 {
+		p.Delay = 3 * time.Minute
+	}
+	return p
+}
+
+// lambdaConfig converts the props to the forwarder's own configuration,
+// which validates every field the Lambda will see. roleArn is the writer
+// role, built at synth from the stack's partition.
+func (p ForwarderProps) lambdaConfig(roleArn string) contract.Config {
+	cfg := contract.Config{
+		RoleARN:         roleArn,
+		IntervalSeconds: int(p.Schedule / time.Second),
+		DelaySeconds:    int(p.Delay / time.Second),
+	}
+	if p.Central != nil {
+		cfg.StreamName, cfg.CentralRegion = p.Central.CentralNames().Stream(), p.Central.CentralRegion()
+	}
+	for _, m := range p.Metrics {
+		cfg.Metrics = append(cfg.Metrics, contract.Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions,
+			Statistics: m.Statistics, PeriodSeconds: int(m.Period / time.Second), Unit: unitName(m.Unit)})
+	}
+	for _, s := range p.Searches {
+		cfg.SearchExpressions = append(cfg.SearchExpressions, contract.SearchExpression{Expression: s.Expression, Statistic: s.Statistic, PeriodSeconds: int(s.Period / time.Second)})
+	}
+	return cfg
+}
+
+// Validate reports every invalid field of complete props: the central
+// target, the schedule, and (through contract.Config.Validate, whose field
+// names follow the Lambda's JSON) the metric set and window rules. Only
+// the writer role ARN is left to NewForwarder, which builds it from the
+// stack's partition.
+func (p ForwarderProps) Validate() error {
+	p = p.withDefaults()
+	var v validation.Errors
+	if p.Central == nil {
+		v.Add("central", nil, "the central metrics (a *Central, or a RemoteCentral)")
+	} else {
+		if p.Central.CentralNames().Platform == "" {
+			v.Add("central", "", "a target whose Names.Platform is set")
+		}
+		if a := p.Central.CentralAccount(); a != "" && len(a) != 12 {
+			v.Add("centralAccount", a, "a 12-digit AWS account id")
+		}
+	}
+	if p.Schedule%time.Minute != 0 || p.Schedule < time.Minute {
+		v.Add("schedule", p.Schedule.String(), "whole minutes, at least 1m")
+	}
+	if p.Delay%time.Second != 0 || p.Delay < 0 {
+		v.Add("delay", p.Delay.String(), "whole seconds, 0 or more")
+	}
+	for i, m := range p.Metrics {
+		if m.Period%time.Second != 0 {
+			v.Add(validation.Index("metrics", i)+".period", m.Period.String(), "whole seconds")
+		}
+		if _, ok := cloudWatchUnits[m.Unit]; !ok && m.Unit != "" {
+			v.Add(validation.Index("metrics", i)+".unit", string(m.Unit), "empty or an awscloudwatch.Unit")
+		}
+	}
+	for _, fe := range validation.Fields(p.lambdaConfig("").Validate()) {
+		// Without a target the contract would repeat "central" twice more.
+		if p.Central == nil && (fe.Path == "streamName" || fe.Path == "centralRegion") {
+			continue
+		}
+		// Units are checked above, against the awscloudwatch.Unit names.
+		if strings.HasSuffix(fe.Path, ".unit") {
+			continue
+		}
+		v.Add(fe.Path, fe.Value, "%s", fe.Allowed)
+	}
+	return v.Err()
+}

@@ -1,0 +1,130 @@
+package metricstream_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
+	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
+)
+
+// Props validate complete values only: a forwarder or stream without its
+// central target is invalid, whatever else is set.
+func TestPropsWithoutACentralTargetAreInvalid(t *testing.T) {
+	if err := (metricstream.ForwarderProps{Metrics: seedMetrics}).Validate(); err == nil || !strings.Contains(err.Error(), "central: <empty>") {
+		t.Errorf("forwarder without central: %v", err)
+	}
+	if err := (metricstream.StreamProps{}).Validate(); err == nil || !strings.Contains(err.Error(), "central: <empty>") {
+		t.Errorf("stream without central: %v", err)
+	}
+	if err := (metricstream.ForwarderProps{Central: remote}).Validate(); err == nil || !strings.Contains(err.Error(), "at least one metric") {
+		t.Errorf("forwarder without metrics: %v", err)
+	}
+	if err := (metricstream.ForwarderProps{Central: remote, Metrics: seedMetrics}).Validate(); err != nil {
+		t.Errorf("complete forwarder props rejected: %v", err)
+	}
+	bad := []metricstream.Metric{{Namespace: "n", MetricName: "m", Unit: "MILLIS"}}
+	if err := (metricstream.ForwarderProps{Central: remote, Metrics: bad}).Validate(); err == nil ||
+		strings.Count(err.Error(), "metrics[0].unit") != 1 || !strings.Contains(err.Error(), "awscloudwatch.Unit") {
+		t.Errorf("unknown unit: %v", err)
+	}
+}
+
+// The regional constructs take their names and region from the central
+// construct, so they cannot disagree with it.
+func TestRegionalConstructsTakeNamesAndRegionFromTheCentral(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	c, err := metricstream.NewCentral(stack(app, "Central", "eu-central-1"), "Metrics", metricstream.CentralProps{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CentralNames().Stream() != "acme-metrics" || c.CentralRegion() != "eu-central-1" || c.CentralAccount() != "123456789012" {
+		t.Fatalf("target: %+v %s %s", c.CentralNames(), c.CentralRegion(), c.CentralAccount())
+	}
+	regional := stack(app, "Regional", "eu-west-1")
+	f, err := metricstream.NewForwarder(regional, "Forwarder", metricstream.ForwarderProps{Central: c,
+		Metrics: []metricstream.Metric{{Namespace: "AWS/Lambda", MetricName: "Duration", Unit: awscloudwatch.Unit_MILLISECONDS}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ConfigParameter != nil {
+		t.Fatal("a one-metric config went to SSM")
+	}
+	rt := assertions.Template_FromStack(regional, nil)
+	rt.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"RoleName": "acme-forwarder-eu-west-1"})
+	fns := rt.FindResources(jsii.String("AWS::Lambda::Function"), nil)
+	found := false
+	for _, fn := range *fns {
+		b, _ := json.Marshal((*fn)["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)[contract.EnvConfig])
+		if strings.Contains(string(b), `\"streamName\":\"acme-metrics\"`) && strings.Contains(string(b), `\"centralRegion\":\"eu-central-1\"`) &&
+			strings.Contains(string(b), "123456789012:role/acme-metrics-writer") && strings.Contains(string(b), `\"unit\":\"Milliseconds\"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no forwarder config names the central's stream, region and writer role: %v", *fns)
+	}
+}
+
+func TestInAccountRejectsAnotherAccountNamingBoth(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	c, err := metricstream.NewCentral(stack(app, "Central", "us-east-1"), "Metrics", metricstream.CentralProps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.InAccount("210987654321"); err == nil || !strings.Contains(err.Error(), "123456789012") || !strings.Contains(err.Error(), "210987654321") {
+		t.Errorf("mismatch: %v", err)
+	}
+	if _, err := c.InAccount("12"); err == nil {
+		t.Error("a bad account id was accepted")
+	}
+	target, err := c.InAccount("123456789012")
+	if err != nil || target.CentralAccount() != "123456789012" || target.CentralRegion() != "us-east-1" {
+		t.Errorf("same account: %v %+v", err, target)
+	}
+	// An account-agnostic central stack takes the given account.
+	agnosticStack := awscdk.NewStack(app, jsii.String("Agnostic"), &awscdk.StackProps{Env: &awscdk.Environment{Region: jsii.String("us-east-1")}})
+	agnostic, err := metricstream.NewCentral(agnosticStack, "Metrics", metricstream.CentralProps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agnostic.CentralAccount() != "" {
+		t.Errorf("agnostic central reports account %q", agnostic.CentralAccount())
+	}
+	if target, err := agnostic.InAccount("210987654321"); err != nil || target.CentralAccount() != "210987654321" {
+		t.Errorf("agnostic: %v %+v", err, target)
+	}
+}
+
+func TestErrorsCarryTheConstructPath(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	s := stack(app, "Regional", "eu-west-1")
+	if _, err := metricstream.NewForwarder(s, "Fwd", metricstream.ForwarderProps{}); err == nil || !strings.HasPrefix(err.Error(), "metricstream Regional/Fwd: ") {
+		t.Errorf("forwarder: %v", err)
+	}
+	if _, err := metricstream.NewStream(s, "MS", metricstream.StreamProps{}); err == nil || !strings.HasPrefix(err.Error(), "metricstream Regional/MS: ") {
+		t.Errorf("stream: %v", err)
+	}
+	if _, err := metricstream.NewCentral(s, "C", metricstream.CentralProps{Headroom: 20}); err == nil || !strings.HasPrefix(err.Error(), "metricstream Regional/C: ") {
+		t.Errorf("central: %v", err)
+	}
+}
+
+func TestParseUnitMapsCloudWatchUnitStrings(t *testing.T) {
+	for s, want := range map[string]awscloudwatch.Unit{"Milliseconds": awscloudwatch.Unit_MILLISECONDS, "Bytes/Second": awscloudwatch.Unit_BYTES_PER_SECOND,
+		"Count/Second": awscloudwatch.Unit_COUNT_PER_SECOND, "None": awscloudwatch.Unit_NONE} {
+		if got, ok := metricstream.ParseUnit(s); !ok || got != want {
+			t.Errorf("ParseUnit(%q) = %v, %v", s, got, ok)
+		}
+	}
+	if _, ok := metricstream.ParseUnit("ms"); ok {
+		t.Error(`ParseUnit("ms") accepted`)
+	}
+}
