@@ -1,7 +1,7 @@
 // Command o11yscale is the deployable o11yscale app. It reads a platform
 // config (`cdk synth -c config=platform.yaml`, YAML or JSON), or uses the
-// embedded default, and synthesizes one central stack and one stack per
-// workload region.
+// embedded default, and synthesizes the platform construct: one central
+// stack and one stack per workload region.
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks"
 )
 
@@ -34,22 +34,9 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", source, err)
 	}
-	asm := app.Synth(nil)
-	if _, err := review.Write(app, *asm.Directory()); err != nil {
-		return err
-	}
-	summary, err := stacks.Summarize(p, *asm.Directory())
-	if err != nil {
-		return err
-	}
+	res, err := platform.Synth(app, p)
 	// stderr: the CDK CLI reads the cloud assembly, not our stdout, and
 	// keeps stdout for `cdk synth`'s own template output.
-	fmt.Fprint(os.Stderr, summary.String())
-	if p.CostReport != nil {
-		fmt.Fprintf(os.Stderr, "\nEstimated monthly cost (full report: %s/review/cost/report.md)\n%s", *asm.Directory(), p.CostReport.Table())
-	}
-	if p.CostWarning != "" {
-		fmt.Fprintln(os.Stderr, "WARNING:", p.CostWarning)
-	}
-	return summary.LimitsError()
+	res.Print(os.Stderr)
+	return err
 }

@@ -1,3 +1,7 @@
+// Package stacks is the config-driven side of the o11yscale app: it reads
+// the platform config named by the CDK context (or the embedded default)
+// and builds the platform construct from it. The stacks themselves are
+// made by constructs/platform, which a consumer app can use directly.
 package stacks
 
 import (
@@ -5,6 +9,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
@@ -39,29 +44,11 @@ func Account(app awscdk.App, cfg *config.Platform) string {
 
 func strPtr(s string) *string { return &s }
 
-// Summary and TemplateStats describe a synthesized platform.
-type (
-	Summary       = platform.Summary
-	TemplateStats = platform.TemplateStats
-	StackSummary  = platform.StackSummary
-)
-
-// Summarize reads the platform's templates in the cloud assembly dir.
-func Summarize(p *Platform, dir string) (*Summary, error) {
-	return platform.Summarize(p.Stacks(), dir)
-}
-
-// Stacks lists the platform's top-level stacks: central, regional, billing.
-func (p *Platform) Stacks() []awscdk.Stack {
-	var out []awscdk.Stack
-	if p.Central != nil {
-		out = append(out, p.Central.Stack)
+// Build validates cfg and creates the platform under app, deploying to
+// account (may be empty).
+func Build(app constructs.Construct, cfg *config.Platform, account string) (*platform.Platform, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	for _, r := range p.Regional {
-		out = append(out, r.Stack)
-	}
-	if p.BillingStack != nil {
-		out = append(out, p.BillingStack)
-	}
-	return out
+	return platform.New(app, cfg.Props(account))
 }

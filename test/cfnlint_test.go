@@ -39,6 +39,6 @@ func runCfnLint(t *testing.T, regions []string, files []string) {
 
 func TestCfnLintAcceptsEveryTemplateOfTheDefaultPlatform(t *testing.T) {
 	s := synthDefault(t)
-	regions := append([]string{s.platform.Config.CentralRegion}, s.platform.Config.Regions...)
+	regions := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
 	runCfnLint(t, regions, s.templates(t))
 }

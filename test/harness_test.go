@@ -12,7 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/stacks"
 	"github.com/o11yscale/o11yscale/stacks/config"
@@ -24,8 +24,8 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 type synthesized struct {
 	dir      string
 	asm      cxapi.CloudAssembly
-	platform *stacks.Platform
-	summary  *stacks.Summary
+	platform *platform.Platform
+	summary  *platform.Summary
 }
 
 var (
@@ -66,15 +66,12 @@ func synth(dir string, cfg *config.Platform, account string, withNag bool) (*syn
 	if withNag {
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}
-	asm := app.Synth(nil)
-	if _, err := review.Write(app, *asm.Directory()); err != nil {
+	// The app's own pipeline; a limit breach is the scale test's to report.
+	res, err := platform.Synth(app, p)
+	if res == nil || res.Summary == nil {
 		return nil, err
 	}
-	sum, err := stacks.Summarize(p, *asm.Directory())
-	if err != nil {
-		return nil, err
-	}
-	return &synthesized{dir: *asm.Directory(), asm: asm, platform: p, summary: sum}, nil
+	return &synthesized{dir: res.Dir, asm: res.Assembly, platform: p, summary: res.Summary}, nil
 }
 
 // templates lists every template file of the assembly (top-level and nested).

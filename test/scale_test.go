@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/o11yscale/o11yscale/stacks"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -34,7 +34,7 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	if err := s.summary.LimitsError(); err != nil {
 		t.Fatal(err)
 	}
-	var largestRes, largestBytes stacks.TemplateStats
+	var largestRes, largestBytes platform.TemplateStats
 	for _, ts := range s.summary.All() {
 		if ts.Resources > largestRes.Resources {
 			largestRes = ts
@@ -53,8 +53,8 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 }
 
 func TestLimitsErrorNamesTheStackAccountRegionTemplateAndTheFix(t *testing.T) {
-	s := &stacks.Summary{Stacks: []stacks.StackSummary{{Name: "acme-eu-west-1", Account: "111122223333", Region: "eu-west-1",
-		Template: stacks.TemplateStats{File: "x.template.json", Resources: 501, Bytes: 1_200_000}}}}
+	s := &platform.Summary{Stacks: []platform.StackSummary{{Name: "acme-eu-west-1", Account: "111122223333", Region: "eu-west-1",
+		Template: platform.TemplateStats{File: "x.template.json", Resources: 501, Bytes: 1_200_000}}}}
 	err := s.LimitsError()
 	if err == nil {
 		t.Fatal("over-limit template accepted")

@@ -50,25 +50,7 @@ func (p *Platform) BillingProps(report *cost.Report) (governance.BillingProps, e
 }
 
 func (p *Platform) billingProps(report *cost.Report) (governance.BillingProps, bool) {
-	b := p.Billing
-	props := governance.BillingProps{
-		MonthlyUSD: b.MonthlyUSD, ForecastShare: b.ForecastShare, ActualShare: b.ActualShare,
-		Emails: b.Emails, BudgetName: b.BudgetName,
-	}
-	if props.MonthlyUSD == 0 && p.Cost != nil && p.Cost.Budget.MonthlyUSD > 0 {
-		props.MonthlyUSD = p.Cost.Budget.MonthlyUSD
-	}
-	if props.MonthlyUSD == 0 && report != nil {
-		// No budget declared: alarm 25% above what was declared.
-		props.MonthlyUSD = math.Ceil(report.Total.Declared * 1.25)
-	}
-	if props.MonthlyUSD == 0 {
-		return props, false
-	}
-	if props.BudgetName == "" {
-		props.BudgetName = p.Name + "-observability"
-	}
-	return props, true
+	return p.Props("").BillingProps(report)
 }
 
 // validateBilling checks the block's own fields, then derives the complete

@@ -83,11 +83,8 @@ type Service struct {
 }
 
 var (
-	nameRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
-	platRE    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
-	regionRE  = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	tagKeyRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+	platRE   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+	regionRE = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$`)
 )
 
 // Default returns the embedded default platform, modelled on the seed.
@@ -178,60 +175,11 @@ func (p *Platform) applyDefaults() {
 // Validate checks every field and returns all problems at once.
 func (p *Platform) Validate() error {
 	var v validation.Errors
-	if !platRE.MatchString(p.Name) {
-		v.Add("name", p.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-20 characters")
-	}
-	if p.Account != "" && !accountRE.MatchString(p.Account) {
-		v.Add("account", p.Account, "a 12-digit AWS account id")
-	}
-	if !regionRE.MatchString(p.CentralRegion) {
-		v.Add("centralRegion", p.CentralRegion, "an AWS region code such as us-east-1")
-	}
-	if len(p.Regions) == 0 {
-		v.Add("regions", nil, "at least one workload region, e.g. [us-east-1, eu-west-1]")
-	}
-	seenRegion := map[string]bool{}
-	for i, r := range p.Regions {
-		path := validation.Index("regions", i)
-		switch {
-		case !regionRE.MatchString(r):
-			v.Add(path, r, "an AWS region code such as eu-west-1")
-		case seenRegion[r]:
-			v.Add(path, r, "each region once")
-		}
-		seenRegion[r] = true
-	}
-	if len(p.Services) == 0 {
-		v.Add("services", nil, "at least one service")
-	}
-	seenSvc := map[string]bool{}
-	for i, s := range p.Services {
-		path := validation.Index("services", i) + ".name"
-		switch {
-		case !nameRE.MatchString(s.Name):
-			v.Add(path, s.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-40 characters")
-		case seenSvc[s.Name]:
-			v.Add(path, s.Name, "a name not used by another service")
-		}
-		seenSvc[s.Name] = true
-		if len(s.ApiName) > 128 {
-			v.Add(validation.Index("services", i)+".apiName", s.ApiName, "at most 128 characters")
-		}
-	}
-	// The capabilities built from the fields above can be checked as
-	// complete props only once those are valid.
+	// The platform construct checks its own fields with the same paths.
+	v.Merge("", p.Props(p.Account).ValidatePlatform())
+	// The capabilities built from them are checked as complete props only
+	// once those are valid.
 	platformOK := v.Len() == 0
-	if p.ServicesPerShard < 1 || p.ServicesPerShard > 100 {
-		v.Add("servicesPerShard", p.ServicesPerShard, "1-100 services per nested stack")
-	}
-	for k, val := range p.Tags {
-		if !tagKeyRE.MatchString(k) || strings.HasPrefix(strings.ToLower(k), "aws:") {
-			v.Add(validation.Key("tags", k), k, "a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:")
-		}
-		if len(val) > 256 {
-			v.Add(validation.Key("tags", k), val, "a tag value of at most 256 characters")
-		}
-	}
 	p.validateSampling(&v)
 	p.validateLogs(&v)
 	p.validateAlarms(&v)

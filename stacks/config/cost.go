@@ -2,11 +2,11 @@ package config
 
 import (
 	"fmt"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"reflect"
 	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
-	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -344,12 +344,12 @@ type CostBudget struct {
 // CostConfig returns the cost model input of the platform: the cost block
 // mapped field for field, with the architecture's central region defaulting
 // to the platform's, and every traces.fromRules resolved from the sampling
-// rules (see ResolveTraceSampling). ok is false without a cost block.
+// rules (see platform.ResolveTraceSampling). ok is false without a cost block.
 func (p *Platform) CostConfig() (c cost.Config, ok bool) {
 	if p.Cost == nil {
 		return cost.Config{}, false
 	}
-	return ResolveTraceSampling(p.costModel(), p.SamplingProps().Rules), true
+	return platform.ResolveTraceSampling(p.costModel(), p.SamplingProps().Rules), true
 }
 
 // costModel maps the block without resolving traces.fromRules.
@@ -415,26 +415,4 @@ func (p *Platform) validateCost(v *validation.Errors) {
 	if p.Cost != nil {
 		v.Merge("cost", p.costModel().Validate())
 	}
-}
-
-// ResolveTraceSampling fills the trace sampling of every service declared
-// with fromRules from the X-Ray rule an ordinary request of that service
-// matches (any method and path, so method-specific rules are skipped).
-// With no matching rule X-Ray's built-in default applies: 1 request/s,
-// then 5%.
-func ResolveTraceSampling(c cost.Config, rules []sampling.Rule) cost.Config {
-	services := append([]cost.Service(nil), c.Volumes.Services...)
-	for i := range services {
-		t := &services[i].Traces
-		if !t.FromRules {
-			continue
-		}
-		rule, ok := sampling.RateFor(rules, sampling.Request{ServiceName: services[i].Name})
-		if !ok {
-			rule = sampling.Rule{FixedRate: 0.05, ReservoirSize: 1}
-		}
-		t.BaselineRate, t.ReservoirPerSecond, t.FromRules = rule.FixedRate, float64(rule.ReservoirSize), false
-	}
-	c.Volumes.Services = services
-	return c
 }

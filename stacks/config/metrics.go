@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"maps"
 	"slices"
 	"strings"
@@ -214,38 +215,10 @@ func (p *Platform) centralTarget() metricstream.RemoteCentral {
 	return metricstream.RemoteCentral{Names: metricstream.Names{Platform: p.Name}, Region: p.CentralRegion, Account: p.Metrics.Forwarder.CentralAccount}
 }
 
-// curatedLimit is the most services whose metrics are listed one by one;
-// beyond it the forwarder config would outgrow its 8 KB SSM parameter.
-const curatedLimit = 20
-
 // DefaultForwarded is what each region forwards when the config declares
-// nothing: for up to 20 services the curated set (the seed's Lambda
-// Duration per service, and API Gateway latency, requests and 5xx for
-// services with an API); for more, the same metrics through SEARCH
-// expressions, which cover every function and API of the region.
+// nothing; see platform.DefaultForwarded.
 func (p *Platform) DefaultForwarded() ([]metricstream.Metric, []metricstream.Search) {
-	if len(p.Services) > curatedLimit {
-		return nil, []metricstream.Search{
-			{Expression: `{AWS/Lambda,FunctionName} MetricName="Duration"`, Statistic: "Average", Period: time.Minute},
-			{Expression: `{AWS/Lambda,FunctionName} MetricName="Duration"`, Statistic: "Maximum", Period: time.Minute},
-			{Expression: `{AWS/ApiGateway,ApiName} MetricName="Latency"`, Statistic: "p99", Period: time.Minute},
-			{Expression: `{AWS/ApiGateway,ApiName} MetricName="Count"`, Statistic: "Sum", Period: time.Minute},
-			{Expression: `{AWS/ApiGateway,ApiName} MetricName="5XXError"`, Statistic: "Sum", Period: time.Minute},
-		}
-	}
-	var out []metricstream.Metric
-	for _, s := range p.Services {
-		out = append(out, metricstream.Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
-			Dimensions: map[string]string{"FunctionName": s.Name}, Statistics: []string{"Average", "Maximum", "Minimum"}, Period: time.Minute})
-		if s.ApiName != "" {
-			api := map[string]string{"ApiName": s.ApiName}
-			out = append(out,
-				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "Latency", Dimensions: api, Statistics: []string{"Average", "p99"}, Period: time.Minute},
-				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "Count", Dimensions: api, Statistics: []string{"Sum"}, Period: time.Minute},
-				metricstream.Metric{Namespace: "AWS/ApiGateway", MetricName: "5XXError", Dimensions: api, Statistics: []string{"Sum"}, Period: time.Minute})
-		}
-	}
-	return out, nil
+	return platform.DefaultForwarded(p.platformServices())
 }
 
 // validateMetrics checks the section's own YAML values, then the complete

@@ -1,0 +1,55 @@
+package platform
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/grafana"
+	"github.com/o11yscale/o11yscale/constructs/metricstream"
+)
+
+// grafanaProps completes the grafana props with the platform's regions,
+// services and names; with a scope (the central stack), the topics and
+// keys named by ARN are imported into it (imports add no resources).
+func (p *Platform) grafanaProps(scope constructs.Construct) grafana.Props {
+	props := p.Props
+	g := props.Grafana.Props
+	if g.CentralRegion == "" {
+		g.CentralRegion = props.CentralRegion
+	}
+	if len(g.Regions) == 0 {
+		g.Regions = props.Regions
+	}
+	if len(g.Services) == 0 {
+		g.Services = props.ServiceNames()
+	}
+	if g.APIName == "" {
+		for _, s := range props.Services {
+			if s.APIName != "" {
+				g.APIName = s.APIName
+				break
+			}
+		}
+	}
+	if g.CentralStreamName == "" {
+		g.CentralStreamName = metricstream.Names{Platform: props.Name}.Stream()
+	}
+	if g.WorkspaceName == "" {
+		g.WorkspaceName = props.Name
+	}
+	if scope != nil {
+		g.AlertTopics = append([]awssns.ITopic(nil), g.AlertTopics...)
+		for i, arn := range props.Grafana.AlertTopicArns {
+			g.AlertTopics = append(g.AlertTopics, awssns.Topic_FromTopicArn(scope, jsii.String(fmt.Sprintf("GrafanaAlertTopic%d", i)), jsii.String(arn)))
+		}
+		g.AlertTopicKeys = append([]awskms.IKey(nil), g.AlertTopicKeys...)
+		for i, arn := range props.Grafana.AlertTopicKeyArns {
+			g.AlertTopicKeys = append(g.AlertTopicKeys, awskms.Key_FromKeyArn(scope, jsii.String(fmt.Sprintf("GrafanaAlertTopicKey%d", i)), jsii.String(arn)))
+		}
+	}
+	return g
+}

@@ -1,0 +1,60 @@
+package platform
+
+import (
+	"github.com/o11yscale/o11yscale/constructs/validation"
+)
+
+// Validate checks the platform's own fields and then, once those are
+// valid, the complete props of every capability for every real service
+// and region, each problem once, with its field path. What needs a
+// collaborator that exists only once the stacks do (the region's archive
+// for the router, imported alert topics) is checked by the constructs
+// themselves when New creates them.
+func (p Props) Validate() error {
+	var v validation.Errors
+	v.Merge("", p.ValidatePlatform())
+	if v.Len() > 0 {
+		return v.Err()
+	}
+	p = p.withDefaults()
+	pl := &Platform{Props: p}
+	seen := map[string]bool{}
+	add := func(prefix string, err error) {
+		for _, fe := range validation.Fields(err) {
+			path := validation.Join(prefix, fe.Path)
+			key := path + "\x00" + fe.Allowed
+			if !seen[key] {
+				seen[key] = true
+				v.Add(path, fe.Value, "%s", fe.Allowed)
+			}
+		}
+	}
+	add("sampling", pl.samplingProps().Validate())
+	add("logs.archive", p.Logs.Archive.Validate())
+	add("logs.retention", p.Logs.Retention.Validate())
+	add("alarms.alerting", pl.alertingProps(nil).Validate())
+	for _, svc := range p.Services {
+		add("logs.service", pl.serviceLogsProps(nil, svc).Validate())
+		alarms := pl.serviceAlarmsProps(svc, nil)
+		for _, region := range p.Regions {
+			add("alarms.service", alarms.ValidateIn(region))
+		}
+	}
+	add("", pl.validateMetrics())
+	add("grafana", pl.grafanaProps(nil).Validate())
+	if c, ok := p.CostConfig(); ok {
+		add("cost", c.Validate())
+	}
+	if !p.Billing.Disabled {
+		b, ok := p.BillingProps(nil)
+		switch {
+		case ok:
+			add("billing", b.Validate())
+		case p.Cost == nil:
+			v.Add("billing.monthlyUsd", 0, "%s", underivedMonthlyUSD)
+		default:
+			// The estimate derives it; New checks once the estimate has run.
+		}
+	}
+	return v.Err()
+}

@@ -1,0 +1,71 @@
+package config
+
+import (
+	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/constructs/platform"
+)
+
+// Props maps the whole config to the platform construct's props, with
+// account as the deploy account ("" for account-agnostic templates). The
+// platform fills in what it owns (each service's name and API, each
+// region's key, archive, router and alert topic, the central target); the
+// mapping functions of each capability give the rest.
+func (p *Platform) Props(account string) platform.Props {
+	out := platform.Props{
+		Name:             p.Name,
+		Account:          account,
+		CentralRegion:    p.CentralRegion,
+		Regions:          p.Regions,
+		ServicesPerShard: p.ServicesPerShard,
+		Tags:             p.Tags,
+		Sampling:         p.SamplingProps(),
+		Logs: platform.Logs{
+			Service:   p.Logs.ServiceLogsProps("", LogsWiring{}),
+			Archive:   p.Logs.ArchiveProps(),
+			Router:    p.Logs.RouterProps(nil),
+			Retention: p.Logs.RetentionGuardProps(),
+		},
+		Alarms: platform.Alarms{
+			Alerting: p.AlertingProps(nil),
+			Service:  p.AlarmProps(Service{}, nil),
+		},
+		Metrics: platform.Metrics{
+			Central:        p.CentralMetricsProps(),
+			Forwarder:      p.forwarderProps(nil),
+			CentralAccount: p.Metrics.Forwarder.CentralAccount,
+			Stream:         p.MetricStreamProps(nil),
+		},
+		Grafana: platform.Grafana{
+			Props:             p.grafanaProps(nil, false, false),
+			AlertTopicArns:    p.Grafana.AlertTopicArns,
+			AlertTopicKeyArns: p.Grafana.AlertTopicKeyArns,
+		},
+		Billing: platform.Billing{
+			Disabled: p.Billing.Disabled,
+			BillingProps: governance.BillingProps{
+				MonthlyUSD: p.Billing.MonthlyUSD, ForecastShare: p.Billing.ForecastShare, ActualShare: p.Billing.ActualShare,
+				Emails: p.Billing.Emails, BudgetName: p.Billing.BudgetName,
+			},
+		},
+	}
+	out.Services = p.platformServices()
+	if len(p.Metrics.Regions) > 0 {
+		out.Metrics.Delivery = map[string]platform.Delivery{}
+		for region, mode := range p.Metrics.Regions {
+			out.Metrics.Delivery[region] = platform.Delivery(mode)
+		}
+	}
+	if p.Cost != nil {
+		c := p.costModel()
+		out.Cost = &c
+	}
+	return out
+}
+
+func (p *Platform) platformServices() []platform.Service {
+	var out []platform.Service
+	for _, s := range p.Services {
+		out = append(out, platform.Service{Name: s.Name, APIName: s.ApiName})
+	}
+	return out
+}
