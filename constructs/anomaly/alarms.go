@@ -243,5 +243,5 @@ func errorRateAlarmProps(p ServiceAlarmsProps, a plannedAlarm, actions *[]*strin
 
 // pathError prefixes err with the path of the construct scope/id.
 func pathError(scope constructs.Construct, id string, err error) error {
-	return fmt.Errorf("%s: %w", *scope.Node().Path()+"/"+id, err)
+	return fmt.Errorf("anomaly %s/%s: %w", *scope.Node().Path(), id, err)
 }

@@ -51,7 +51,7 @@ func ExampleNewServiceAlarms_error() {
 	stack := awscdk.NewStack(app, jsii.String("Shard"), nil)
 	_, err := anomaly.NewServiceAlarms(stack, "checkout-api", anomaly.ServiceAlarmsProps{Notify: anomaly.NotifyNone})
 	fmt.Println(err)
-	// Output: Shard/checkout-api: service: "" is not allowed; 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit
+	// Output: anomaly Shard/checkout-api: service: "" is not allowed; 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit
 }
 
 // The cardinality budget shows its arithmetic.

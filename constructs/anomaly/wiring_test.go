@@ -42,12 +42,12 @@ func TestNewServiceAlarmsErrorsCarryTheConstructPath(t *testing.T) {
 	app := cdktest.NewApp(t, "")
 	stack := cdktest.NewStack(app, "Regional", "eu-west-1")
 	_, err := anomaly.NewServiceAlarms(stack, "checkout-api", anomaly.ServiceAlarmsProps{Service: "checkout-api"})
-	if err == nil || !strings.HasPrefix(err.Error(), "Regional/checkout-api: alertsTopic: <empty> is not allowed; an alerts topic") {
+	if err == nil || !strings.HasPrefix(err.Error(), "anomaly Regional/checkout-api: alertsTopic: <empty> is not allowed; an alerts topic") {
 		t.Errorf("no topic: %v", err)
 	}
 	_, err = anomaly.NewServiceAlarms(stack, "bad", anomaly.ServiceAlarmsProps{Service: "checkout-api", Notify: anomaly.NotifyNone,
 		Anomaly: anomaly.Anomaly{BandWidth: -1}})
-	if err == nil || !strings.HasPrefix(err.Error(), "Regional/bad: anomaly.bandWidth: -1 is not allowed") {
+	if err == nil || !strings.HasPrefix(err.Error(), "anomaly Regional/bad: anomaly.bandWidth: -1 is not allowed") {
 		t.Errorf("bad band width: %v", err)
 	}
 	if _, err := anomaly.NewServiceAlarms(stack, "quiet", anomaly.ServiceAlarmsProps{Service: "worker", Notify: anomaly.NotifyNone}); err != nil {
@@ -59,12 +59,12 @@ func TestNewAlertingErrorsCarryTheConstructPath(t *testing.T) {
 	app := cdktest.NewApp(t, "")
 	stack := cdktest.NewStack(app, "Regional", "eu-west-1")
 	_, err := anomaly.NewAlerting(stack, "Alerting", anomaly.AlertingProps{RunbookBaseURL: "runbooks"})
-	if err == nil || !strings.HasPrefix(err.Error(), `Regional/Alerting: runbookBaseUrl: "runbooks" is not allowed`) {
+	if err == nil || !strings.HasPrefix(err.Error(), `anomaly Regional/Alerting: runbookBaseUrl: "runbooks" is not allowed`) {
 		t.Errorf("bad runbook base: %v", err)
 	}
 	imported := awskms.Key_FromKeyArn(stack, jsii.String("Imported"), jsii.String("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
 	_, err = anomaly.NewAlerting(stack, "Alerting2", anomaly.AlertingProps{Key: imported})
-	if err == nil || !strings.HasPrefix(err.Error(), "Regional/Alerting2: key: an imported key") {
+	if err == nil || !strings.HasPrefix(err.Error(), "anomaly Regional/Alerting2: key: an imported key") {
 		t.Errorf("imported key: %v", err)
 	}
 }
