@@ -1,7 +1,10 @@
 // Package nag records cdk-nag rule suppressions on single resources
 // without importing cdk-nag: it writes the same "cdk_nag" template metadata
-// that cdk-nag reads. The library must not require cdk-nag (its constructs
-// pin breaks awscdk v2.220.0 for our users; see TOOLCHAIN.md).
+// that cdk-nag reads. The library must not require cdk-nag: cdk-nag-go
+// v2.38.2 requires constructs v10.5.1, with which awscdk v2.220.0 does not
+// compile ("ambiguous selector *jsiiProxy_EventBus.With"), and the replace
+// directive that fixes it works only in the module that declares it (see
+// "Toolchain notes" in the README).
 package nag
 
 import (
