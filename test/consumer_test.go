@@ -1,6 +1,7 @@
 package test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +28,8 @@ func TestConsumerModuleSynthesizesFromItsOwnDirectory(t *testing.T) {
 			fns = append(fns, r["Properties"].(map[string]any))
 		}
 	}
-	if len(fns) != 2 {
-		t.Fatalf("want 2 functions, got %d", len(fns))
+	if len(fns) != 4 {
+		t.Fatalf("want 4 functions (own, echo, forwarder, enricher), got %d", len(fns))
 	}
 	for _, fn := range fns {
 		key := fn["Code"].(map[string]any)["S3Key"].(string)
@@ -44,5 +45,42 @@ func TestConsumerModuleSynthesizesFromItsOwnDirectory(t *testing.T) {
 	if counts["AWS::XRay::SamplingRule"] != 3 || counts["AWS::KinesisFirehose::DeliveryStream"] != 1 {
 		t.Errorf("consumer app lacks our constructs' resources: %v", counts)
 	}
-	runCfnLint(t, []string{"eu-west-1"}, []string{filepath.Join(out, "ConsumerStack.template.json")})
+	assertTypedWiring(t, tpl)
+	runCfnLint(t, []string{"eu-west-1", "us-east-1"}, []string{filepath.Join(out, "ConsumerStack.template.json"), filepath.Join(out, "ConsumerCentral.template.json")})
+}
+
+// assertTypedWiring checks what the consumer wired by object: the
+// forwarder's config names the central construct's stream, region and
+// writer role (nothing to keep in step by hand), and the service's
+// composite alarm notifies the alerting construct's own topic.
+func assertTypedWiring(t *testing.T, tpl map[string]any) {
+	t.Helper()
+	resources := tpl["Resources"].(map[string]any)
+	var forwarderEnv, alarmActions, alertsTopic string
+	for id, r := range resources {
+		r := r.(map[string]any)
+		props, _ := r["Properties"].(map[string]any)
+		switch r["Type"] {
+		case "AWS::Lambda::Function":
+			if props["Description"] == "github.com/o11yscale/o11yscale/lambdas/forwarder" {
+				b, _ := json.Marshal(props["Environment"])
+				forwarderEnv = string(b)
+			}
+		case "AWS::CloudWatch::CompositeAlarm":
+			b, _ := json.Marshal(props["AlarmActions"])
+			alarmActions = string(b)
+		case "AWS::SNS::Topic":
+			if props["TopicName"] == "acme-alerts" {
+				alertsTopic = id
+			}
+		}
+	}
+	for _, want := range []string{`\"streamName\":\"acme-metrics\"`, `\"centralRegion\":\"us-east-1\"`, `:role/acme-metrics-writer`} {
+		if !strings.Contains(forwarderEnv, want) {
+			t.Errorf("forwarder config lacks %s: %s", want, forwarderEnv)
+		}
+	}
+	if alertsTopic == "" || alarmActions != `[{"Ref":"`+alertsTopic+`"}]` {
+		t.Errorf("composite alarm actions %s, want a Ref to the alerting topic %q", alarmActions, alertsTopic)
+	}
 }
