@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -54,6 +55,11 @@ func NewServiceAlarms(scope constructs.Construct, id string, props ServiceAlarms
 		var v validation.Errors
 		v.Add("alertsTopic", nil, "an alerts topic (or notify: none)")
 		return nil, pathError(scope, id, v.Err())
+	}
+	if props.Notify != NotifyNone {
+		if err := sameEnvironment(scope, props.AlertsTopic); err != nil {
+			return nil, pathError(scope, id, err)
+		}
 	}
 	p := props.withDefaults()
 
@@ -244,4 +250,25 @@ func errorRateAlarmProps(p ServiceAlarmsProps, a plannedAlarm, actions *[]*strin
 // pathError prefixes err with the path of the construct scope/id.
 func pathError(scope constructs.Construct, id string, err error) error {
 	return fmt.Errorf("anomaly %s/%s: %w", *scope.Node().Path(), id, err)
+}
+
+// sameEnvironment rejects a topic in another region or account than the
+// alarms: CloudWatch alarm actions notify SNS topics of the alarm's own
+// region and account only
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html),
+// so such an alarm would deploy and page nobody. Unresolved values (an
+// account-agnostic stack) cannot be compared and pass.
+func sameEnvironment(scope constructs.Construct, topic awssns.ITopic) error {
+	stack := awscdk.Stack_Of(scope)
+	env := topic.Env()
+	var v validation.Errors
+	for _, c := range []struct{ what, topic, alarms string }{
+		{"region", *env.Region, *stack.Region()},
+		{"account", *env.Account, *stack.Account()},
+	} {
+		if !*awscdk.Token_IsUnresolved(c.topic) && !*awscdk.Token_IsUnresolved(c.alarms) && c.topic != c.alarms {
+			v.Add("alertsTopic", *topic.TopicArn(), "a topic in the alarms' %s %s (it is in %s); create an Alerting there", c.what, c.alarms, c.topic)
+		}
+	}
+	return v.Err()
 }

@@ -42,8 +42,9 @@ const importedAlertsTopicID = "ImportedAlertsTopic"
 // stack shard, say) the topic imported by its deterministic ARN
 // (arn:<partition>:sns:<region>:<account>:<name>-alerts, from that stack's
 // pseudo parameters), once per stack. A reference to the topic would
-// instead become a parameter of a nested stack. The other stack must be
-// in the Alerting's account and region.
+// instead become a parameter of a nested stack. Alarms must be in the
+// Alerting's account and region: NewServiceAlarms rejects a topic outside
+// them.
 func (a *Alerting) AlertsTopicIn(scope constructs.Construct) awssns.ITopic {
 	stack := awscdk.Stack_Of(scope)
 	if *stack.Node().Path() == *awscdk.Stack_Of(a.Construct).Node().Path() {
@@ -52,7 +53,12 @@ func (a *Alerting) AlertsTopicIn(scope constructs.Construct) awssns.ITopic {
 	if existing := stack.Node().TryFindChild(jsii.String(importedAlertsTopicID)); existing != nil {
 		return existing.(awssns.ITopic)
 	}
-	return awssns.Topic_FromTopicArn(stack, jsii.String(importedAlertsTopicID), jsii.String(alertsTopicArn(stack, a.name)))
+	// The Alerting's own region and account: from another region the
+	// import then names the real topic, which NewServiceAlarms rejects as
+	// out of reach instead of pointing at a topic that does not exist.
+	// (Pseudo parameters of an account-agnostic stack render the same in
+	// every template.)
+	return awssns.Topic_FromTopicArn(stack, jsii.String(importedAlertsTopicID), jsii.String(alertsTopicArn(a.Construct, a.name)))
 }
 
 // Alerting is one region's alert topics and the enricher between them.

@@ -1,6 +1,8 @@
 package anomaly
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 
 	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
@@ -82,9 +84,24 @@ var missingData = map[awscloudwatch.TreatMissingData]string{
 
 // The allowed values in validation messages.
 const (
-	bandOperatorsAllowed = "one of ComparisonOperator_LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD, ComparisonOperator_LESS_THAN_LOWER_THRESHOLD, ComparisonOperator_GREATER_THAN_UPPER_THRESHOLD (an anomaly band's operators)"
-	missingDataAllowed   = "one of TreatMissingData_BREACHING, TreatMissingData_NOT_BREACHING, TreatMissingData_IGNORE, TreatMissingData_MISSING"
+	bandOperatorsAllowed = "one of awscloudwatch.ComparisonOperator_LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD, awscloudwatch.ComparisonOperator_LESS_THAN_LOWER_THRESHOLD, awscloudwatch.ComparisonOperator_GREATER_THAN_UPPER_THRESHOLD (an anomaly band's operators)"
+	missingDataAllowed   = "one of awscloudwatch.TreatMissingData_BREACHING, awscloudwatch.TreatMissingData_NOT_BREACHING, awscloudwatch.TreatMissingData_IGNORE, awscloudwatch.TreatMissingData_MISSING"
 )
+
+// goEnum shows a jsii enum value as the Go constant a caller writes
+// (jsii values are the member names), so a rejected value reads in the
+// same form as the allowed ones; any other string is shown as given.
+func goEnum(typeName, value string) any {
+	if value != "" && strings.Trim(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == "" {
+		return goEnumName("awscloudwatch." + typeName + "_" + value)
+	}
+	return value
+}
+
+// goEnumName prints unquoted in validation messages.
+type goEnumName string
+
+func (n goEnumName) String() string { return string(n) }
 
 // staticErrorRateOperator is the error-rate alarm's CloudFormation
 // comparison operator (ComparisonOperator_GREATER_THAN_THRESHOLD).

@@ -77,7 +77,7 @@ func validateAnomaly(v *validation.Errors, at string, a Anomaly) {
 		v.Add(at+".datapointsToAlarm", a.DatapointsToAlarm, "1 or more")
 	}
 	if _, ok := bandOperators[a.ComparisonOperator]; a.ComparisonOperator != "" && !ok {
-		v.Add(at+".comparisonOperator", string(a.ComparisonOperator), bandOperatorsAllowed)
+		v.Add(at+".comparisonOperator", goEnum("ComparisonOperator", string(a.ComparisonOperator)), bandOperatorsAllowed)
 	}
 	validateMissing(v, at+".treatMissingData", a.TreatMissingData)
 	if a.TimeZone != "" {
@@ -97,7 +97,7 @@ func validateAnomaly(v *validation.Errors, at string, a Anomaly) {
 
 func validateMissing(v *validation.Errors, at string, value awscloudwatch.TreatMissingData) {
 	if _, ok := missingData[value]; value != "" && !ok {
-		v.Add(at, string(value), missingDataAllowed)
+		v.Add(at, goEnum("TreatMissingData", string(value)), missingDataAllowed)
 	}
 }
 

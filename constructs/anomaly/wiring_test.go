@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
@@ -66,5 +67,34 @@ func TestNewAlertingErrorsCarryTheConstructPath(t *testing.T) {
 	_, err = anomaly.NewAlerting(stack, "Alerting2", anomaly.AlertingProps{Key: imported})
 	if err == nil || !strings.HasPrefix(err.Error(), "anomaly Regional/Alerting2: key: an imported key") {
 		t.Errorf("imported key: %v", err)
+	}
+}
+
+func TestAlarmsInAnotherRegionThanTheirTopicAreAnErrorNamingBoth(t *testing.T) {
+	// GIVEN alerting in eu-west-1 and a stack for alarms in us-west-2
+	app := cdktest.NewApp(t, "")
+	alerting, err := anomaly.NewAlerting(cdktest.NewStack(app, "Regional", "eu-west-1"), "Alerting", anomaly.AlertingProps{Name: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cdktest.NewStack(app, "Other", "us-west-2")
+	// WHEN the alarms take the topic as AlertsTopicIn gives it
+	_, err = anomaly.NewServiceAlarms(other, "checkout-api", anomaly.ServiceAlarmsProps{Name: "shop", Service: "checkout-api", AlertsTopic: alerting.AlertsTopicIn(other)})
+	// THEN synth stops, naming the topic's region and the alarms'
+	if err == nil || !strings.Contains(err.Error(), "a topic in the alarms' region us-west-2 (it is in eu-west-1)") || !strings.Contains(err.Error(), "sns:eu-west-1:123456789012:shop-alerts") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestARejectedEnumReadsInTheFormOfTheAllowedValues(t *testing.T) {
+	err := anomaly.ServiceAlarmsProps{Service: "checkout-api", Anomaly: anomaly.Anomaly{
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, TreatMissingData: "sometimes"}}.Validate()
+	for _, want := range []string{
+		"anomaly.comparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD is not allowed; one of awscloudwatch.ComparisonOperator_LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD,",
+		`anomaly.treatMissingData: "sometimes" is not allowed; one of awscloudwatch.TreatMissingData_BREACHING,`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
 	}
 }
