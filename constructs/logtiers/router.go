@@ -75,14 +75,12 @@ func (p RouterProps) config() contract.Config {
 	return c
 }
 
-// Validate checks the complete props: the archive, the prefix, and the
-// router's environment against its contract.
+// Validate checks the settings: the prefix and the router's environment
+// against its contract. The Archive collaborator, which exists only in its
+// region's stack, is checked by NewRouter.
 func (p RouterProps) Validate() error {
 	p = p.withDefaults()
 	var v validation.Errors
-	if p.Archive == nil {
-		v.Add("archive", nil, "the region's archive (NewArchive), whose delivery stream the router writes")
-	}
 	if !prefixRE.MatchString(p.LogGroupPrefix) {
 		v.Add("logGroupPrefix", p.LogGroupPrefix, "a log group name prefix starting with '/', of letters, digits and . _ / # -")
 	}
@@ -94,7 +92,7 @@ func (p RouterProps) Validate() error {
 	for _, fe := range validation.Fields(p.config().Validate()) {
 		switch {
 		case strings.HasPrefix(fe.Path, "forwardTiers"): // checked above, as Tier values
-		case fe.Path == "deliveryStreamName" && p.Archive == nil: // reported above
+		case fe.Path == "deliveryStreamName" && p.Archive == nil: // the collaborator, checked by NewRouter
 		default:
 			v.Add(fe.Path, fe.Value, fe.Allowed)
 		}
@@ -124,6 +122,11 @@ func NewRouter(scope constructs.Construct, id string, props RouterProps) (*Route
 	where := *scope.Node().Path() + "/" + id
 	if err := props.Validate(); err != nil {
 		return nil, fmt.Errorf("logtiers router %s: %w", where, err)
+	}
+	if props.Archive == nil {
+		var v validation.Errors
+		v.Add("archive", nil, "the region's archive (NewArchive), whose delivery stream the router writes")
+		return nil, fmt.Errorf("logtiers router %s: %w", where, v.Err())
 	}
 	p := props.withDefaults()
 	r := &Router{LogGroupPrefix: p.LogGroupPrefix, Config: p.config()}

@@ -68,9 +68,9 @@ func TestServiceOutsideTheRoutersPrefixIsAnErrorNamingBoth(t *testing.T) {
 	}
 }
 
-func TestRouterPropsValidateCompleteProps(t *testing.T) {
+func TestRouterPropsValidateTheSettingsAndNewRouterTheArchive(t *testing.T) {
 	err := logtiers.RouterProps{ForwardTiers: []logtiers.Tier{"FATAL"}, MinStatus: 700, LogLevel: "chatty", LogGroupPrefix: "o11yscale"}.Validate()
-	want := []string{"archive", "logGroupPrefix", "forwardTiers[0]", "minStatus", "logLevel"}
+	want := []string{"logGroupPrefix", "forwardTiers[0]", "minStatus", "logLevel"}
 	var got []string
 	for _, fe := range validation.Fields(err) {
 		got = append(got, fe.Path)

@@ -89,7 +89,9 @@ func (p Props) BillingProps(report *cost.Report) (props governance.BillingProps,
 	if props.BudgetName == "" {
 		props.BudgetName = p.Name + "-observability"
 	}
-	return props, props.MonthlyUSD > 0
+	// Only an amount nothing derives is missing; a negative one is the
+	// caller's, for Validate to report as given.
+	return props, props.MonthlyUSD != 0
 }
 
 // underivedMonthlyUSD is what billing.monthlyUsd allows when nothing

@@ -117,3 +117,25 @@ func TestTheRouterCoversTheServicesPrefix(t *testing.T) {
 		t.Fatalf("the router must follow the services' prefix, got %q", got)
 	}
 }
+
+func TestRouterSettingsAreCheckedBeforeAnythingIsCreated(t *testing.T) {
+	p := minimal()
+	p.Logs.Router.MinStatus = 99
+	app := cdktest.NewApp(t, "")
+	_, err := New(app, p)
+	if err == nil || !strings.Contains(err.Error(), "logs.router.minStatus: 99 is not allowed") {
+		t.Fatalf("got %v", err)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Fatalf("%d constructs created before the router settings were rejected", n)
+	}
+}
+
+func TestANegativeBillingAmountIsReportedAsGiven(t *testing.T) {
+	p := minimal()
+	p.Billing.MonthlyUSD = -5
+	err := p.Validate()
+	if err == nil || !strings.Contains(err.Error(), "billing.monthlyUsd: -5 is not allowed") || strings.Contains(err.Error(), "0 is not allowed") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -6,10 +6,10 @@ import (
 
 // Validate checks the platform's own fields and then, once those are
 // valid, the complete props of every capability for every real service
-// and region, each problem once, with its field path. What needs a
-// collaborator that exists only once the stacks do (the region's archive
-// for the router, imported alert topics) is checked by the constructs
-// themselves when New creates them.
+// and region, each problem once, with its field path, before anything is
+// created. Only the collaborators, which exist once the stacks do (the
+// region's archive and router, imported alert topics), are checked by the
+// constructs themselves when New creates them.
 func (p Props) Validate() error {
 	var v validation.Errors
 	v.Merge("", p.ValidatePlatform())
@@ -31,6 +31,7 @@ func (p Props) Validate() error {
 	}
 	add("sampling", pl.samplingProps().Validate())
 	add("logs.archive", p.Logs.Archive.Validate())
+	add("logs.router", pl.routerProps(nil).Validate())
 	add("logs.retention", p.Logs.Retention.Validate())
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
 	for _, svc := range p.Services {
