@@ -1,6 +1,7 @@
 package metricstream
 
 import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"strings"
 	"time"
 
@@ -106,6 +107,9 @@ func (p ForwarderProps) Validate() error {
 		if a := p.Central.CentralAccount(); a != "" && len(a) != 12 {
 			v.Add("centralAccount", a, "a 12-digit AWS account id")
 		}
+		if *awscdk.Token_IsUnresolved(p.Central.CentralRegion()) {
+			v.Add("central", "a central stack without a region", "a central target with an explicit region (give the central stack Env.Region): the forwarder names the central stream's region in its config")
+		}
 	}
 	if p.Schedule%time.Minute != 0 || p.Schedule < time.Minute {
 		v.Add("schedule", p.Schedule.String(), "whole minutes, at least 1m")
@@ -121,16 +125,33 @@ func (p ForwarderProps) Validate() error {
 			v.Add(validation.Index("metrics", i)+".unit", string(m.Unit), "empty or an awscloudwatch.Unit")
 		}
 	}
+	// The contract validates what the Lambda will read, under its JSON
+	// names; report each problem once, under the props field it came from.
+	reported := map[string]bool{}
+	for _, fe := range validation.Fields(v.Err()) {
+		reported[fe.Path] = true
+	}
 	for _, fe := range validation.Fields(p.lambdaConfig("").Validate()) {
-		// Without a target the contract would repeat "central" twice more.
-		if p.Central == nil && (fe.Path == "streamName" || fe.Path == "centralRegion") {
-			continue
-		}
+		path := propsPath(fe.Path)
 		// Units are checked above, against the awscloudwatch.Unit names.
-		if strings.HasSuffix(fe.Path, ".unit") {
+		if reported[path] || strings.HasSuffix(path, ".unit") {
 			continue
 		}
-		v.Add(fe.Path, fe.Value, "%s", fe.Allowed)
+		v.Add(path, fe.Value, "%s", fe.Allowed)
 	}
 	return v.Err()
+}
+
+// propsPath maps a path of the forwarder's contract config (the Lambda's
+// JSON names) to the props field it is built from.
+func propsPath(contractPath string) string {
+	for _, m := range []struct{ from, to string }{
+		{"streamName", "central"}, {"centralRegion", "central"}, {"roleArn", "central"},
+		{"intervalSeconds", "schedule"}, {"delaySeconds", "delay"}, {"searchExpressions", "searches"},
+	} {
+		if contractPath == m.from || strings.HasPrefix(contractPath, m.from+"[") || strings.HasPrefix(contractPath, m.from+".") {
+			contractPath = m.to + strings.TrimPrefix(contractPath, m.from)
+		}
+	}
+	return strings.Replace(contractPath, ".periodSeconds", ".period", 1)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -126,5 +127,33 @@ func TestParseUnitMapsCloudWatchUnitStrings(t *testing.T) {
 	}
 	if _, ok := metricstream.ParseUnit("ms"); ok {
 		t.Error(`ParseUnit("ms") accepted`)
+	}
+}
+
+func TestACentralWithoutARegionIsNamedInWordsNotAsAToken(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	central, err := metricstream.NewCentral(awscdk.NewStack(app, jsii.String("C"), nil), "Metrics", metricstream.CentralProps{Name: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = metricstream.ForwarderProps{Central: central, Metrics: []metricstream.Metric{{Namespace: "AWS/Lambda", MetricName: "Duration"}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "central: \"a central stack without a region\" is not allowed; a central target with an explicit region") || strings.Contains(err.Error(), "${Token") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestForwarderErrorsNameThePropsFieldsNotTheLambdaConfig(t *testing.T) {
+	err := metricstream.ForwarderProps{
+		Central:  metricstream.RemoteCentral{Names: metricstream.Names{Platform: "shop"}, Region: "us-east-1"},
+		Schedule: 7 * time.Minute,
+		Searches: []metricstream.Search{{Expression: "'x'"}},
+	}.Validate()
+	for _, want := range []string{"schedule: 420 is not allowed", "searches[0].expression:"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "intervalSeconds") || strings.Contains(err.Error(), "searchExpressions") {
+		t.Errorf("names the Lambda's config fields: %v", err)
 	}
 }

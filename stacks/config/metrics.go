@@ -293,7 +293,7 @@ func (p *Platform) validateMetrics(v *validation.Errors) {
 		merge("metrics.forwarder", p.forwarderProps(p.centralTarget()).Validate(), func(path string) bool {
 			// DefaultForwarded derives the metric set from the services;
 			// a problem in it is a service problem, reported at services.
-			return !declared && (strings.HasPrefix(path, "metrics[") || strings.HasPrefix(path, "searchExpressions["))
+			return !declared && (strings.HasPrefix(path, "metrics[") || strings.HasPrefix(path, "searches["))
 		})
 	}
 }

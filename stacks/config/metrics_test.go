@@ -21,11 +21,11 @@ func TestMetricsErrorsKeepTheirConfigPaths(t *testing.T) {
 		{"period", "metrics: {forwarder: {metrics: [{namespace: n, metricName: m, period: 1500ms}]}}\n", `metrics.forwarder.metrics[0].period: "1.5s" is not allowed; whole seconds`},
 		{"statistic", "metrics: {forwarder: {metrics: [{namespace: n, metricName: m, statistics: [Median]}]}}\n", `metrics.forwarder.metrics[0].statistics[0]: "Median" is not allowed`},
 		{"unit", "metrics: {forwarder: {metrics: [{namespace: n, metricName: m, unit: ms}]}}\n", `metrics.forwarder.metrics[0].unit: "ms" is not allowed; empty or a CloudWatch standard unit`},
-		{"search", "metrics: {forwarder: {searches: [{expression: \"'x'\"}]}}\n", `metrics.forwarder.searchExpressions[0].expression`},
+		{"search", "metrics: {forwarder: {searches: [{expression: \"'x'\"}]}}\n", `metrics.forwarder.searches[0].expression`},
 		{"central account", "metrics: {forwarder: {centralAccount: '123'}}\n", `metrics.forwarder.centralAccount: "123" is not allowed; a 12-digit AWS account id`},
 		{"output format", "metrics: {stream: {outputFormat: csv}}\n", `metrics.stream.outputFormat: "csv" is not allowed; json, opentelemetry1.0 or opentelemetry0.7`},
 		{"provisioned without rate", "metrics: {central: {mode: provisioned}}\n", `metrics.central.recordsPerSecond: 0 is not allowed; a positive expected rate`},
-		{"bad interval without declared metrics", "metrics: {forwarder: {schedule: 7m}}\n", `metrics.forwarder.intervalSeconds: 420 is not allowed`},
+		{"bad interval without declared metrics", "metrics: {forwarder: {schedule: 7m}}\n", `metrics.forwarder.schedule: 420 is not allowed`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
