@@ -180,13 +180,29 @@ func (p *Platform) Validate() error {
 	// The capabilities built from them are checked as complete props only
 	// once those are valid.
 	platformOK := v.Len() == 0
-	p.validateSampling(&v)
-	p.validateLogs(&v)
-	p.validateAlarms(&v)
-	p.validateMetrics(&v)
-	p.validateCost(&v)
-	p.validateGrafana(&v, platformOK)
-	p.validateBilling(&v)
+	// A bad platform value (a service's name, the platform name) reappears
+	// in the capabilities built from it; it is reported once, at its own
+	// path.
+	bad := map[string]bool{}
+	for _, fe := range validation.Fields(v.Err()) {
+		if s, ok := fe.Value.(string); ok {
+			bad[s] = true
+		}
+	}
+	var c validation.Errors
+	p.validateSampling(&c)
+	p.validateLogs(&c)
+	p.validateAlarms(&c)
+	p.validateMetrics(&c)
+	p.validateCost(&c)
+	p.validateGrafana(&c, platformOK)
+	p.validateBilling(&c)
+	for _, fe := range validation.Fields(c.Err()) {
+		if s, ok := fe.Value.(string); ok && bad[s] {
+			continue
+		}
+		v.Add(fe.Path, fe.Value, "%s", fe.Allowed)
+	}
 	return v.Err()
 }
 

@@ -72,3 +72,16 @@ func TestNullValuesKeepTheirDefaults(t *testing.T) {
 		t.Fatalf("servicesPerShard = %d, want the default 20", p.ServicesPerShard)
 	}
 }
+
+func TestABadServiceNameIsReportedOnceNotAgainByEveryCapability(t *testing.T) {
+	_, err := Parse("p.yaml", []byte("regions: [us-east-1]\nservices: [{name: a}, {name: ~}, {name: Bad_Name}]\nbilling: {disabled: true}\n"))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	want := "2 problem(s) in platform config:\n" +
+		`p.yaml: services[1].name: "" is not allowed; lowercase letters, digits and hyphens, starting with a letter, 1-40 characters` + "\n" +
+		`p.yaml: services[2].name: "Bad_Name" is not allowed; lowercase letters, digits and hyphens, starting with a letter, 1-40 characters`
+	if err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%v", err, want)
+	}
+}
