@@ -36,6 +36,8 @@ const (
 	DeliverBoth      Delivery = "both"
 )
 
+var deliveries = []Delivery{DeliverForwarder, DeliverStream, DeliverBoth}
+
 // StreamMode is the central stream's capacity mode.
 type StreamMode string
 
@@ -250,7 +252,7 @@ func (p *Platform) validateMetrics(v *validation.Errors) {
 		if !slices.Contains(p.Regions, r) {
 			own.Add(validation.Key("metrics.regions", r), r, "one of the workload regions %v", p.Regions)
 		}
-		if mode != DeliverForwarder && mode != DeliverStream && mode != DeliverBoth {
+		if !slices.Contains(deliveries, mode) {
 			own.Add(validation.Key("metrics.regions", r), string(mode), "forwarder, stream or both")
 		}
 	}

@@ -60,6 +60,12 @@ const (
 	DestinationDrop Destination = "drop"
 )
 
+// Enum lists the log tier destinations, those TierRoute's validation
+// accepts (for tools that describe the config, such as its JSON Schema).
+func (Destination) Enum() []string {
+	return []string{string(DestinationCloudWatch), string(DestinationS3), string(DestinationDrop)}
+}
+
 // CloudWatch Logs log group classes (LogGroupClass).
 const (
 	ClassStandard = "STANDARD"
