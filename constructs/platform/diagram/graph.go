@@ -254,12 +254,21 @@ func (b *builder) resourceEdges(k resKey) {
 	}
 }
 
+// MaxShardsDrawn is how many nested stacks of one stack are drawn apart;
+// a stack with more has its nested stacks drawn as one, with the counts
+// of all of them.
+const MaxShardsDrawn = 3
+
 // group is the node a resource belongs to.
 func group(k resKey) (id string, n *Node) {
 	r := k.res()
 	kd := kinds[r.Type]
-	n = &Node{Kind: kd.kind, Stack: k.t.stack.Name, Shard: k.t.shard, order: kd.order}
-	base := k.t.stack.Name + "/" + k.t.shard + "/"
+	shard := k.t.shard
+	if nested := len(k.t.stack.Nested); shard != "" && nested > MaxShardsDrawn {
+		shard = fmt.Sprintf("%d nested stacks %s … %s", nested, k.t.stack.Nested[0], k.t.stack.Nested[nested-1])
+	}
+	n = &Node{Kind: kd.kind, Stack: k.t.stack.Name, Shard: shard, order: kd.order}
+	base := k.t.stack.Name + "/" + shard + "/"
 	if kd.counted {
 		return base + kd.kind, n
 	}

@@ -55,7 +55,11 @@ func (g *Graph) tree() *cluster {
 	for _, n := range g.Nodes {
 		box := stackBox[n.Stack]
 		if n.Shard != "" {
-			box = box.child(box.id+"_"+n.Shard, "nested stack "+n.Shard)
+			label := "nested stack " + n.Shard
+			if strings.Contains(n.Shard, " nested stacks ") {
+				label = n.Shard
+			}
+			box = box.child(box.id+"_"+strings.Fields(n.Shard)[0], label)
 		}
 		box.nodes = append(box.nodes, n)
 		has[n.Stack] = true
