@@ -3,10 +3,14 @@ package test
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/platform"
+	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -25,9 +29,15 @@ func largePlatform(t testing.TB, n int) *config.Platform {
 	return cfg
 }
 
+// DiagramNodeBudget bounds the architecture diagram of the 200-service,
+// six-region platform.
+const DiagramNodeBudget = 150
+
 func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.T) {
 	dir := t.TempDir()
+	start := time.Now()
 	s, err := synth(dir, largePlatform(t, 200), "123456789012", false)
+	t.Logf("synth with review files and pictures: %s", time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +56,29 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	// Guard the guard: the check above must have seen real templates.
 	if len(s.summary.Stacks) != 7 || largestRes.Resources == 0 {
 		t.Fatalf("expected 7 stacks with resources, got %d stacks", len(s.summary.Stacks))
+	}
+	// The picture summarizes: one node per kind per stack or shard.
+	start = time.Now()
+	g, err := diagram.FromAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.SVG(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("reading the assembly and drawing it again: %s", time.Since(start).Round(time.Millisecond))
+	if n := g.NodeCount(); n > DiagramNodeBudget || n < 7 {
+		t.Errorf("architecture diagram of 200 services in 6 regions has %d nodes; budget %d", n, DiagramNodeBudget)
+	} else {
+		t.Logf("architecture diagram: %d nodes, %d edges", n, len(g.Edges))
+	}
+	counted := 0
+	for _, m := range regexp.MustCompile(`label="(\d+) log groups"`).FindAllStringSubmatch(string(g.DOT()), -1) {
+		n, _ := strconv.Atoi(m[1])
+		counted += n
+	}
+	if counted < 200*6 {
+		t.Errorf("the diagram's log group nodes count %d log groups; want one or more per service and region", counted)
 	}
 	t.Logf("largest by resources: %s (%d resources, %d bytes); largest by bytes: %s (%d bytes)",
 		largestRes.File, largestRes.Resources, largestRes.Bytes, largestBytes.File, largestBytes.Bytes)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/governance/cost/chart"
 	"github.com/o11yscale/o11yscale/constructs/review"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
@@ -109,7 +110,15 @@ func (p *Platform) addGovernance(scope constructs.Construct) error {
 		if err := review.Add(scope, "cost/report.json", js); err != nil {
 			return err
 		}
-		if err := review.Add(scope, "cost/report.md", report.Markdown()); err != nil {
+		if err := review.Add(scope, "cost/report.md", append(report.Markdown(), chart.Mermaid(report)...)); err != nil {
+			return err
+		}
+		c, _ := p.Props.CostConfig()
+		svg, err := chart.SVG(report, c.Budget.MonthlyUSD)
+		if err != nil {
+			return err
+		}
+		if err := review.Add(scope, "cost/cost.svg", svg); err != nil {
 			return err
 		}
 	}

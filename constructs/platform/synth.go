@@ -1,12 +1,17 @@
 package platform
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 
+	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
 	"github.com/o11yscale/o11yscale/constructs/review"
 )
 
@@ -41,7 +46,53 @@ func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	if res.Summary, err = Summarize(p.Stacks(), res.Dir); err != nil {
 		return res, err
 	}
+	pictures, err := writeArchitecture(res.Dir)
+	if err != nil {
+		return res, err
+	}
+	res.Review = append(res.Review, pictures...)
+	sort.Strings(res.Review)
 	return res, res.Summary.LimitsError()
+}
+
+// writeArchitecture draws the assembly's architecture as
+// review/architecture.dot and .svg and appends it as a Mermaid flowchart
+// to review/cost/report.md when there is one. It returns the paths it
+// created.
+func writeArchitecture(dir string) ([]string, error) {
+	g, err := diagram.FromAssembly(dir)
+	if err != nil {
+		return nil, err
+	}
+	svg, err := g.SVG(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	var written []string
+	for name, content := range map[string][]byte{"architecture.dot": g.DOT(), "architecture.svg": svg} {
+		path := filepath.Join(dir, "review", name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			return nil, err
+		}
+		written = append(written, path)
+	}
+	report := filepath.Join(dir, "review", "cost", "report.md")
+	if md, err := os.ReadFile(report); err == nil {
+		md = append(md, ArchitectureMarkdown(g)...)
+		if err := os.WriteFile(report, md, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return written, nil
+}
+
+// ArchitectureMarkdown is the section Synth appends to the cost report:
+// the architecture drawn from the templates as a Mermaid flowchart.
+func ArchitectureMarkdown(g *diagram.Graph) []byte {
+	return []byte("## Architecture\n\nThe data paths of the synthesized templates (also `review/architecture.svg`), one node per kind of resource per stack or nested stack.\n\n```mermaid\n" + g.Mermaid() + "```\n")
 }
 
 // Print writes the summary table, the cost table and any budget warning:
