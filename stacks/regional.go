@@ -50,6 +50,6 @@ func addLogPipeline(r *Regional, cfg *config.Platform) error {
 	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", cfg.Logs.ArchiveProps()); err != nil {
 		return err
 	}
-	r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", cfg.Logs.RouterProps(r.LogArchive))
+	r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", cfg.LogRouterProps(r.LogArchive))
 	return err
 }

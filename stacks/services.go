@@ -8,7 +8,7 @@ import (
 
 // addService creates one service's resources inside its shard.
 func addService(r *Regional, shard *Shard, cfg *config.Platform, svc config.Service) error {
-	logs := cfg.Logs.ServiceLogsProps(svc.Name, config.LogsWiring{Key: r.Key, Archive: r.LogArchive, Router: r.LogRouter})
+	logs := cfg.ServiceLogsProps(svc.Name, config.LogsWiring{Key: r.Key, Archive: r.LogArchive, Router: r.LogRouter})
 	if _, err := logtiers.NewServiceLogs(shard.Stack, svc.Name, logs); err != nil {
 		return err
 	}

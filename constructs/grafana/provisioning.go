@@ -45,7 +45,7 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 	if err != nil {
 		return fmt.Errorf("encoding data sources: %w", err)
 	}
-	folders, err := json.Marshal(dashboard.Folders())
+	folders, err := json.Marshal(dashboard.Folders(p.Platform))
 	if err != nil {
 		return fmt.Errorf("encoding folders: %w", err)
 	}

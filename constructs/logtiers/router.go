@@ -17,13 +17,18 @@ const RouterImportPath = "github.com/o11yscale/o11yscale/lambdas/logrouter"
 
 // RouterProps configures the log router.
 type RouterProps struct {
+	// Name is the platform name: 1-32 lowercase letters, digits, '-' or
+	// '_'; the
+	// default LogGroupPrefix derives from it. Default: "o11yscale"
+	// (DefaultName).
+	Name string
 	// Archive receives the forwarded events through its delivery stream;
 	// the router is granted PutRecord on it. Required.
 	Archive *Archive
 	// LogGroupPrefix is the start of the names of the log groups whose
 	// subscription filters may invoke the router: one permission covers
 	// them all. A service whose log groups lie outside it cannot subscribe.
-	// Default: "/o11yscale/".
+	// Default: "/<Name>/" (LogGroupPrefix(Name) + "/"), e.g. "/o11yscale/".
 	LogGroupPrefix string
 	// ForwardTiers are forwarded whatever their status. Default: [Error].
 	ForwardTiers []Tier
@@ -42,8 +47,11 @@ type RouterProps struct {
 }
 
 func (p RouterProps) withDefaults() RouterProps {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
 	if p.LogGroupPrefix == "" {
-		p.LogGroupPrefix = DefaultLogGroupPrefix + "/"
+		p.LogGroupPrefix = LogGroupPrefix(p.Name) + "/"
 	}
 	if len(p.ForwardTiers) == 0 {
 		p.ForwardTiers = []Tier{Error}
@@ -80,6 +88,7 @@ func (p RouterProps) config() contract.Config {
 func (p RouterProps) Validate() error {
 	p = p.withDefaults()
 	var v validation.Errors
+	validateName(&v, p.Name)
 	if p.Archive == nil {
 		v.Add("archive", nil, "the region's archive (NewArchive), whose delivery stream the router writes")
 	}

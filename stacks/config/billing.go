@@ -52,7 +52,7 @@ func (p *Platform) BillingProps(report *cost.Report) (governance.BillingProps, e
 func (p *Platform) billingProps(report *cost.Report) (governance.BillingProps, bool) {
 	b := p.Billing
 	props := governance.BillingProps{
-		MonthlyUSD: b.MonthlyUSD, ForecastShare: b.ForecastShare, ActualShare: b.ActualShare,
+		Name: p.Name, MonthlyUSD: b.MonthlyUSD, ForecastShare: b.ForecastShare, ActualShare: b.ActualShare,
 		Emails: b.Emails, BudgetName: b.BudgetName,
 	}
 	if props.MonthlyUSD == 0 && p.Cost != nil && p.Cost.Budget.MonthlyUSD > 0 {

@@ -185,6 +185,7 @@ type DashboardSpec struct {
 // Platform is the wire form of the platform the dashboards are generated
 // from (the Platform property); dashboard.Platform converts to and from it.
 type Platform struct {
+	Name               string         `json:"name,omitempty"`
 	CentralRegion      string         `json:"centralRegion,omitempty"`
 	Regions            []string       `json:"regions,omitempty"`
 	Services           []string       `json:"services,omitempty"`
