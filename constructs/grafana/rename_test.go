@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
@@ -22,6 +23,13 @@ func TestARenamedPlatformLeavesNoO11yscaleInCreatedNames(t *testing.T) {
 	// follow the name
 	s.tmpl.HasResourceProperties(jsii.String("AWS::Grafana::Workspace"), map[string]any{"Name": "acme"})
 	s.tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Dashboard"), map[string]any{"DashboardName": "acme-global-api-performance"})
+	// The provisioner writes its metrics to acme's pipeline namespace, which
+	// the pipeline dashboard graphs.
+	s.tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{"Environment": map[string]any{
+		"Variables": assertions.Match_ObjectLike(&map[string]any{"METRIC_NAMESPACE": "Acme/Pipeline"})}})
+	if got := p.WithDefaults().PipelineNamespace; got != "Acme/Pipeline" {
+		t.Errorf("dashboards graph %s", got)
+	}
 	if left := cdktest.Leftovers(*s.tmpl.ToJSON(), "o11yscale"); len(left) > 0 {
 		t.Errorf("o11yscale left in created names:\n%s", strings.Join(left, "\n"))
 	}

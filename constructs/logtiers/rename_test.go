@@ -42,6 +42,8 @@ func TestARenamedPlatformLeavesNoO11yscaleInCreatedNames(t *testing.T) {
 	if r.LogGroupPrefix != "/acme/" {
 		t.Errorf("router prefix = %s", r.LogGroupPrefix)
 	}
+	regional.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{"Environment": map[string]any{
+		"Variables": assertions.Match_ObjectLike(&map[string]any{"METRIC_NAMESPACE": "Acme/Pipeline"})}})
 	regional.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
 		"SourceArn": partitionArn(":logs:us-east-1:123456789012:log-group:/acme/*")})
 	nested.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"LogGroupName": "/acme/checkout-api/error"})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 )
 
@@ -70,7 +71,7 @@ func (p RouterProps) withDefaults() RouterProps {
 
 // config is the router's environment for p (after defaults).
 func (p RouterProps) config() contract.Config {
-	c := contract.Config{MinStatus: p.MinStatus, LogLevel: p.LogLevel}
+	c := contract.Config{MinStatus: p.MinStatus, LogLevel: p.LogLevel, MetricNamespace: naming.PipelineNamespace(p.Name)}
 	if p.Archive != nil {
 		c.DeliveryStreamName = p.Archive.DeliveryStreamName()
 	}

@@ -23,3 +23,7 @@ func Title(name string) string {
 func Namespace(name, kind string) string {
 	return strings.Join([]string{Title(name), kind}, "/")
 }
+
+// PipelineNamespace is the namespace of the pipeline Lambdas' self-metrics
+// for the platform name: "<Title(name)>/Pipeline", e.g. "O11yscale/Pipeline".
+func PipelineNamespace(name string) string { return Namespace(name, "Pipeline") }

@@ -39,8 +39,9 @@ type Grafana struct {
 	LogGroupPrefix string `yaml:"logGroupPrefix,omitempty" json:"logGroupPrefix,omitempty"`
 	// ServiceMetrics behind the RED dashboards. Default: AWS/Lambda.
 	ServiceMetrics GrafanaServiceMetrics `yaml:"serviceMetrics,omitempty" json:"serviceMetrics,omitempty"`
-	// PipelineNamespace of the pipeline Lambdas' metrics.
-	// Default: "O11yscale/Pipeline".
+	// PipelineNamespace of the pipeline Lambdas' metrics. Default:
+	// "<Name>/Pipeline" with the first letter in upper case (where the
+	// platform's Lambdas write), e.g. "O11yscale/Pipeline".
 	PipelineNamespace string `yaml:"pipelineNamespace,omitempty" json:"pipelineNamespace,omitempty"`
 	// CentralStreamName. Default: the platform's central metric stream.
 	CentralStreamName string `yaml:"centralStreamName,omitempty" json:"centralStreamName,omitempty"`

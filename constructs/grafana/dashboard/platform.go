@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
@@ -26,7 +27,8 @@ const (
 	// DefaultName is the platform name Name defaults to.
 	DefaultName = "o11yscale"
 	// DefaultLogGroupPrefix is the LogGroupPrefix of the default name.
-	DefaultLogGroupPrefix    = "/" + DefaultName
+	DefaultLogGroupPrefix = "/" + DefaultName
+	// DefaultPipelineNamespace is the PipelineNamespace of the default name.
 	DefaultPipelineNamespace = "O11yscale/Pipeline"
 )
 
@@ -70,7 +72,9 @@ type Platform struct {
 	// Default: AWS/Lambda Invocations, Errors and Duration by FunctionName.
 	ServiceMetrics ServiceMetrics
 	// PipelineNamespace holds the pipeline Lambdas' EMF self-metrics.
-	// Default: "O11yscale/Pipeline".
+	// Default: "<Name>/Pipeline" with the name's first letter in upper
+	// case, e.g. "O11yscale/Pipeline", where the pipeline Lambdas of the
+	// platform write them (their METRIC_NAMESPACE).
 	PipelineNamespace string
 	// CentralStreamName is the central Kinesis stream.
 	// Default: every stream in the central region ("*").
@@ -122,7 +126,7 @@ func (p Platform) WithDefaults() Platform {
 		p.LogGroupPrefix = "/" + p.Name
 	}
 	if p.PipelineNamespace == "" {
-		p.PipelineNamespace = DefaultPipelineNamespace
+		p.PipelineNamespace = naming.PipelineNamespace(p.Name)
 	}
 	m := &p.ServiceMetrics
 	m.Namespace = or(m.Namespace, "AWS/Lambda")
