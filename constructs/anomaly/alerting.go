@@ -17,6 +17,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
 
@@ -164,6 +165,7 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		IncidentsTopicArn:    *a.IncidentsTopic.TopicArn(),
 		IdempotencyTableName: *a.IdempotencyTable.TableName(),
 		RunbookBaseURL:       p.RunbookBaseURL,
+		MetricNamespace:      naming.PipelineNamespace(p.Name),
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, pathError(scope, id, err)

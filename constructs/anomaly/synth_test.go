@@ -363,6 +363,7 @@ func TestSynthesizedAlertingAndServiceAlarms(t *testing.T) {
 				"IDEMPOTENCY_TABLE_NAME": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^AlertingIdempotency"))},
 				"RUNBOOK_BASE_URL":       "https://runbooks.example.com",
 				"LOG_LEVEL":              "INFO",
+				"METRIC_NAMESPACE":       "O11yscale/Pipeline",
 			}},
 		})
 		has(t, s.regional, "AWS::IAM::Policy", map[string]any{

@@ -8,6 +8,7 @@ package governance
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -34,8 +35,15 @@ var BillingServices = []string{"AmazonCloudWatch", "AWSXRay", "AmazonKinesis", "
 // names them.
 var BudgetServices = []string{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}
 
+// DefaultName is the platform name BillingProps.Name defaults to.
+const DefaultName = "o11yscale"
+
 // BillingProps configures the billing alarm and budget.
 type BillingProps struct {
+	// Name is the platform name, 1-64 letters, digits, '-', '_' or '.';
+	// the default BudgetName derives from it. Default: "o11yscale"
+	// (DefaultName).
+	Name string
 	// MonthlyUSD is the budget and the alarm threshold in USD. Required,
 	// > 0; there is no default (a platform derives it from its cost
 	// estimate before calling NewBilling).
@@ -48,11 +56,15 @@ type BillingProps struct {
 	// Emails also receive budget notifications (at most 10).
 	Emails []string
 	// BudgetName names the AWS Budgets budget, at most 100 characters
-	// without ':' or '\\'. Default: "o11yscale-observability".
+	// without ':' or '\\'. Default: "<Name>-observability", e.g.
+	// "o11yscale-observability".
 	BudgetName string
 }
 
 func (p BillingProps) withDefaults() BillingProps {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
 	if p.ForecastShare == 0 {
 		p.ForecastShare = 1
 	}
@@ -60,7 +72,7 @@ func (p BillingProps) withDefaults() BillingProps {
 		p.ActualShare = 0.8
 	}
 	if p.BudgetName == "" {
-		p.BudgetName = "o11yscale-observability"
+		p.BudgetName = p.Name + "-observability"
 	}
 	return p
 }
@@ -69,6 +81,9 @@ func (p BillingProps) withDefaults() BillingProps {
 func (p BillingProps) Validate() error {
 	p = p.withDefaults()
 	var v validation.Errors
+	if !nameRE.MatchString(p.Name) {
+		v.Add("name", p.Name, "1-64 letters, digits, '-', '_' or '.'")
+	}
 	if !(p.MonthlyUSD > 0) || math.IsInf(p.MonthlyUSD, 0) {
 		v.Add("monthlyUsd", p.MonthlyUSD, "a positive monthly amount in USD")
 	}
@@ -93,6 +108,8 @@ func (p BillingProps) Validate() error {
 	}
 	return v.Err()
 }
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // Billing is the billing alarm, budget and their topic.
 type Billing struct {

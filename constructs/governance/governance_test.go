@@ -74,3 +74,20 @@ func TestDefaultsApplyAndCompletePropsValidate(t *testing.T) {
 		t.Fatalf("got %v, want %s", err, want)
 	}
 }
+
+func TestARenamedPlatformNamesItsBudgetAfterIt(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Billing", "us-east-1")
+	if _, err := governance.NewBilling(stack, "Billing", governance.BillingProps{Name: "acme", MonthlyUSD: 10}); err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+		"Budget": assertions.Match_ObjectLike(&map[string]any{"BudgetName": "acme-observability"})})
+	if left := cdktest.Leftovers(*tpl.ToJSON(), "o11yscale"); len(left) > 0 {
+		t.Errorf("o11yscale left in created names:\n%s", strings.Join(left, "\n"))
+	}
+	if err := (governance.BillingProps{Name: "a:b", MonthlyUSD: 10}).Validate(); err == nil || !strings.HasPrefix(err.Error(), `name: "a:b"`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -341,7 +341,7 @@ func TestCustomResourceSendsWhatTheProvisionerDecodes(t *testing.T) {
 	if got.ContentHash != wantHash || s.obs.ContentHash != wantHash {
 		t.Errorf("ContentHash %q (field %q), want dashboard.ContentHash %q", got.ContentHash, s.obs.ContentHash, wantHash)
 	}
-	if !slices.Equal(got.DataSources, dashboard.DataSources(p)) || !slices.Equal(got.Folders, dashboard.Folders()) {
+	if !slices.Equal(got.DataSources, dashboard.DataSources(p)) || !slices.Equal(got.Folders, dashboard.Folders(p)) {
 		t.Errorf("provisioner sees data sources %v and folders %v", got.DataSources, got.Folders)
 	}
 	all, _ := dashboard.All(p)

@@ -17,10 +17,14 @@ import (
 
 // Defaults of Props fields left at their zero value.
 const (
-	DefaultMode                    = ModeCloudWatch
-	DefaultWorkspaceName           = "o11yscale"
-	DefaultGrafanaVersion          = "10.4"
-	DefaultCloudWatchDashboardName = "o11yscale-global-api-performance"
+	DefaultMode = ModeCloudWatch
+	// DefaultWorkspaceName is the WorkspaceName of the default platform
+	// name (dashboard.DefaultName).
+	DefaultWorkspaceName  = dashboard.DefaultName
+	DefaultGrafanaVersion = "10.4"
+	// DefaultCloudWatchDashboardName is the CloudWatchDashboardName of the
+	// default platform name: CloudWatchDashboardName(dashboard.DefaultName).
+	DefaultCloudWatchDashboardName = dashboard.DefaultName + cloudWatchDashboardSuffix
 	DefaultProvisionerTimeout      = 10 * time.Minute
 )
 
@@ -37,7 +41,7 @@ type Props struct {
 	// what works in every account. Default: ModeCloudWatch.
 	Mode Mode
 	// WorkspaceName names the Grafana workspace: 1-255 letters, digits or
-	// - . _ ~. Default: "o11yscale".
+	// - . _ ~. Default: the platform name (Platform.Name), e.g. "o11yscale".
 	WorkspaceName string
 	// AccountAccess is CurrentAccount or Organization.
 	// Default: CurrentAccount.
@@ -72,7 +76,9 @@ type Props struct {
 	// Default: "10.4".
 	GrafanaVersion string
 	// CloudWatchDashboardName names the fallback dashboard: 1-255 letters,
-	// digits, - or _. Default: "o11yscale-global-api-performance".
+	// digits, - or _. Default: "<Platform.Name>-global-api-performance"
+	// (CloudWatchDashboardName(Name)), e.g.
+	// "o11yscale-global-api-performance".
 	CloudWatchDashboardName string
 	// ProvisionerTimeout of the provisioning Lambda, 5m-15m: long enough
 	// to upsert hundreds of dashboards with retries, and never longer than
@@ -80,13 +86,19 @@ type Props struct {
 	ProvisionerTimeout time.Duration
 }
 
+const cloudWatchDashboardSuffix = "-global-api-performance"
+
+// CloudWatchDashboardName is the default name of the CloudWatch dashboard
+// of the platform name: "<name>-global-api-performance".
+func CloudWatchDashboardName(name string) string { return name + cloudWatchDashboardSuffix }
+
 func (p Props) withDefaults() Props {
 	p.Platform = p.Platform.WithDefaults()
 	if p.Mode == "" {
 		p.Mode = DefaultMode
 	}
 	if p.WorkspaceName == "" {
-		p.WorkspaceName = DefaultWorkspaceName
+		p.WorkspaceName = p.Name
 	}
 	if p.AccountAccess == "" {
 		p.AccountAccess = CurrentAccount
@@ -104,7 +116,7 @@ func (p Props) withDefaults() Props {
 		p.GrafanaVersion = DefaultGrafanaVersion
 	}
 	if p.CloudWatchDashboardName == "" {
-		p.CloudWatchDashboardName = DefaultCloudWatchDashboardName
+		p.CloudWatchDashboardName = CloudWatchDashboardName(p.Name)
 	}
 	if p.ProvisionerTimeout == 0 {
 		p.ProvisionerTimeout = DefaultProvisionerTimeout

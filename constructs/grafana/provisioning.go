@@ -12,6 +12,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
@@ -45,7 +46,7 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 	if err != nil {
 		return fmt.Errorf("encoding data sources: %w", err)
 	}
-	folders, err := json.Marshal(dashboard.Folders())
+	folders, err := json.Marshal(dashboard.Folders(p.Platform))
 	if err != nil {
 		return fmt.Errorf("encoding folders: %w", err)
 	}
@@ -54,6 +55,7 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 		ImportPath:    ProvisionerImportPath,
 		Timeout:       p.ProvisionerTimeout,
 		RetryAttempts: provisionerRetries,
+		Environment:   map[string]string{contract.EnvMetricNamespace: naming.PipelineNamespace(p.Name)},
 		Description:   "Provisions Managed Grafana data sources, folders and dashboards (o11yscale)",
 	})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
 // logGroupArnPattern matches every log group whose name starts with
@@ -40,8 +42,11 @@ type SubscriptionRoleProps struct {
 	DeliveryStreamArn string
 	// StreamArn is a Kinesis stream to put to.
 	StreamArn string
+	// Name is the platform name; the default LogGroupPrefix derives from
+	// it. Default: "o11yscale" (DefaultName).
+	Name string
 	// LogGroupPrefix limits which log groups may use the role. Default:
-	// "/o11yscale/".
+	// "/<Name>/" (LogGroupPrefix(Name) + "/"), e.g. "/o11yscale/".
 	LogGroupPrefix string
 }
 
@@ -53,9 +58,18 @@ func NewSubscriptionRole(scope constructs.Construct, id string, props Subscripti
 	if (props.DeliveryStreamArn == "") == (props.StreamArn == "") {
 		return nil, fmt.Errorf("logtiers subscription role %s/%s: set exactly one of DeliveryStreamArn and StreamArn", *scope.Node().Path(), id)
 	}
+	name := props.Name
+	if name == "" {
+		name = DefaultName
+	}
+	var v validation.Errors
+	validateName(&v, name)
+	if err := v.Err(); err != nil {
+		return nil, fmt.Errorf("logtiers subscription role %s/%s: %w", *scope.Node().Path(), id, err)
+	}
 	prefix := props.LogGroupPrefix
 	if prefix == "" {
-		prefix = DefaultLogGroupPrefix + "/"
+		prefix = LogGroupPrefix(name) + "/"
 	}
 	role := awsiam.NewRole(scope, jsii.String(id), &awsiam.RoleProps{
 		Description: jsii.String("CloudWatch Logs subscription filters deliver to one stream"),

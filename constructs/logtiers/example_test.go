@@ -60,3 +60,13 @@ func Example() {
 	// router forwards [ERROR] and status >= 500 for /o11yscale/*
 	// 2 log groups, 2 metric filters, 2 subscription filters
 }
+
+// ExampleMetricNamespace shows the names a platform called "acme" gets by
+// default.
+func ExampleMetricNamespace() {
+	fmt.Println(logtiers.LogGroupPrefix("acme"), logtiers.MetricNamespace("acme"))
+	fmt.Println(logtiers.LogGroupName(logtiers.LogGroupPrefix("acme"), "checkout-api", logtiers.Error))
+	// Output:
+	// /acme Acme/Logs
+	// /acme/checkout-api/error
+}

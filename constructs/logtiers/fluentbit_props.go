@@ -31,17 +31,19 @@ type FluentBitProps struct {
 	// OpenSearchEndpoint is the errors index's domain host name. Default:
 	// none (no OpenSearch output).
 	OpenSearchEndpoint string
-	// OpenSearchIndex name. Default: "o11yscale-errors".
+	// OpenSearchIndex name. Default: "<Name>-errors" (ServiceLogsProps.Name),
+	// e.g. "o11yscale-errors".
 	OpenSearchIndex string
 	// IndexedTiers also go to OpenSearch. Default: [Error].
 	IndexedTiers []Tier
 	// ParameterName of the SSM parameter. Default:
-	// "/o11yscale/fluent-bit/<service>".
+	// "/<Name>/fluent-bit/<service>" (ServiceLogsProps.Name), e.g.
+	// "/o11yscale/fluent-bit/checkout-api".
 	ParameterName string
 }
 
-// withDefaults fills the zero fields for service.
-func (fb FluentBitProps) withDefaults(service string) FluentBitProps {
+// withDefaults fills the zero fields for the platform name and service.
+func (fb FluentBitProps) withDefaults(name, service string) FluentBitProps {
 	if fb.Input == "" {
 		fb.Input = fluentbit.InputFireLens
 	}
@@ -64,13 +66,13 @@ func (fb FluentBitProps) withDefaults(service string) FluentBitProps {
 		fb.UnmatchedTier = Info
 	}
 	if fb.OpenSearchIndex == "" {
-		fb.OpenSearchIndex = "o11yscale-errors"
+		fb.OpenSearchIndex = name + "-errors"
 	}
 	if fb.IndexedTiers == nil {
 		fb.IndexedTiers = []Tier{Error}
 	}
 	if fb.ParameterName == "" {
-		fb.ParameterName = "/o11yscale/fluent-bit/" + service
+		fb.ParameterName = "/" + name + "/fluent-bit/" + service
 	}
 	return fb
 }

@@ -32,6 +32,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 )
 
 // Tier is where records of some levels go.
@@ -85,8 +88,33 @@ const (
 	FormatSpace LogFormat = "space"
 )
 
-// DefaultLogGroupPrefix starts every log group name.
-const DefaultLogGroupPrefix = "/o11yscale"
+// DefaultName is the platform name the props' Name defaults to.
+const DefaultName = "o11yscale"
+
+// DefaultLogGroupPrefix starts every log group name of the default
+// platform: LogGroupPrefix(DefaultName).
+const DefaultLogGroupPrefix = "/" + DefaultName
+
+// LogGroupPrefix is the default log group name prefix of the platform
+// name: "/<name>".
+func LogGroupPrefix(name string) string { return "/" + name }
+
+// MetricNamespace is the default prefix of the platform's log metric
+// namespaces: "<Name>/Logs" with the name's first letter in upper case
+// ("O11yscale/Logs", "Acme/Logs").
+func MetricNamespace(name string) string { return naming.Namespace(name, "Logs") }
+
+// nameRE is what Name allows: it appears in log group names, metric
+// namespaces, SSM parameter names and OpenSearch index names.
+// OpenSearch index names must be lower case.
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// validateName reports an invalid platform name at "name".
+func validateName(v *validation.Errors, name string) {
+	if !nameRE.MatchString(name) {
+		v.Add("name", name, "1-32 lowercase letters, digits, '-' or '_', starting with a letter or digit")
+	}
+}
 
 // Default filter patterns, from the seed.
 const (
@@ -125,7 +153,8 @@ var (
 // LogGroupName is the name of a service's tier log group:
 // <prefix>/<service>/<tier in lower case>, e.g. /o11yscale/checkout-api/error.
 // With an empty tier it is the prefix of all the service's groups
-// (/o11yscale/checkout-api/). Dashboards and queries rely on it.
+// (/o11yscale/checkout-api/). An empty prefix is DefaultLogGroupPrefix.
+// Dashboards and queries rely on it.
 func LogGroupName(prefix, service string, tier Tier) string {
 	if prefix == "" {
 		prefix = DefaultLogGroupPrefix

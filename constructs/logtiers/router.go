@@ -9,6 +9,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 )
 
@@ -17,13 +18,18 @@ const RouterImportPath = "github.com/o11yscale/o11yscale/lambdas/logrouter"
 
 // RouterProps configures the log router.
 type RouterProps struct {
+	// Name is the platform name: 1-32 lowercase letters, digits, '-' or
+	// '_'; the
+	// default LogGroupPrefix derives from it. Default: "o11yscale"
+	// (DefaultName).
+	Name string
 	// Archive receives the forwarded events through its delivery stream;
 	// the router is granted PutRecord on it. Required.
 	Archive *Archive
 	// LogGroupPrefix is the start of the names of the log groups whose
 	// subscription filters may invoke the router: one permission covers
 	// them all. A service whose log groups lie outside it cannot subscribe.
-	// Default: "/o11yscale/".
+	// Default: "/<Name>/" (LogGroupPrefix(Name) + "/"), e.g. "/o11yscale/".
 	LogGroupPrefix string
 	// ForwardTiers are forwarded whatever their status. Default: [Error].
 	ForwardTiers []Tier
@@ -42,8 +48,11 @@ type RouterProps struct {
 }
 
 func (p RouterProps) withDefaults() RouterProps {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
 	if p.LogGroupPrefix == "" {
-		p.LogGroupPrefix = DefaultLogGroupPrefix + "/"
+		p.LogGroupPrefix = LogGroupPrefix(p.Name) + "/"
 	}
 	if len(p.ForwardTiers) == 0 {
 		p.ForwardTiers = []Tier{Error}
@@ -62,7 +71,7 @@ func (p RouterProps) withDefaults() RouterProps {
 
 // config is the router's environment for p (after defaults).
 func (p RouterProps) config() contract.Config {
-	c := contract.Config{MinStatus: p.MinStatus, LogLevel: p.LogLevel}
+	c := contract.Config{MinStatus: p.MinStatus, LogLevel: p.LogLevel, MetricNamespace: naming.PipelineNamespace(p.Name)}
 	if p.Archive != nil {
 		c.DeliveryStreamName = p.Archive.DeliveryStreamName()
 	}
@@ -81,6 +90,7 @@ func (p RouterProps) config() contract.Config {
 func (p RouterProps) Validate() error {
 	p = p.withDefaults()
 	var v validation.Errors
+	validateName(&v, p.Name)
 	if !prefixRE.MatchString(p.LogGroupPrefix) {
 		v.Add("logGroupPrefix", p.LogGroupPrefix, "a log group name prefix starting with '/', of letters, digits and . _ / # -")
 	}

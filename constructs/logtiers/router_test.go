@@ -38,6 +38,7 @@ func TestRouterOwnsItsEnvironmentGrantAndInvokePermission(t *testing.T) {
 		"Environment": map[string]any{"Variables": map[string]any{
 			"DELIVERY_STREAM_NAME": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("ArchiveDeliveryStream"))},
 			"FORWARD_TIERS":        "ERROR,WARN", "FORWARD_MIN_STATUS": "500", "LOG_LEVEL": "INFO",
+			"METRIC_NAMESPACE": "O11yscale/Pipeline",
 		}}})
 	// The permission is a top-level sibling of the function, so its logical
 	// id is its construct id.

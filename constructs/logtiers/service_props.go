@@ -11,11 +11,17 @@ import (
 
 // ServiceLogsProps configures one service's log tiers.
 type ServiceLogsProps struct {
+	// Name is the platform name: 1-32 lowercase letters, digits, '-' or
+	// '_'. The
+	// default log group prefix, metric namespace, Fluent Bit parameter and
+	// OpenSearch index derive from it. Default: "o11yscale" (DefaultName).
+	Name string
 	// Service name, used in log group names, metric namespaces and S3
 	// keys: 1-64 letters, digits, '-', '_' or '.'. Required.
 	Service string
-	// LogGroupPrefix starts every log group name. Default: "/o11yscale",
-	// giving /o11yscale/<service>/<tier>.
+	// LogGroupPrefix starts every log group name. Default: "/<Name>"
+	// (LogGroupPrefix(Name)), giving /<Name>/<service>/<tier>, e.g.
+	// /o11yscale/checkout-api/error.
 	LogGroupPrefix string
 	// Tiers configures ERROR, WARN, INFO and DEBUG. Default: the seed's
 	// (ERROR and WARN in CloudWatch for 30 and 7 days, INFO to S3, DEBUG
@@ -27,7 +33,9 @@ type ServiceLogsProps struct {
 	// MetricNamespace is the prefix of the metric namespaces; a service's
 	// metrics go to <MetricNamespace>/<service>, because CloudWatch does not
 	// allow a default value on a metric filter with dimensions, so the
-	// service cannot be a dimension. Default: "O11yscale/Logs".
+	// service cannot be a dimension. Default: "<Name>/Logs" with the
+	// name's first letter in upper case (MetricNamespace(Name)), e.g.
+	// "O11yscale/Logs".
 	MetricNamespace string
 	// DisableErrorCount skips the ErrorCount metric filter on the ERROR
 	// tier. Default: false: the filter counts errors with defaultValue 0
@@ -64,14 +72,17 @@ type ServiceLogsProps struct {
 
 // withDefaults fills every zero value with its documented default.
 func (p ServiceLogsProps) withDefaults() ServiceLogsProps {
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
 	if p.LogGroupPrefix == "" {
-		p.LogGroupPrefix = DefaultLogGroupPrefix
+		p.LogGroupPrefix = LogGroupPrefix(p.Name)
 	}
 	if p.LogFormat == "" {
 		p.LogFormat = FormatJSON
 	}
 	if p.MetricNamespace == "" {
-		p.MetricNamespace = "O11yscale/Logs"
+		p.MetricNamespace = MetricNamespace(p.Name)
 	}
 	p.Tiers = p.Tiers.withDefaults()
 
@@ -113,7 +124,7 @@ func (p ServiceLogsProps) withDefaults() ServiceLogsProps {
 		fwd[i] = f
 	}
 	p.Forwarding = fwd
-	p.FluentBit = p.FluentBit.withDefaults(p.Service)
+	p.FluentBit = p.FluentBit.withDefaults(p.Name, p.Service)
 	return p
 }
 
@@ -155,6 +166,7 @@ func (p ServiceLogsProps) Validate() error {
 	raw := p
 	p = p.withDefaults()
 	var v validation.Errors
+	validateName(&v, p.Name)
 	if !serviceRE.MatchString(p.Service) {
 		v.Add("service", p.Service, "1-64 letters, digits, '-', '_' or '.', starting with a letter or digit")
 	}

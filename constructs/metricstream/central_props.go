@@ -16,10 +16,13 @@ const (
 	ShardBytesPerSecond   = 1 << 20
 )
 
+// DefaultName is the platform name CentralProps.Name defaults to.
+const DefaultName = "o11yscale"
+
 // CentralProps configures the central aggregation resources.
 type CentralProps struct {
 	// Name is the platform name used for deterministic names (see Names).
-	// Default: "o11yscale".
+	// Default: "o11yscale" (DefaultName).
 	Name string
 	// Mode is the stream capacity mode, awskinesis.StreamMode_ON_DEMAND or
 	// awskinesis.StreamMode_PROVISIONED. Default: on-demand.
@@ -45,7 +48,7 @@ type CentralProps struct {
 
 func (p CentralProps) withDefaults() CentralProps {
 	if p.Name == "" {
-		p.Name = "o11yscale"
+		p.Name = DefaultName
 	}
 	if p.Mode == "" {
 		p.Mode = awskinesis.StreamMode_ON_DEMAND

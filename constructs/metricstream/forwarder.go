@@ -15,6 +15,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/nag"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
@@ -69,7 +70,7 @@ func NewForwarder(scope constructs.Construct, id string, props ForwarderProps) (
 	if fp.Timeout == 0 {
 		fp.Timeout = 2 * time.Minute
 	}
-	env := map[string]string{"LOG_LEVEL": "INFO"}
+	env := map[string]string{"LOG_LEVEL": "INFO", contract.EnvMetricNamespace: naming.PipelineNamespace(names.Platform)}
 	for k, val := range fp.Environment {
 		env[k] = val
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 )
 
 // OutputFormat is the record format of a CloudWatch Metric Stream; the
@@ -26,7 +27,9 @@ type StreamProps struct {
 	// stream. Required.
 	Central CentralTarget
 	// IncludeNamespaces or ExcludeNamespaces (not both). Default: include
-	// AWS/ApiGateway, AWS/Lambda and O11yscale/Pipeline.
+	// AWS/ApiGateway, AWS/Lambda and the platform's pipeline namespace
+	// "<Platform>/Pipeline" (Central's Names.Platform with its first letter
+	// in upper case, e.g. O11yscale/Pipeline).
 	IncludeNamespaces []string
 	ExcludeNamespaces []string
 	// OutputFormat of the records. Default: OutputFormatJSON (it keeps the
@@ -50,7 +53,11 @@ func (p StreamProps) withDefaults() StreamProps {
 		p.OutputFormat = OutputFormatJSON
 	}
 	if len(p.IncludeNamespaces) == 0 && len(p.ExcludeNamespaces) == 0 {
-		p.IncludeNamespaces = []string{"AWS/ApiGateway", "AWS/Lambda", "O11yscale/Pipeline"}
+		platform := DefaultName
+		if p.Central != nil && p.Central.CentralNames().Platform != "" {
+			platform = p.Central.CentralNames().Platform
+		}
+		p.IncludeNamespaces = []string{"AWS/ApiGateway", "AWS/Lambda", naming.PipelineNamespace(platform)}
 	}
 	return p
 }

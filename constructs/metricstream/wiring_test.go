@@ -58,8 +58,17 @@ func TestRegionalConstructsTakeNamesAndRegionFromTheCentral(t *testing.T) {
 	if f.ConfigParameter != nil {
 		t.Fatal("a one-metric config went to SSM")
 	}
+	if _, err := metricstream.NewStream(regional, "Stream", metricstream.StreamProps{Central: c}); err != nil {
+		t.Fatal(err)
+	}
 	rt := assertions.Template_FromStack(regional, nil)
 	rt.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"RoleName": "acme-forwarder-eu-west-1"})
+	// The forwarder writes its self-metrics to the platform's pipeline
+	// namespace, which the stream includes by default.
+	rt.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{"Environment": map[string]any{
+		"Variables": assertions.Match_ObjectLike(&map[string]any{contract.EnvMetricNamespace: "Acme/Pipeline"})}})
+	rt.HasResourceProperties(jsii.String("AWS::CloudWatch::MetricStream"), map[string]any{"IncludeFilters": []any{
+		map[string]any{"Namespace": "AWS/ApiGateway"}, map[string]any{"Namespace": "AWS/Lambda"}, map[string]any{"Namespace": "Acme/Pipeline"}}})
 	fns := rt.FindResources(jsii.String("AWS::Lambda::Function"), nil)
 	found := false
 	for _, fn := range *fns {

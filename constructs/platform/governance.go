@@ -80,6 +80,7 @@ func (p *Platform) estimateCost() error {
 func (p Props) BillingProps(report *cost.Report) (props governance.BillingProps, ok bool) {
 	p = p.withDefaults()
 	props = p.Billing.BillingProps
+	props.Name = p.Name
 	if props.MonthlyUSD == 0 && p.Cost != nil && p.Cost.Budget.MonthlyUSD > 0 {
 		props.MonthlyUSD = p.Cost.Budget.MonthlyUSD
 	}

@@ -18,6 +18,7 @@ import (
 func (p *Platform) grafanaProps(scope constructs.Construct) grafana.Props {
 	props := p.Props
 	g := props.Grafana.Props
+	g.Name = props.Name
 	if g.CentralRegion == "" {
 		g.CentralRegion = props.CentralRegion
 	}

@@ -108,7 +108,7 @@ func TestShardsKeepOrderAndSize(t *testing.T) {
 }
 
 func TestTheRouterCoversTheServicesPrefix(t *testing.T) {
-	p := &Platform{Props: minimal()}
+	p := &Platform{Props: minimal().withDefaults()}
 	if got := p.routerProps(nil).LogGroupPrefix; got != "/o11yscale/" {
 		t.Fatalf("default prefix %q", got)
 	}

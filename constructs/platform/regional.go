@@ -29,7 +29,7 @@ func (p *Platform) logGroupPrefix() string {
 	if s := p.Props.Logs.Service.LogGroupPrefix; s != "" {
 		return s
 	}
-	return logtiers.DefaultLogGroupPrefix
+	return logtiers.LogGroupPrefix(p.Props.Name)
 }
 
 // routerProps covers every log group under the services' prefix, so a
@@ -37,7 +37,7 @@ func (p *Platform) logGroupPrefix() string {
 // disagree.
 func (p *Platform) routerProps(archive *logtiers.Archive) logtiers.RouterProps {
 	rp := p.Props.Logs.Router
-	rp.Archive = archive
+	rp.Name, rp.Archive = p.Props.Name, archive
 	if rp.LogGroupPrefix == "" {
 		rp.LogGroupPrefix = p.logGroupPrefix() + "/"
 	}

@@ -28,7 +28,7 @@ func (p *Platform) addService(r *Regional, shard *Shard, svc Service) error {
 // validating, before any collaborator exists.
 func (p *Platform) serviceLogsProps(r *Regional, svc Service) logtiers.ServiceLogsProps {
 	l := p.Props.Logs.Service
-	l.Service = svc.Name
+	l.Name, l.Service = p.Props.Name, svc.Name
 	if r != nil {
 		l.EncryptionKey, l.Archive = r.Key, r.LogArchive
 		if l.Destination == nil {

@@ -1,113 +1,15 @@
 package sampling
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/o11yscale/o11yscale/internal/otelcol"
 )
 
-// The collector configuration is written with typed structs so the YAML
-// keys come out in a fixed, reviewable order. Key names are those of the
-// OpenTelemetry Collector contrib components (otlp receiver,
-// memory_limiter, tail_sampling and batch processors, awsxray exporter),
-// all of which the ADOT Collector ships.
-
-type otelConfig struct {
-	Receivers  otelReceivers  `yaml:"receivers"`
-	Processors otelProcessors `yaml:"processors"`
-	Exporters  otelExporters  `yaml:"exporters"`
-	Service    otelService    `yaml:"service"`
-}
-
-type otelReceivers struct {
-	OTLP struct {
-		Protocols struct {
-			GRPC otelEndpoint `yaml:"grpc"`
-			HTTP otelEndpoint `yaml:"http"`
-		} `yaml:"protocols"`
-	} `yaml:"otlp"`
-}
-
-type otelEndpoint struct {
-	Endpoint string `yaml:"endpoint"`
-}
-
-type otelProcessors struct {
-	MemoryLimiter struct {
-		CheckInterval        string `yaml:"check_interval"`
-		LimitPercentage      int    `yaml:"limit_percentage"`
-		SpikeLimitPercentage int    `yaml:"spike_limit_percentage"`
-	} `yaml:"memory_limiter"`
-	TailSampling tailSamplingConfig `yaml:"tail_sampling"`
-	Batch        struct{}           `yaml:"batch"`
-}
-
-type tailSamplingConfig struct {
-	DecisionWait  string `yaml:"decision_wait"`
-	NumTraces     int    `yaml:"num_traces"`
-	DecisionCache struct {
-		SampledCacheSize int `yaml:"sampled_cache_size"`
-	} `yaml:"decision_cache"`
-	Policies []policy `yaml:"policies"`
-}
-
-type policy struct {
-	Name          string               `yaml:"name"`
-	Type          string               `yaml:"type"`
-	StatusCode    *statusCodePolicy    `yaml:"status_code,omitempty,flow"`
-	Latency       *latencyPolicy       `yaml:"latency,omitempty,flow"`
-	Probabilistic *probabilisticPolicy `yaml:"probabilistic,omitempty,flow"`
-	OTTL          *ottlPolicy          `yaml:"ottl_condition,omitempty"`
-	And           *andPolicy           `yaml:"and,omitempty"`
-	Drop          *dropPolicy          `yaml:"drop,omitempty"`
-	Not           *notPolicy           `yaml:"not,omitempty"`
-}
-
-type statusCodePolicy struct {
-	StatusCodes []string `yaml:"status_codes"`
-}
-
-type latencyPolicy struct {
-	ThresholdMs int64 `yaml:"threshold_ms"`
-}
-
-type probabilisticPolicy struct {
-	SamplingPercentage float64 `yaml:"sampling_percentage"`
-}
-
-type ottlPolicy struct {
-	ErrorMode string   `yaml:"error_mode"`
-	Span      []string `yaml:"span"`
-}
-
-type andPolicy struct {
-	SubPolicies []policy `yaml:"and_sub_policy"`
-}
-
-type dropPolicy struct {
-	SubPolicies []policy `yaml:"drop_sub_policy"`
-}
-
-type notPolicy struct {
-	SubPolicy policy `yaml:"not_sub_policy"`
-}
-
-type otelExporters struct {
-	AWSXRay struct{} `yaml:"awsxray"`
-}
-
-type otelService struct {
-	Pipelines struct {
-		Traces struct {
-			Receivers  []string `yaml:"receivers,flow"`
-			Processors []string `yaml:"processors,flow"`
-			Exporters  []string `yaml:"exporters,flow"`
-		} `yaml:"traces"`
-	} `yaml:"pipelines"`
-}
+// The collector configuration's wire format (typed structs, so the YAML
+// keys come out in a fixed, reviewable order) lives in internal/otelcol.
 
 // Policy names in the generated tail_sampling section.
 const (
@@ -144,7 +46,7 @@ func CollectorConfig(props Props) ([]byte, error) {
 // collectorConfig builds the configuration from defaulted props.
 func collectorConfig(p Props) ([]byte, error) {
 	t := p.TailSampling
-	var c otelConfig
+	var c otelcol.Config
 	c.Receivers.OTLP.Protocols.GRPC.Endpoint = t.ReceiverHost + ":4317"
 	c.Receivers.OTLP.Protocols.HTTP.Endpoint = t.ReceiverHost + ":4318"
 	ml := &c.Processors.MemoryLimiter
@@ -157,8 +59,8 @@ func collectorConfig(p Props) ([]byte, error) {
 	// the processor's docs ask for 10x num_traces.
 	ts.DecisionCache.SampledCacheSize = 10 * t.NumTraces
 
-	errorsPolicy := policy{Name: PolicyKeepErrors, Type: "status_code", StatusCode: &statusCodePolicy{StatusCodes: []string{"ERROR"}}}
-	slowPolicy := policy{Name: PolicyKeepSlow, Type: "latency", Latency: &latencyPolicy{ThresholdMs: p.SlowThreshold.Milliseconds()}}
+	errorsPolicy := otelcol.Policy{Name: PolicyKeepErrors, Type: "status_code", StatusCode: &otelcol.StatusCodePolicy{StatusCodes: []string{"ERROR"}}}
+	slowPolicy := otelcol.Policy{Name: PolicyKeepSlow, Type: "latency", Latency: &otelcol.LatencyPolicy{ThresholdMs: p.SlowThreshold.Milliseconds()}}
 	ts.Policies = append(ts.Policies, errorsPolicy, slowPolicy)
 
 	notes := []string{}
@@ -184,54 +86,51 @@ func collectorConfig(p Props) ([]byte, error) {
 			}
 		}
 		translated = append(translated, earlierRule{rule: r, cond: match})
-		matches := policy{Name: "match", Type: "ottl_condition", OTTL: &ottlPolicy{ErrorMode: "ignore", Span: []string{cond}}}
-		pol := policy{Name: RulePolicyPrefix + name}
+		matches := otelcol.Policy{Name: "match", Type: "ottl_condition", OTTL: &otelcol.OTTLPolicy{ErrorMode: "ignore", Span: []string{cond}}}
+		pol := otelcol.Policy{Name: RulePolicyPrefix + name}
 		switch {
 		case r.FixedRate >= 1:
 			pol.Type, pol.OTTL = matches.Type, matches.OTTL
 			notes = append(notes, fmt.Sprintf("%s (priority %d): keep all", name, r.Priority))
 		case r.FixedRate <= 0:
 			pol.Type = "drop"
-			pol.Drop = &dropPolicy{SubPolicies: []policy{
+			pol.Drop = &otelcol.DropPolicy{SubPolicies: []otelcol.Policy{
 				matches,
-				{Name: "not-error", Type: "not", Not: &notPolicy{SubPolicy: errorsPolicy}},
-				{Name: "not-slow", Type: "not", Not: &notPolicy{SubPolicy: slowPolicy}},
+				{Name: "not-error", Type: "not", Not: &otelcol.NotPolicy{SubPolicy: errorsPolicy}},
+				{Name: "not-slow", Type: "not", Not: &otelcol.NotPolicy{SubPolicy: slowPolicy}},
 			}}
 			notes = append(notes, fmt.Sprintf("%s (priority %d): drop unless error or slow", name, r.Priority))
 		default:
 			pol.Type = "and"
-			pol.And = &andPolicy{SubPolicies: []policy{
+			pol.And = &otelcol.AndPolicy{SubPolicies: []otelcol.Policy{
 				matches,
-				{Name: "rate", Type: "probabilistic", Probabilistic: &probabilisticPolicy{SamplingPercentage: r.FixedRate * 100}},
+				{Name: "rate", Type: "probabilistic", Probabilistic: &otelcol.ProbabilisticPolicy{SamplingPercentage: r.FixedRate * 100}},
 			}}
 			notes = append(notes, fmt.Sprintf("%s (priority %d): keep %g%%", name, r.Priority, r.FixedRate*100))
 		}
 		ts.Policies = append(ts.Policies, pol)
 	}
-	ts.Policies = append(ts.Policies, policy{Name: PolicyBaseline, Type: "probabilistic",
-		Probabilistic: &probabilisticPolicy{SamplingPercentage: t.BaselinePercent}})
+	ts.Policies = append(ts.Policies, otelcol.Policy{Name: PolicyBaseline, Type: "probabilistic",
+		Probabilistic: &otelcol.ProbabilisticPolicy{SamplingPercentage: t.BaselinePercent}})
 
 	tr := &c.Service.Pipelines.Traces
 	tr.Receivers = []string{"otlp"}
 	tr.Processors = []string{"memory_limiter", "tail_sampling", "batch"}
 	tr.Exporters = []string{"awsxray"}
 
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# OpenTelemetry Collector configuration generated by o11yscale constructs/sampling.\n")
-	fmt.Fprintf(&buf, "# Tail sampling keeps every error trace and every trace over %s, applies the\n", p.SlowThreshold)
-	fmt.Fprintf(&buf, "# X-Ray rules, then keeps %g%% of the rest. Rules:\n", t.BaselinePercent)
+	header := []string{
+		"OpenTelemetry Collector configuration generated by o11yscale constructs/sampling.",
+		fmt.Sprintf("Tail sampling keeps every error trace and every trace over %s, applies the", p.SlowThreshold),
+		fmt.Sprintf("X-Ray rules, then keeps %g%% of the rest. Rules:", t.BaselinePercent),
+	}
 	for _, n := range notes {
-		fmt.Fprintf(&buf, "#   %s\n", n)
+		header = append(header, "  "+n)
 	}
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
-		return nil, fmt.Errorf("sampling: encode collector configuration: %w", err)
+	b, err := otelcol.Marshal(header, c)
+	if err != nil {
+		return nil, fmt.Errorf("sampling: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("sampling: encode collector configuration: %w", err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // byPriority returns the rule indexes in evaluation order.

@@ -7,64 +7,26 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/o11yscale/o11yscale/internal/otelcol"
 )
 
-// parsedConfig is the part of the generated YAML the tests inspect.
-type parsedConfig struct {
-	Receivers  map[string]any `yaml:"receivers"`
-	Processors struct {
-		TailSampling struct {
-			DecisionWait string         `yaml:"decision_wait"`
-			NumTraces    int            `yaml:"num_traces"`
-			Policies     []parsedPolicy `yaml:"policies"`
-		} `yaml:"tail_sampling"`
-	} `yaml:"processors"`
-	Exporters map[string]any `yaml:"exporters"`
-	Service   struct {
-		Pipelines struct {
-			Traces struct {
-				Receivers  []string `yaml:"receivers"`
-				Processors []string `yaml:"processors"`
-				Exporters  []string `yaml:"exporters"`
-			} `yaml:"traces"`
-		} `yaml:"pipelines"`
-	} `yaml:"service"`
-}
-
-type parsedPolicy struct {
-	Name    string `yaml:"name"`
-	Type    string `yaml:"type"`
-	Latency struct {
-		ThresholdMs int64 `yaml:"threshold_ms"`
-	}
-	Probabilistic struct {
-		SamplingPercentage float64 `yaml:"sampling_percentage"`
-	} `yaml:"probabilistic"`
-	OTTL struct {
-		Span []string `yaml:"span"`
-	} `yaml:"ottl_condition"`
-	And struct {
-		SubPolicies []parsedPolicy `yaml:"and_sub_policy"`
-	} `yaml:"and"`
-	Drop struct {
-		SubPolicies []parsedPolicy `yaml:"drop_sub_policy"`
-	} `yaml:"drop"`
-}
-
-func parse(t *testing.T, p Props) (parsedConfig, []byte) {
+// parse decodes the generated YAML back into the wire format of
+// internal/otelcol.
+func parse(t *testing.T, p Props) (otelcol.Config, []byte) {
 	t.Helper()
 	b, err := CollectorConfig(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c parsedConfig
-	if err := yaml.Unmarshal(b, &c); err != nil {
+	c, err := otelcol.Unmarshal(b)
+	if err != nil {
 		t.Fatalf("generated configuration is not YAML: %v\n%s", err, b)
 	}
 	return c, b
 }
 
-func policyNamed(t *testing.T, c parsedConfig, name string) parsedPolicy {
+func policyNamed(t *testing.T, c otelcol.Config, name string) otelcol.Policy {
 	t.Helper()
 	for _, p := range c.Processors.TailSampling.Policies {
 		if p.Name == name {
@@ -72,11 +34,11 @@ func policyNamed(t *testing.T, c parsedConfig, name string) parsedPolicy {
 		}
 	}
 	t.Fatalf("no policy %q", name)
-	return parsedPolicy{}
+	return otelcol.Policy{}
 }
 
 func TestDefaultCollectorConfigKeepsErrorsSlowAppliesRulesThenBaseline(t *testing.T) {
-	c, _ := parse(t, Props{})
+	c, b := parse(t, Props{})
 	ts := c.Processors.TailSampling
 	var got []string
 	for _, p := range ts.Policies {
@@ -100,7 +62,13 @@ func TestDefaultCollectorConfigKeepsErrorsSlowAppliesRulesThenBaseline(t *testin
 		strings.Join(tr.Exporters, ",") != "awsxray" {
 		t.Errorf("traces pipeline = %+v", tr)
 	}
-	if _, ok := c.Exporters["awsxray"]; !ok {
+	var generic struct {
+		Exporters map[string]any
+	}
+	if err := yaml.Unmarshal(b, &generic); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := generic.Exporters["awsxray"]; !ok {
 		t.Error("no awsxray exporter")
 	}
 }
@@ -118,7 +86,7 @@ func TestSlowThresholdAndBaselineFlowIntoThePolicies(t *testing.T) {
 func TestPartialRateRuleKeepsItsShareOfMatchingTraces(t *testing.T) {
 	c, _ := parse(t, Props{Rules: []Rule{{ServiceName: "search", FixedRate: 0.25, Priority: 1}}})
 	p := policyNamed(t, c, "rule-search")
-	if p.Type != "and" || len(p.And.SubPolicies) != 2 {
+	if p.Type != "and" || p.And == nil || len(p.And.SubPolicies) != 2 {
 		t.Fatalf("want an and policy of match + rate, got %+v", p)
 	}
 	if got := p.And.SubPolicies[1].Probabilistic.SamplingPercentage; got != 25 {

@@ -74,3 +74,10 @@ func ExampleCollectorConfig() {
 	// #   health-check-GET (priority 2): drop unless error or slow
 	// #   all-requests (priority 9999): catch-all: replaced by the baseline
 }
+
+// ExampleParameterName shows the names a platform called "acme" gets by
+// default.
+func ExampleParameterName() {
+	fmt.Println(sampling.GroupNamePrefix("acme"), sampling.ParameterName("acme"))
+	// Output: acme- /acme/otel/collector-config
+}

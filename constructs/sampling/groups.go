@@ -15,8 +15,8 @@ type GroupsProps struct {
 	Disabled bool
 	// NamePrefix starts every group name: at most 25 letters, digits, '-',
 	// '_' or '.', so that a derived suffix still fits X-Ray's 32
-	// characters. Default: "o11yscale-" (DefaultGroupNamePrefix; a later
-	// commit derives it from Props.Name).
+	// characters. Default: Props.Name followed by '-'
+	// (GroupNamePrefix(Name), "o11yscale-" for the default name).
 	NamePrefix string
 	// Services gets one group each, filtering service("name"); names are
 	// 1-200 characters without '"' or '\', each listed once. Default:
@@ -32,9 +32,9 @@ type GroupsProps struct {
 	Notifications bool
 }
 
-func (g GroupsProps) withDefaults() GroupsProps {
+func (g GroupsProps) withDefaults(name string) GroupsProps {
 	if g.NamePrefix == "" {
-		g.NamePrefix = DefaultGroupNamePrefix
+		g.NamePrefix = GroupNamePrefix(name)
 	}
 	return g
 }

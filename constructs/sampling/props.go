@@ -14,11 +14,10 @@ import (
 // and the tail-sampling collector configuration.
 type Props struct {
 	// Name is the platform name: 1-24 letters, digits, '-', '_' or '.'.
-	// Default: "o11yscale". The names this construct creates do not derive
-	// from it yet: the X-Ray group names (GroupsProps.NamePrefix) and the
-	// collector parameter (TailSamplingProps.ParameterName) keep their
-	// fixed defaults so that templates stay unchanged; a later commit
-	// derives them from Name.
+	// Default: "o11yscale". The names this construct creates derive from
+	// it: the X-Ray group names start with "<Name>-"
+	// (GroupsProps.NamePrefix) and the collector parameter is
+	// "/<Name>/otel/collector-config" (TailSamplingProps.ParameterName).
 	Name string
 	// Rules is the X-Ray sampling rule table. Default (when empty):
 	// DefaultRules().
@@ -40,14 +39,24 @@ const (
 	DefaultDecisionWait    = 10 * time.Second
 	DefaultNumTraces       = 50000
 	DefaultReceiverHost    = "localhost"
-	DefaultParameterName   = "/o11yscale/otel/collector-config"
-	DefaultGroupNamePrefix = "o11yscale-"
+	// DefaultParameterName is ParameterName(DefaultName).
+	DefaultParameterName = "/" + DefaultName + "/otel/collector-config"
+	// DefaultGroupNamePrefix is GroupNamePrefix(DefaultName).
+	DefaultGroupNamePrefix = DefaultName + "-"
 	// CatchAllPriority is the priority of the default table's wildcard
 	// rule: the highest a custom rule can have, so every other rule is
 	// evaluated first. X-Ray's built-in "Default" rule (priority 10000)
 	// stays behind it and never matches.
 	CatchAllPriority = 9999
 )
+
+// GroupNamePrefix is the default X-Ray group name prefix for the platform
+// name: "<name>-".
+func GroupNamePrefix(name string) string { return name + "-" }
+
+// ParameterName is the default name of the collector configuration's SSM
+// parameter for the platform name: "/<name>/otel/collector-config".
+func ParameterName(name string) string { return "/" + name + "/otel/collector-config" }
 
 func (p Props) withDefaults() Props {
 	if p.Name == "" {
@@ -59,8 +68,8 @@ func (p Props) withDefaults() Props {
 	if p.SlowThreshold == 0 {
 		p.SlowThreshold = DefaultSlowThreshold
 	}
-	p.Groups = p.Groups.withDefaults()
-	p.TailSampling = p.TailSampling.withDefaults()
+	p.Groups = p.Groups.withDefaults(p.Name)
+	p.TailSampling = p.TailSampling.withDefaults(p.Name)
 	return p
 }
 
@@ -87,7 +96,7 @@ const (
 	maxSegmentNameLen  = 200
 	advancedParamBytes = 8192
 	// maxPlatformNameLen keeps Name+"-" within maxGroupPrefixLen, so the
-	// group prefix can later be derived from Name.
+	// default group prefix derived from Name fits.
 	maxPlatformNameLen = maxGroupPrefixLen - 1
 )
 

@@ -28,12 +28,13 @@ type TailSamplingProps struct {
 	// private load balancer needs "0.0.0.0".
 	ReceiverHost string
 	// ParameterName of the SSM parameter holding the configuration.
-	// Default: "/o11yscale/otel/collector-config" (DefaultParameterName;
-	// a later commit derives it from Props.Name).
+	// Default: "/<Props.Name>/otel/collector-config"
+	// (ParameterName(Name), "/o11yscale/otel/collector-config" for the
+	// default name).
 	ParameterName string
 }
 
-func (t TailSamplingProps) withDefaults() TailSamplingProps {
+func (t TailSamplingProps) withDefaults(name string) TailSamplingProps {
 	if t.BaselinePercent == 0 {
 		t.BaselinePercent = DefaultBaselinePercent
 	}
@@ -47,7 +48,7 @@ func (t TailSamplingProps) withDefaults() TailSamplingProps {
 		t.ReceiverHost = DefaultReceiverHost
 	}
 	if t.ParameterName == "" {
-		t.ParameterName = DefaultParameterName
+		t.ParameterName = ParameterName(name)
 	}
 	return t
 }

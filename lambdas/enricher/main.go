@@ -74,7 +74,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) 
 		CloudWatch: cloudwatch.NewFromConfig(cfg, cwOpts...),
 		SNS:        sns.NewFromConfig(cfg),
 		Claims:     &enrich.Claims{API: dynamodb.NewFromConfig(cfg), Table: env.IdempotencyTableName},
-		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)),
 		Log:        log,
 		TopicARN:   env.IncidentsTopicArn,
 		Links:      enrich.Links{RunbookBaseURL: env.RunbookBaseURL},

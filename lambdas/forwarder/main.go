@@ -7,7 +7,8 @@
 // AWS_REGION is the region read. FORWARDER_CLOUDWATCH_PROTOCOL=awsquery
 // switches the CloudWatch client from Smithy RPC v2 CBOR (the SDK default)
 // to the older awsQuery protocol, which CloudWatch still serves and which
-// emulators such as moto 5.2.1 need.
+// emulators such as moto 5.2.1 need. METRIC_NAMESPACE is the namespace of
+// the self-metrics (default contract.MetricNamespace).
 package main
 
 import (
@@ -89,7 +90,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*forward.Handler, error)
 		Region:     awsCfg.Region,
 		CloudWatch: cloudwatch.NewFromConfig(awsCfg, cwOpts...),
 		Kinesis:    kin,
-		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)),
 		Log:        log,
 	}, nil
 }

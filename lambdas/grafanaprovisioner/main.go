@@ -60,7 +60,7 @@ func main() {
 		Scheme:     os.Getenv(contract.EnvEndpointScheme),
 		HostSuffix: suffix,
 		Log:        log,
-		Metrics:    emf.New(os.Stdout, contract.MetricNamespace),
+		Metrics:    emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)),
 	}
 	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
 }

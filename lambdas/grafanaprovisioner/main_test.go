@@ -51,7 +51,7 @@ func TestBootstrapProvisionsAndRemovesThroughTheRealBinary(t *testing.T) {
 	props := map[string]any{
 		"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provisioner", "WorkspaceId": "g-0123456789",
 		"WorkspaceEndpoint": ws.Host(), "Region": "us-east-1",
-		"DataSources": mustJSON(t, dashboard.DataSources(p)), "Folders": mustJSON(t, dashboard.Folders()), "Platform": mustJSON(t, p.Contract()),
+		"DataSources": mustJSON(t, dashboard.DataSources(p)), "Folders": mustJSON(t, dashboard.Folders(p)), "Platform": mustJSON(t, p.Contract()),
 	}
 	for i, step := range []struct {
 		requestType string

@@ -41,7 +41,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("loading AWS configuration: %w", err)
 	}
-	h := router.NewHandler(cfg, firehose.NewFromConfig(awsCfg), emf.New(os.Stdout, contract.Namespace), log)
+	h := router.NewHandler(cfg, firehose.NewFromConfig(awsCfg), emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)), log)
 	// Wrap flushes logs before each invocation returns and writes
 	// head-sampled invocation traces.
 	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))

@@ -19,7 +19,7 @@ func TestBillingAmountIsDerivedFromTheBudgetThenTheEstimate(t *testing.T) {
 		t.Fatal(err)
 	}
 	props, err := p.BillingProps(nil)
-	want := governance.BillingProps{MonthlyUSD: 700, Emails: []string{"ops@example.com"}, BudgetName: "shop-observability"}
+	want := governance.BillingProps{Name: "shop", MonthlyUSD: 700, Emails: []string{"ops@example.com"}, BudgetName: "shop-observability"}
 	if err != nil || !reflect.DeepEqual(props, want) {
 		t.Fatalf("got %+v, %v; want %+v", props, err, want)
 	}

@@ -34,12 +34,14 @@ type Grafana struct {
 	APIName string `yaml:"apiName,omitempty" json:"apiName,omitempty"`
 	// LogTiers stored in CloudWatch Logs. Default: ERROR, WARN.
 	LogTiers []string `yaml:"logTiers,omitempty" json:"logTiers,omitempty"`
-	// LogGroupPrefix of the tier log groups. Default: "/o11yscale".
+	// LogGroupPrefix of the tier log groups. Default: "/<name>" (the
+	// platform name), e.g. "/o11yscale".
 	LogGroupPrefix string `yaml:"logGroupPrefix,omitempty" json:"logGroupPrefix,omitempty"`
 	// ServiceMetrics behind the RED dashboards. Default: AWS/Lambda.
 	ServiceMetrics GrafanaServiceMetrics `yaml:"serviceMetrics,omitempty" json:"serviceMetrics,omitempty"`
-	// PipelineNamespace of the pipeline Lambdas' metrics.
-	// Default: "O11yscale/Pipeline".
+	// PipelineNamespace of the pipeline Lambdas' metrics. Default:
+	// "<Name>/Pipeline" with the first letter in upper case (where the
+	// platform's Lambdas write), e.g. "O11yscale/Pipeline".
 	PipelineNamespace string `yaml:"pipelineNamespace,omitempty" json:"pipelineNamespace,omitempty"`
 	// CentralStreamName. Default: the platform's central metric stream.
 	CentralStreamName string `yaml:"centralStreamName,omitempty" json:"centralStreamName,omitempty"`
@@ -69,7 +71,8 @@ type Grafana struct {
 	LogGroupPrefixes []string `yaml:"logGroupPrefixes,omitempty" json:"logGroupPrefixes,omitempty"`
 	// GrafanaVersion, 10.4 or newer. Default: "10.4".
 	GrafanaVersion string `yaml:"grafanaVersion,omitempty" json:"grafanaVersion,omitempty"`
-	// CloudWatchDashboardName. Default: "o11yscale-global-api-performance".
+	// CloudWatchDashboardName. Default: "<name>-global-api-performance"
+	// (the platform name), e.g. "o11yscale-global-api-performance".
 	CloudWatchDashboardName string `yaml:"cloudWatchDashboardName,omitempty" json:"cloudWatchDashboardName,omitempty"`
 	// ProvisionerTimeout, 5m-15m. Default: 10m.
 	ProvisionerTimeout time.Duration `yaml:"provisionerTimeout,omitempty" json:"provisionerTimeout,omitempty"`
@@ -222,7 +225,7 @@ func (p *Platform) grafanaProps(scope constructs.Construct, withTopics, withKeys
 	m := g.ServiceMetrics
 	out := grafana.Props{
 		Platform: dashboard.Platform{
-			CentralRegion: p.CentralRegion, Regions: p.Regions, Services: p.ServiceNames(),
+			Name: p.Name, CentralRegion: p.CentralRegion, Regions: p.Regions, Services: p.ServiceNames(),
 			APIName: g.APIName, LogTiers: g.LogTiers, LogGroupPrefix: g.LogGroupPrefix,
 			ServiceMetrics: dashboard.ServiceMetrics{
 				Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,

@@ -159,31 +159,35 @@ func (l Logs) RetentionGuardProps() logtiers.RetentionGuardProps {
 	return logtiers.RetentionGuardProps{DefaultDays: r.DefaultDays, MaxDays: r.MaxDays, AllowNeverExpire: r.AllowNeverExpire}
 }
 
-// RouterProps maps logs.forwardTiers to the region's log router, which
-// covers every log group under the services' prefix.
-func (l Logs) RouterProps(archive *logtiers.Archive) logtiers.RouterProps {
-	p := logtiers.RouterProps{Archive: archive, LogGroupPrefix: l.Service.logGroupPrefix() + "/"}
+// LogRouterProps maps logs.forwardTiers to the region's log router, which
+// covers every log group under the services' prefix (by default the one
+// derived from the platform name).
+func (p *Platform) LogRouterProps(archive *logtiers.Archive) logtiers.RouterProps {
+	l := p.Logs
+	out := logtiers.RouterProps{Name: p.Name, Archive: archive, LogGroupPrefix: p.logGroupPrefix() + "/"}
 	for _, t := range l.ForwardTiers {
-		p.ForwardTiers = append(p.ForwardTiers, logtiers.Tier(t))
+		out.ForwardTiers = append(out.ForwardTiers, logtiers.Tier(t))
 	}
-	return p
+	return out
 }
 
-func (s ServiceLogs) logGroupPrefix() string {
-	if s.LogGroupPrefix == "" {
-		return logtiers.DefaultLogGroupPrefix
+// logGroupPrefix is logs.logGroupPrefix, by default derived from the
+// platform name.
+func (p *Platform) logGroupPrefix() string {
+	if s := p.Logs.Service; s.LogGroupPrefix != "" {
+		return s.LogGroupPrefix
 	}
-	return s.LogGroupPrefix
+	return logtiers.LogGroupPrefix(p.Name)
 }
 
 // ServiceLogsProps maps the logs section to one service's props, wired to
-// the region's collaborators. The platform wires only the "lambda"
-// destination (the router); a firehose or kinesis rule maps to no
-// destination, which NewServiceLogs reports.
-func (l Logs) ServiceLogsProps(service string, w LogsWiring) logtiers.ServiceLogsProps {
-	s := l.Service
+// the region's collaborators and named after the platform. The platform
+// wires only the "lambda" destination (the router); a firehose or kinesis
+// rule maps to no destination, which NewServiceLogs reports.
+func (pl *Platform) ServiceLogsProps(service string, w LogsWiring) logtiers.ServiceLogsProps {
+	s := pl.Logs.Service
 	p := logtiers.ServiceLogsProps{
-		Service: service, LogGroupPrefix: s.LogGroupPrefix,
+		Name: pl.Name, Service: service, LogGroupPrefix: s.LogGroupPrefix,
 		Tiers: logtiers.TiersProps{
 			Error: s.Tiers.Error.props(), Warn: s.Tiers.Warn.props(),
 			Info: s.Tiers.Info.props(), Debug: s.Tiers.Debug.props(),
@@ -300,7 +304,7 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 		seen[fe.Error()] = true
 	}
 	for _, svc := range p.Services {
-		for _, fe := range validation.Fields(l.ServiceLogsProps(svc.Name, LogsWiring{}).Validate()) {
+		for _, fe := range validation.Fields(p.ServiceLogsProps(svc.Name, LogsWiring{}).Validate()) {
 			fe = &validation.FieldError{Path: validation.Join("logs", fe.Path), Value: fe.Value, Allowed: fe.Allowed}
 			if !seen[fe.Error()] {
 				seen[fe.Error()] = true

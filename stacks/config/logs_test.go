@@ -63,7 +63,7 @@ func TestServiceLogsPropsMapsTheConfigForOneService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := p.Logs.ServiceLogsProps("b", LogsWiring{})
+	props := p.ServiceLogsProps("b", LogsWiring{})
 	if props.Service != "b" || props.LogFormat != logtiers.FormatSpace || props.Tiers.Warn.Class != awslogs.LogGroupClass_INFREQUENT_ACCESS {
 		t.Errorf("props = %+v", props)
 	}
@@ -78,7 +78,7 @@ func TestServiceLogsPropsMapsTheConfigForOneService(t *testing.T) {
 	if _, err := f.Destination.BindSubscription(nil, "/o11yscale/b/"); err == nil || !strings.Contains(err.Error(), `"kinesis" is not allowed; a destination the platform wires: lambda`) {
 		t.Errorf("bind = %v", err)
 	}
-	if rp := p.Logs.RouterProps(nil); rp.LogGroupPrefix != "/o11yscale/" || len(rp.ForwardTiers) != 0 {
+	if rp := p.LogRouterProps(nil); rp.LogGroupPrefix != "/o11yscale/" || len(rp.ForwardTiers) != 0 {
 		t.Errorf("router props = %+v", rp)
 	}
 }

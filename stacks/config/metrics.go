@@ -115,7 +115,9 @@ type ForwardedSearch struct {
 // that delivers with one (metricstream.StreamProps).
 type MetricsStream struct {
 	// IncludeNamespaces or ExcludeNamespaces (not both). Default: include
-	// AWS/ApiGateway, AWS/Lambda and O11yscale/Pipeline.
+	// AWS/ApiGateway, AWS/Lambda and the platform's pipeline namespace
+	// "<Name>/Pipeline" with the first letter in upper case, e.g.
+	// O11yscale/Pipeline.
 	IncludeNamespaces []string `yaml:"includeNamespaces,omitempty" json:"includeNamespaces,omitempty"`
 	ExcludeNamespaces []string `yaml:"excludeNamespaces,omitempty" json:"excludeNamespaces,omitempty"`
 	// OutputFormat: json, opentelemetry1.0 or opentelemetry0.7. Default: json

@@ -20,9 +20,9 @@ func (p *Platform) Props(account string) platform.Props {
 		Tags:             p.Tags,
 		Sampling:         p.SamplingProps(),
 		Logs: platform.Logs{
-			Service:   p.Logs.ServiceLogsProps("", LogsWiring{}),
+			Service:   p.ServiceLogsProps("", LogsWiring{}),
 			Archive:   p.Logs.ArchiveProps(),
-			Router:    p.Logs.RouterProps(nil),
+			Router:    p.LogRouterProps(nil),
 			Retention: p.Logs.RetentionGuardProps(),
 		},
 		Alarms: platform.Alarms{

@@ -50,11 +50,19 @@ func DataSources(p Platform) []DataSource {
 // receives the list of them as its Folders property.
 type Folder = contract.Folder
 
-// The folders the generated dashboards go in.
-var (
-	PlatformFolder = Folder{UID: "o11yscale", Title: "o11yscale platform"}
-	ServicesFolder = Folder{UID: "o11yscale-services", Title: "o11yscale services"}
-)
+// PlatformFolder holds p's platform dashboards: uid "<name>", title
+// "<name> platform" (Platform.Name after defaults).
+func PlatformFolder(p Platform) Folder {
+	name := platformName(p)
+	return Folder{UID: name, Title: name + " platform"}
+}
+
+// ServicesFolder holds p's RED dashboards: uid "<name>-services", title
+// "<name> services".
+func ServicesFolder(p Platform) Folder {
+	name := platformName(p)
+	return Folder{UID: name + "-services", Title: name + " services"}
+}
 
 // Folders lists the folders the dashboards of All are filed in.
-func Folders() []Folder { return []Folder{PlatformFolder, ServicesFolder} }
+func Folders(p Platform) []Folder { return []Folder{PlatformFolder(p), ServicesFolder(p)} }

@@ -11,12 +11,20 @@ import (
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
 )
 
-// Stable dashboard uids.
-const (
-	GlobalAPIUID = "o11yscale-global-api"
-	PipelineUID  = "o11yscale-pipeline"
-	LogTiersUID  = "o11yscale-log-tiers"
-)
+// Stable dashboard uids: the platform name (Platform.Name, after
+// defaults) followed by the dashboard's kind, e.g. "o11yscale-global-api".
+
+// GlobalAPIUID is the uid of p's Global API Performance dashboard.
+func GlobalAPIUID(p Platform) string { return platformName(p) + "-global-api" }
+
+// PipelineUID is the uid of p's pipeline health dashboard.
+func PipelineUID(p Platform) string { return platformName(p) + "-pipeline" }
+
+// LogTiersUID is the uid of p's log tier volumes dashboard.
+func LogTiersUID(p Platform) string { return platformName(p) + "-log-tiers" }
+
+// platformName is p.Name or its default.
+func platformName(p Platform) string { return or(p.Name, DefaultName) }
 
 // periodSeconds is the period of every query: the seed's 60 s, which is
 // also CloudWatch's standard resolution.
@@ -105,7 +113,7 @@ func perRegion(p Platform, f func(region, label string) Target) []Target {
 // here every target is complete), plus latency percentiles and 5xx by region.
 func GlobalAPIPerformance(p Platform) Dashboard {
 	p = p.WithDefaults()
-	d := newDashboard(GlobalAPIUID, "Global API Performance", PlatformFolder.UID, "global", "api")
+	d := newDashboard(p, GlobalAPIUID(p), "Global API Performance", PlatformFolder(p).UID, "global", "api")
 	d.Description = fmt.Sprintf("API Gateway %s across %d workload regions.", p.APIName, len(p.Regions))
 	l := layout{d: &d}
 	api := dims("ApiName", p.APIName)
@@ -129,7 +137,7 @@ func GlobalAPIPerformance(p Platform) Dashboard {
 func ServiceRED(p Platform, service string) Dashboard {
 	p = p.WithDefaults()
 	m := p.ServiceMetrics
-	d := newDashboard(ServiceUID(service), service+" RED", ServicesFolder.UID, "red", "service")
+	d := newDashboard(p, ServiceUID(p, service), service+" RED", ServicesFolder(p).UID, "red", "service")
 	d.Description = fmt.Sprintf("Rate, errors and duration of %s (%s %s=%s).", service, m.Namespace, m.Dimension, service)
 	d.Templating.List = []Variable{regionVariable(p.Regions)}
 	l := layout{d: &d}
@@ -164,11 +172,11 @@ func regionVariable(regions []string) Variable {
 	return v
 }
 
-// ServiceUID is the uid of service's RED dashboard: at most 40 characters
-// (Grafana's limit), with a hash suffix when the name had to be cut so
-// long names stay unique.
-func ServiceUID(service string) string {
-	uid := "o11yscale-red-" + service
+// ServiceUID is the uid of service's RED dashboard of p,
+// "<name>-red-<service>": at most 40 characters (Grafana's limit), with a
+// hash suffix when the name had to be cut so long names stay unique.
+func ServiceUID(p Platform, service string) string {
+	uid := platformName(p) + "-red-" + service
 	if len(uid) <= 40 {
 		return uid
 	}
@@ -181,7 +189,7 @@ func ServiceUID(service string) string {
 // the central Kinesis stream and Firehose.
 func PipelineHealth(p Platform) Dashboard {
 	p = p.WithDefaults()
-	d := newDashboard(PipelineUID, "Observability Pipeline Health", PlatformFolder.UID, "pipeline")
+	d := newDashboard(p, PipelineUID(p), "Observability Pipeline Health", PlatformFolder(p).UID, "pipeline")
 	d.Description = "Forwarder and log router self-metrics per workload region; central stream and delivery in " + p.CentralRegion + "."
 	l := layout{d: &d}
 	emf := func(function, name, stat, what string) func(string, string) Target {
@@ -213,7 +221,7 @@ func PipelineHealth(p Platform) Dashboard {
 // per tier, and traces recorded by X-Ray against requests received.
 func LogTierVolumes(p Platform) Dashboard {
 	p = p.WithDefaults()
-	d := newDashboard(LogTiersUID, "Log Tier Volumes and Sampling", PlatformFolder.UID, "logs", "sampling")
+	d := newDashboard(p, LogTiersUID(p), "Log Tier Volumes and Sampling", PlatformFolder(p).UID, "logs", "sampling")
 	d.Description = "CloudWatch Logs IncomingBytes per tier log group (" + p.LogGroupPrefix + "/<service>/<tier>) and X-Ray sampling."
 	l := layout{d: &d}
 	for _, tier := range p.LogTiers {
@@ -300,7 +308,7 @@ func ContentHash(p Platform) (string, error) {
 	meta, err := json.Marshal(struct {
 		DataSources []DataSource
 		Folders     []Folder
-	}{DataSources(p), Folders()})
+	}{DataSources(p), Folders(p)})
 	if err != nil {
 		return "", err
 	}

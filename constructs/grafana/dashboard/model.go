@@ -254,11 +254,12 @@ func Render(d Dashboard) ([]byte, error) {
 
 // newDashboard returns a dashboard with the settings all generated
 // dashboards share.
-func newDashboard(uid, title, folder string, tags ...string) Dashboard {
+func newDashboard(p Platform, uid, title, folder string, tags ...string) Dashboard {
+	name := or(p.Name, DefaultName)
 	return Dashboard{
 		UID:           uid,
 		Title:         title,
-		Tags:          append([]string{"o11yscale"}, tags...),
+		Tags:          append([]string{name}, tags...),
 		Timezone:      "browser",
 		Editable:      false,
 		GraphTooltip:  1,
@@ -267,7 +268,7 @@ func newDashboard(uid, title, folder string, tags ...string) Dashboard {
 		Templating:    Templating{List: []Variable{}},
 		SchemaVersion: SchemaVersion,
 		Folder:        folder,
-		Links:         []Link{{Title: "o11yscale", Type: "dashboards", Tags: []string{"o11yscale"}, AsDropdown: true}},
+		Links:         []Link{{Title: name, Type: "dashboards", Tags: []string{name}, AsDropdown: true}},
 		Annotations:   Annotations{List: []struct{}{}},
 	}
 }

@@ -17,13 +17,18 @@ import (
 	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
 
 // Defaults for Platform fields left at their zero value.
 const (
-	DefaultAPIName           = "checkout-api"
-	DefaultLogGroupPrefix    = "/o11yscale"
+	DefaultAPIName = "checkout-api"
+	// DefaultName is the platform name Name defaults to.
+	DefaultName = "o11yscale"
+	// DefaultLogGroupPrefix is the LogGroupPrefix of the default name.
+	DefaultLogGroupPrefix = "/" + DefaultName
+	// DefaultPipelineNamespace is the PipelineNamespace of the default name.
 	DefaultPipelineNamespace = "O11yscale/Pipeline"
 )
 
@@ -39,6 +44,13 @@ var Tiers = []string{"ERROR", "WARN", "INFO", "DEBUG"}
 // provisioner receives it as JSON in its wire form, contract.Platform (see
 // Contract and FromContract).
 type Platform struct {
+	// Name is the platform name: 1-20 lowercase letters, digits, '-' or
+	// '_', so that the dashboard uids derived from it stay within
+	// Grafana's 40 characters. The dashboard uids and folders start with
+	// it, every dashboard is tagged with it and links to the others by that
+	// tag, and the default LogGroupPrefix derives from it. Default:
+	// "o11yscale" (DefaultName).
+	Name string
 	// CentralRegion holds the central Kinesis stream and Firehose.
 	// Default: the first workload region.
 	CentralRegion string
@@ -53,13 +65,16 @@ type Platform struct {
 	// bytes. Default: ERROR, WARN.
 	LogTiers []string
 	// LogGroupPrefix starts every tier log group name:
-	// <prefix>/<service>/<tier lowercase>. Default: "/o11yscale".
+	// <prefix>/<service>/<tier lowercase>. Default: "/<Name>", e.g.
+	// "/o11yscale".
 	LogGroupPrefix string
 	// ServiceMetrics says where each service's RED metrics live.
 	// Default: AWS/Lambda Invocations, Errors and Duration by FunctionName.
 	ServiceMetrics ServiceMetrics
 	// PipelineNamespace holds the pipeline Lambdas' EMF self-metrics.
-	// Default: "O11yscale/Pipeline".
+	// Default: "<Name>/Pipeline" with the name's first letter in upper
+	// case, e.g. "O11yscale/Pipeline", where the pipeline Lambdas of the
+	// platform write them (their METRIC_NAMESPACE).
 	PipelineNamespace string
 	// CentralStreamName is the central Kinesis stream.
 	// Default: every stream in the central region ("*").
@@ -89,6 +104,7 @@ var (
 	servicePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 	apiNamePattern = regexp.MustCompile(`^[^'"\\\x00-\x1f]{1,128}$`)
 	namePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#:-]{1,256}$`)
+	nameRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,19}$`)
 	prefixPattern  = regexp.MustCompile(`^(/[A-Za-z0-9._#-]+)+$`)
 )
 
@@ -103,11 +119,14 @@ func (p Platform) WithDefaults() Platform {
 	if len(p.LogTiers) == 0 {
 		p.LogTiers = slices.Clone(DefaultLogTiers)
 	}
+	if p.Name == "" {
+		p.Name = DefaultName
+	}
 	if p.LogGroupPrefix == "" {
-		p.LogGroupPrefix = DefaultLogGroupPrefix
+		p.LogGroupPrefix = "/" + p.Name
 	}
 	if p.PipelineNamespace == "" {
-		p.PipelineNamespace = DefaultPipelineNamespace
+		p.PipelineNamespace = naming.PipelineNamespace(p.Name)
 	}
 	m := &p.ServiceMetrics
 	m.Namespace = or(m.Namespace, "AWS/Lambda")
@@ -130,6 +149,9 @@ func or(v, def string) string {
 // platform config's YAML keys match.
 func (p Platform) Validate() error {
 	var v validation.Errors
+	if p.Name != "" && !nameRE.MatchString(p.Name) {
+		v.Add("name", p.Name, "1-20 lowercase letters, digits, '-' or '_', starting with a letter or digit (empty for the default)")
+	}
 	if len(p.Regions) == 0 {
 		v.Add("regions", nil, "at least one workload region, e.g. [us-east-1, eu-west-1]")
 	}
@@ -185,7 +207,7 @@ func checkEach(v *validation.Errors, path string, list []string, valid func(stri
 func (p Platform) Contract() contract.Platform {
 	m := p.ServiceMetrics
 	return contract.Platform{
-		CentralRegion: p.CentralRegion, Regions: p.Regions, Services: p.Services, APIName: p.APIName,
+		Name: p.Name, CentralRegion: p.CentralRegion, Regions: p.Regions, Services: p.Services, APIName: p.APIName,
 		LogTiers: p.LogTiers, LogGroupPrefix: p.LogGroupPrefix,
 		ServiceMetrics: contract.ServiceMetrics{
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
@@ -198,7 +220,7 @@ func (p Platform) Contract() contract.Platform {
 func FromContract(c contract.Platform) Platform {
 	m := c.ServiceMetrics
 	return Platform{
-		CentralRegion: c.CentralRegion, Regions: c.Regions, Services: c.Services, APIName: c.APIName,
+		Name: c.Name, CentralRegion: c.CentralRegion, Regions: c.Regions, Services: c.Services, APIName: c.APIName,
 		LogTiers: c.LogTiers, LogGroupPrefix: c.LogGroupPrefix,
 		ServiceMetrics: ServiceMetrics{
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
@@ -210,7 +232,7 @@ func FromContract(c contract.Platform) Platform {
 // LogGroupName is the log group holding service's logs of tier, e.g.
 // /o11yscale/checkout-api/error.
 func (p Platform) LogGroupName(service, tier string) string {
-	return fmt.Sprintf("%s/%s/%s", or(p.LogGroupPrefix, DefaultLogGroupPrefix), service, strings.ToLower(tier))
+	return fmt.Sprintf("%s/%s/%s", or(p.LogGroupPrefix, "/"+or(p.Name, DefaultName)), service, strings.ToLower(tier))
 }
 
 // RegionLabel is a readable series label for region, e.g.

@@ -33,6 +33,10 @@ const (
 	// client from Smithy RPC v2 CBOR (the SDK default) to the awsQuery
 	// protocol, which CloudWatch still serves and which emulators need.
 	EnvCloudWatchProtocol = "ENRICHER_CLOUDWATCH_PROTOCOL"
+	// EnvMetricNamespace is the CloudWatch namespace of the Lambda's EMF
+	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
+	// Optional: unset, the Lambda uses MetricNamespace ("O11yscale/Pipeline").
+	EnvMetricNamespace = "METRIC_NAMESPACE"
 )
 
 // ProtocolAWSQuery is the one non-default EnvCloudWatchProtocol value.
@@ -51,6 +55,9 @@ type Config struct {
 	RunbookBaseURL string
 	// CloudWatchProtocol: "" (the SDK default) or ProtocolAWSQuery.
 	CloudWatchProtocol string
+	// MetricNamespace of the self-metrics (ValidMetricNamespace). Default:
+	// none, and the Lambda uses MetricNamespace.
+	MetricNamespace string
 }
 
 // FromEnv reads the Config from an environment lookup such as os.Getenv.
@@ -62,6 +69,7 @@ func FromEnv(getenv func(string) string) Config {
 		LogLevel:             getenv(EnvLogLevel),
 		RunbookBaseURL:       getenv(EnvRunbookBaseURL),
 		CloudWatchProtocol:   getenv(EnvCloudWatchProtocol),
+		MetricNamespace:      getenv(EnvMetricNamespace),
 	}
 }
 
@@ -83,7 +91,36 @@ func (c Config) Env() map[string]string {
 	if c.CloudWatchProtocol != "" {
 		env[EnvCloudWatchProtocol] = c.CloudWatchProtocol
 	}
+	if c.MetricNamespace != "" {
+		env[EnvMetricNamespace] = c.MetricNamespace
+	}
 	return env
+}
+
+// MetricNamespaceFromEnv is the namespace the Lambda writes its
+// self-metrics to: EnvMetricNamespace read through getenv (os.Getenv in
+// the Lambda), or MetricNamespace when it is unset or blank.
+func MetricNamespaceFromEnv(getenv func(string) string) string {
+	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
+		return ns
+	}
+	return MetricNamespace
+}
+
+// ValidMetricNamespace reports whether ns is a CloudWatch namespace the
+// Lambda may write to: 1-255 characters of letters, digits and . - _ / #
+// : or space, not starting with "AWS/"
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html).
+func ValidMetricNamespace(ns string) bool {
+	if len(ns) < 1 || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
+		return false
+	}
+	for _, r := range ns {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#: ", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Validate reports a missing required variable or an unknown protocol.
@@ -95,6 +132,9 @@ func (c Config) Validate() error {
 	}
 	if p := c.CloudWatchProtocol; p != "" && p != ProtocolAWSQuery {
 		errs = append(errs, fmt.Errorf("%s=%q: allowed are empty (the SDK default) or %s", EnvCloudWatchProtocol, p, ProtocolAWSQuery))
+	}
+	if ns := c.MetricNamespace; ns != "" && !ValidMetricNamespace(ns) {
+		errs = append(errs, fmt.Errorf("%s=%q: allowed is a CloudWatch namespace of 1-255 letters, digits or . - _ / # : space, not starting with AWS/", EnvMetricNamespace, ns))
 	}
 	return errors.Join(errs...)
 }
@@ -116,6 +156,8 @@ const (
 // AlertsReceived = IncidentsPublished + DuplicatesSkipped +
 // MalformedMessages + Failures.
 const (
+	// MetricNamespace is the default when EnvMetricNamespace is unset: the
+	// default platform's pipeline namespace.
 	MetricNamespace = "O11yscale/Pipeline"
 	// FunctionDimension is the self-metrics' one dimension.
 	FunctionDimension = "Function"

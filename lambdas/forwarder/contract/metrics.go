@@ -1,10 +1,20 @@
 package contract
 
+import "strings"
+
+// EnvMetricNamespace is the CloudWatch namespace of the forwarder's EMF
+// self-metrics, "<Platform>/Pipeline" for the deploying platform.
+// Optional: unset, the forwarder uses MetricNamespace
+// ("O11yscale/Pipeline").
+const EnvMetricNamespace = "METRIC_NAMESPACE"
+
 // The forwarder's self-metrics, written as CloudWatch embedded metric
 // format (EMF) log lines once per invocation. Dashboards and alarms read
 // them by these names.
 const (
-	// MetricNamespace holds the self-metrics of the pipeline Lambdas.
+	// MetricNamespace holds the self-metrics of the pipeline Lambdas when
+	// EnvMetricNamespace is unset: the default platform's pipeline
+	// namespace.
 	MetricNamespace = "O11yscale/Pipeline"
 	// DimensionFunction is the one dimension of every self-metric; its
 	// value is FunctionName.
@@ -27,3 +37,29 @@ const (
 	// invocation's clock.
 	MetricLagSeconds = "LagSeconds"
 )
+
+// MetricNamespaceFromEnv is the namespace the Lambda writes its
+// self-metrics to: EnvMetricNamespace read through getenv (os.Getenv in
+// the Lambda), or MetricNamespace when it is unset or blank.
+func MetricNamespaceFromEnv(getenv func(string) string) string {
+	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
+		return ns
+	}
+	return MetricNamespace
+}
+
+// ValidMetricNamespace reports whether ns is a CloudWatch namespace the
+// Lambda may write to: 1-255 characters of letters, digits and . - _ / #
+// : or space, not starting with "AWS/"
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html).
+func ValidMetricNamespace(ns string) bool {
+	if len(ns) < 1 || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
+		return false
+	}
+	for _, r := range ns {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#: ", r)) {
+			return false
+		}
+	}
+	return true
+}

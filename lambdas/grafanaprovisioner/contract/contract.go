@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -38,6 +39,10 @@ const (
 	// EnvEndpointScheme is the scheme of the workspace API.
 	// Default: DefaultEndpointScheme.
 	EnvEndpointScheme = "GRAFANA_ENDPOINT_SCHEME"
+	// EnvMetricNamespace is the CloudWatch namespace of the Lambda's EMF
+	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
+	// Optional: unset, the Lambda uses MetricNamespace ("O11yscale/Pipeline").
+	EnvMetricNamespace = "METRIC_NAMESPACE"
 )
 
 // Defaults of the environment variables.
@@ -48,6 +53,8 @@ const (
 
 // The Lambda's EMF metrics: namespace, dimension and metric names.
 const (
+	// MetricNamespace is the default when EnvMetricNamespace is unset: the
+	// default platform's pipeline namespace.
 	MetricNamespace = "O11yscale/Pipeline"
 	// DimensionFunction is the metrics' one dimension; its value is
 	// FunctionName.
@@ -185,6 +192,7 @@ type DashboardSpec struct {
 // Platform is the wire form of the platform the dashboards are generated
 // from (the Platform property); dashboard.Platform converts to and from it.
 type Platform struct {
+	Name               string         `json:"name,omitempty"`
 	CentralRegion      string         `json:"centralRegion,omitempty"`
 	Regions            []string       `json:"regions,omitempty"`
 	Services           []string       `json:"services,omitempty"`
@@ -204,4 +212,14 @@ type ServiceMetrics struct {
 	Requests  string `json:"requests,omitempty"`
 	Errors    string `json:"errors,omitempty"`
 	Duration  string `json:"duration,omitempty"`
+}
+
+// MetricNamespaceFromEnv is the namespace the Lambda writes its metrics
+// to: EnvMetricNamespace read through getenv (os.Getenv in the Lambda), or
+// MetricNamespace when it is unset or blank.
+func MetricNamespaceFromEnv(getenv func(string) string) string {
+	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
+		return ns
+	}
+	return MetricNamespace
 }

@@ -45,7 +45,7 @@ func TestLifecycleCreateUpdateDeleteLeavesExactlyWhatPropertiesSay(t *testing.T)
 	if got := slices.Sorted(maps.Keys(st.Dashboards)); !slices.Equal(got, wantDash) {
 		t.Errorf("dashboards %v, want %v", got, wantDash)
 	}
-	if st.Dashboards[dashboard.GlobalAPIUID]["folderUid"] != "o11yscale" || st.Dashboards[dashboard.ServiceUID("checkout-api")]["folderUid"] != "o11yscale-services" {
+	if st.Dashboards[dashboard.GlobalAPIUID(dashboard.Platform{})]["folderUid"] != "o11yscale" || st.Dashboards[dashboard.ServiceUID(dashboard.Platform{}, "checkout-api")]["folderUid"] != "o11yscale-services" {
 		t.Error("dashboards are not filed in their folders")
 	}
 	if len(st.Tokens) != 0 {
@@ -68,7 +68,7 @@ func TestLifecycleCreateUpdateDeleteLeavesExactlyWhatPropertiesSay(t *testing.T)
 	if got := slices.Sorted(maps.Keys(after.Dashboards)); !slices.Equal(got, uids(t, updated)) {
 		t.Errorf("dashboards after Update %v, want %v", got, uids(t, updated))
 	}
-	if v := after.Dashboards[dashboard.ServiceUID("checkout-api")]["version"]; v != 1 {
+	if v := after.Dashboards[dashboard.ServiceUID(dashboard.Platform{}, "checkout-api")]["version"]; v != 1 {
 		t.Errorf("unchanged dashboard rewritten: version %v", v)
 	}
 	if len(after.Tokens) != 0 || len(after.ServiceAccounts) != 1 {

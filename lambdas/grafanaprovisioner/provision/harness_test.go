@@ -113,7 +113,7 @@ func (hs *harness) props(p dashboard.Platform) map[string]any {
 		"WorkspaceEndpoint": hs.ws.Host(),
 		"Region":            "us-east-1",
 		"DataSources":       mustJSON(dashboard.DataSources(p)),
-		"Folders":           mustJSON(dashboard.Folders()),
+		"Folders":           mustJSON(dashboard.Folders(p)),
 		"Platform":          mustJSON(p.Contract()),
 		"ContentHash":       contentHash(p),
 	}

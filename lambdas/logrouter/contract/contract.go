@@ -32,6 +32,10 @@ const (
 	// EnvMaxDecompressedBytes caps one payload's gzip output. Default:
 	// 8 MiB.
 	EnvMaxDecompressedBytes = "MAX_DECOMPRESSED_BYTES"
+	// EnvMetricNamespace is the CloudWatch namespace of the Lambda's EMF
+	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
+	// Optional: unset, the Lambda uses Namespace ("O11yscale/Pipeline").
+	EnvMetricNamespace = "METRIC_NAMESPACE"
 )
 
 // Tiers the router classifies events into, as FORWARD_TIERS names them.
@@ -60,7 +64,8 @@ const (
 
 // Metrics the router writes as EMF, every invocation.
 const (
-	// Namespace of every router metric.
+	// Namespace of every router metric when EnvMetricNamespace is unset:
+	// the default platform's pipeline namespace.
 	Namespace = "O11yscale/Pipeline"
 	// DimensionFunction is on every metric, with value FunctionName.
 	DimensionFunction = "Function"
@@ -112,6 +117,9 @@ type Config struct {
 	// MinDecompressedBytes-MaxDecompressedBytes; 0 leaves the router's
 	// default (8 MiB) and writes no variable.
 	MaxDecompressedBytes int
+	// MetricNamespace of the router's self-metrics (ValidMetricNamespace);
+	// "" writes no variable and the router uses Namespace.
+	MetricNamespace string
 }
 
 // Validate reports every problem at once, with paths named after the
@@ -135,6 +143,9 @@ func (c Config) Validate() error {
 	if !slices.Contains(LogLevels, c.LogLevel) {
 		v.Add("logLevel", c.LogLevel, "one of %s", strings.Join(LogLevels, ", "))
 	}
+	if c.MetricNamespace != "" && !ValidMetricNamespace(c.MetricNamespace) {
+		v.Add("metricNamespace", c.MetricNamespace, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # : space, not starting with AWS/")
+	}
 	if c.MaxDecompressedBytes != 0 && (c.MaxDecompressedBytes < MinDecompressedBytes || c.MaxDecompressedBytes > MaxDecompressedBytes) {
 		v.Add("maxDecompressedBytes", c.MaxDecompressedBytes, "0 (the router's default) or %d-%d bytes", MinDecompressedBytes, MaxDecompressedBytes)
 	}
@@ -152,5 +163,34 @@ func (c Config) Env() map[string]string {
 	if c.MaxDecompressedBytes != 0 {
 		env[EnvMaxDecompressedBytes] = strconv.Itoa(c.MaxDecompressedBytes)
 	}
+	if c.MetricNamespace != "" {
+		env[EnvMetricNamespace] = c.MetricNamespace
+	}
 	return env
+}
+
+// MetricNamespaceFromEnv is the namespace the Lambda writes its
+// self-metrics to: EnvMetricNamespace read through getenv (os.Getenv in
+// the Lambda), or Namespace when it is unset or blank.
+func MetricNamespaceFromEnv(getenv func(string) string) string {
+	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
+		return ns
+	}
+	return Namespace
+}
+
+// ValidMetricNamespace reports whether ns is a CloudWatch namespace the
+// Lambda may write to: 1-255 characters of letters, digits and . - _ / #
+// : or space, not starting with "AWS/"
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html).
+func ValidMetricNamespace(ns string) bool {
+	if len(ns) < 1 || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
+		return false
+	}
+	for _, r := range ns {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#: ", r)) {
+			return false
+		}
+	}
+	return true
 }

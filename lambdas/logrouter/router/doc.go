@@ -78,9 +78,10 @@
 //
 // # Metrics
 //
-// Every invocation writes EMF in namespace O11yscale/Pipeline with
-// dimension Function=logrouter: EventsIn, EventsForwarded, EventsFailed,
-// RecordsRetried, RecordsFailed, DecodeErrors; and EventsDropped with an
+// Every invocation writes EMF in namespace METRIC_NAMESPACE (default
+// O11yscale/Pipeline) with dimension Function=logrouter: EventsIn,
+// EventsForwarded, EventsFailed, RecordsRetried, RecordsFailed,
+// DecodeErrors; and EventsDropped with an
 // extra Reason dimension: control-message, tier-not-forwarded,
 // record-too-large. EventsIn = EventsForwarded + EventsFailed + the sum of
 // EventsDropped.
