@@ -20,6 +20,7 @@ require (
 	github.com/aws/constructs-go/constructs/v10 v10.4.2
 	github.com/aws/jsii-runtime-go v1.119.0
 	github.com/aws/smithy-go v1.28.9
+	github.com/klauspost/compress v1.20.4
 	gopkg.in/yaml.v3 v3.0.1
 )
 
