@@ -183,14 +183,15 @@ func TestDecodeDoesNotAllocateWhenWarm(t *testing.T) {
 	if _, err := dec.Decode(data); err != nil {
 		t.Fatal(err)
 	}
-	// gzip.Reader.Reset allocates a few small objects per payload (its
-	// Huffman tables); nothing scales with the events.
+	// klauspost's gzip.Reader.Reset keeps its window and Huffman tables
+	// (compress/gzip's allocated a few dozen objects per payload), so a
+	// warm Decoder allocates nothing.
 	n := testing.AllocsPerRun(5, func() {
 		if _, err := dec.Decode(data); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if n > 100 {
-		t.Errorf("Decode of %d events allocates %.0f times, want under 100 (no per-event allocation)", benchEvents, n)
+	if n > 0 {
+		t.Errorf("Decode of %d events allocates %.0f times, want none when warm", benchEvents, n)
 	}
 }
