@@ -21,6 +21,7 @@ require (
 	github.com/aws/jsii-runtime-go v1.119.0
 	github.com/aws/smithy-go v1.28.9
 	github.com/goccy/go-graphviz v0.2.10
+	github.com/klauspost/compress v1.20.4
 	gonum.org/v1/plot v0.17.0
 	gopkg.in/yaml.v3 v3.0.1
 )

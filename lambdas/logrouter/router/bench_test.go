@@ -194,8 +194,11 @@ func cpuTime(b *testing.B) time.Duration {
 //   - limit: base64 and gunzip alone, the floor for any decoder;
 //   - fast: this package's Decoder, which classifies as it decodes.
 //
-// route adds building the Firehose records of the forwarded events (the
-// whole CPU path of an invocation). fast and route report their speed-up
+// limit runs with compress/gzip (limit-stdlib) and with the decode path's
+// klauspost/compress reader. route adds building the Firehose records of
+// the forwarded events (the whole CPU path of an invocation); route-stdlib
+// is route with compress/gzip, and route reports its speed-up over it
+// (x-stdlib, target >= 1.3). fast and route report their speed-up
 // over naive (x-naive, target >= 5) and how many times slower than limit
 // they are (limit-x, target <= 4), both from events per CPU second, and
 // the same from the wall clock (x-naive-wall, limit-x-wall).
@@ -215,8 +218,22 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// stdlibGzip opens a compress/gzip reader: the decompressor the decode
+// path used before klauspost/compress, kept as the benchmarks' baseline.
+func stdlibGzip(r io.Reader) (gzipReader, error) { return gzip.NewReader(r) }
+
+// decompressors are the two gzip readers the benchmarks compare, the
+// baseline first; the suffix names the sub-benchmark.
+var decompressors = []struct {
+	suffix string
+	open   func(io.Reader) (gzipReader, error)
+}{
+	{"-stdlib", stdlibGzip},
+	{"", newKlauspostGzip},
+}
+
 func benchDecode(b *testing.B, data string) {
-	var naive, limit rate
+	var naive, limit, routeStd rate
 	ratios := func(b *testing.B, r rate) {
 		if naive.cpu > 0 {
 			b.ReportMetric(r.cpu/naive.cpu, "x-naive")
@@ -239,40 +256,49 @@ func benchDecode(b *testing.B, data string) {
 			}
 		})
 	})
-	b.Run("limit", func(b *testing.B) {
-		var raw, doc []byte
-		var zr *gzip.Reader
-		limit = measure(b, func() {
-			raw = append(raw[:0], make([]byte, base64.StdEncoding.DecodedLen(len(data)))...)
-			n, err := base64.StdEncoding.Decode(raw, []byte(data))
-			if err != nil {
-				b.Fatal(err)
-			}
-			src := bytes.NewReader(raw[:n])
-			if zr == nil {
-				zr, err = gzip.NewReader(src)
-			} else {
-				err = zr.Reset(src)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			doc = doc[:0]
-			for {
-				if len(doc) == cap(doc) {
-					doc = append(doc, 0)[:len(doc)]
+	// limit: base64 and gunzip into a reused buffer with a reused reader,
+	// nothing else; limit-stdlib with compress/gzip, limit with the
+	// decode path's klauspost reader. fast and route are compared with
+	// the latter.
+	for _, z := range decompressors {
+		b.Run("limit"+z.suffix, func(b *testing.B) {
+			var raw, doc []byte
+			var zr gzipReader
+			r := measure(b, func() {
+				raw = append(raw[:0], make([]byte, base64.StdEncoding.DecodedLen(len(data)))...)
+				n, err := base64.StdEncoding.Decode(raw, []byte(data))
+				if err != nil {
+					b.Fatal(err)
 				}
-				m, err := zr.Read(doc[len(doc):cap(doc)])
-				doc = doc[:len(doc)+m]
-				if err == io.EOF {
-					break
+				src := bytes.NewReader(raw[:n])
+				if zr == nil {
+					zr, err = z.open(src)
+				} else {
+					err = zr.Reset(src)
 				}
 				if err != nil {
 					b.Fatal(err)
 				}
+				doc = doc[:0]
+				for {
+					if len(doc) == cap(doc) {
+						doc = append(doc, 0)[:len(doc)]
+					}
+					m, err := zr.Read(doc[len(doc):cap(doc)])
+					doc = doc[:len(doc)+m]
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			if z.suffix == "" {
+				limit = r
 			}
 		})
-	})
+	}
 	b.Run("fast", func(b *testing.B) {
 		var dec Decoder
 		var sink Tier
@@ -286,24 +312,36 @@ func benchDecode(b *testing.B, data string) {
 			}
 		}))
 	})
-	b.Run("route", func(b *testing.B) {
-		var dec Decoder
-		var rb recordBuilder
-		rules := DefaultRules()
-		forwarded := 0
-		ratios(b, measure(b, func() {
-			p, err := dec.Decode(data)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rb.reset(p)
-			for n := range p.Events {
-				if ev := &p.Events[n]; rules.Forward(ev.Class) {
-					rb.add(ev, n, ev.Class)
+	// route is the whole CPU path of an invocation; route-stdlib is the
+	// same with compress/gzip, the baseline of x-stdlib (route's events
+	// per CPU second over route-stdlib's; target >= 1.3).
+	for _, z := range decompressors {
+		b.Run("route"+z.suffix, func(b *testing.B) {
+			dec := Decoder{newGzip: z.open}
+			var rb recordBuilder
+			rules := DefaultRules()
+			forwarded := 0
+			r := measure(b, func() {
+				p, err := dec.Decode(data)
+				if err != nil {
+					b.Fatal(err)
 				}
+				rb.reset(p)
+				for n := range p.Events {
+					if ev := &p.Events[n]; rules.Forward(ev.Class) {
+						rb.add(ev, n, ev.Class)
+					}
+				}
+				forwarded = len(rb.list())
+			})
+			ratios(b, r)
+			if z.suffix != "" {
+				routeStd = r
+			} else if routeStd.cpu > 0 {
+				b.ReportMetric(r.cpu/routeStd.cpu, "x-stdlib")
+				b.ReportMetric(r.wall/routeStd.wall, "x-stdlib-wall")
 			}
-			forwarded = len(rb.list())
-		}))
-		b.ReportMetric(float64(forwarded), "forwarded/op")
-	})
+			b.ReportMetric(float64(forwarded), "forwarded/op")
+		})
+	}
 }

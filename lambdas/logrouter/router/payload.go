@@ -2,7 +2,6 @@ package router
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"slices"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // DefaultMaxDecompressedBytes bounds the decompressed size of one payload
@@ -118,7 +119,11 @@ type Decoder struct {
 	compressed []byte
 	doc        []byte
 	src        bytes.Reader
-	zr         *gzip.Reader
+	zr         gzipReader
+	// newGzip opens the gzip reader; nil means klauspost/compress/gzip.
+	// Tests set it to compress/gzip, the baseline the benchmarks and the
+	// differential fuzz targets compare against.
+	newGzip func(io.Reader) (gzipReader, error)
 	skipper
 	message    unquoter
 	classifier Classifier
@@ -153,19 +158,42 @@ func (d *Decoder) limit() int {
 	return DefaultMaxDecompressedBytes
 }
 
+// gzipReader is what gunzip needs of a gzip reader; *gzip.Reader of
+// klauspost/compress and of compress/gzip both are one. Reset reads the
+// header of the first member; reading goes on across members
+// (multistream), as CloudWatch Logs payloads may hold several.
+type gzipReader interface {
+	io.Reader
+	Reset(io.Reader) error
+}
+
+// newKlauspostGzip opens the decode path's gzip reader: klauspost's
+// inflater decodes the same format as compress/gzip, faster, and reads a
+// *bytes.Reader without an extra buffering layer.
+func newKlauspostGzip(r io.Reader) (gzipReader, error) { return gzip.NewReader(r) }
+
 // gunzip decompresses into the reused buffer, failing as soon as the
-// output passes the limit, so a gzip bomb costs at most limit bytes.
+// output passes the limit, so a gzip bomb costs at most limit bytes. The
+// gzip reader is reused with Reset, so a warm Decoder keeps its inflater's
+// window and tables.
 func (d *Decoder) gunzip(compressed []byte) ([]byte, error) {
 	limit := d.limit()
 	d.src.Reset(compressed)
 	var err error
 	if d.zr == nil {
-		d.zr, err = gzip.NewReader(&d.src)
+		open := d.newGzip
+		if open == nil {
+			open = newKlauspostGzip
+		}
+		var zr gzipReader
+		if zr, err = open(&d.src); err == nil {
+			d.zr = zr
+		}
 	} else {
 		err = d.zr.Reset(&d.src)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: gzip (%d compressed bytes): %v", ErrMalformed, len(compressed), err)
+		return nil, fmt.Errorf("%w: gzip (%d compressed bytes): %w", ErrMalformed, len(compressed), err)
 	}
 	doc := d.doc[:0]
 	if cap(doc) == 0 {
@@ -186,7 +214,7 @@ func (d *Decoder) gunzip(compressed []byte) ([]byte, error) {
 		}
 		if err != nil {
 			d.doc = doc[:0]
-			return nil, fmt.Errorf("%w: gzip (%d compressed bytes): %v", ErrMalformed, len(compressed), err)
+			return nil, fmt.Errorf("%w: gzip (%d compressed bytes): %w", ErrMalformed, len(compressed), err)
 		}
 	}
 	d.doc = doc

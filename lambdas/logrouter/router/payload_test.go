@@ -69,6 +69,8 @@ func TestDecodeRejectsMalformedPayloads(t *testing.T) {
 	gz := gzipBytes(t, doc)
 	corrupt := append([]byte{}, gz...)
 	corrupt[len(corrupt)-5] ^= 0xff // CRC-32 no longer matches
+	reserved := append([]byte{}, gz...)
+	reserved[3] |= 0x20 // a reserved FLG bit (RFC 1952, section 2.3.1.2)
 	tests := []struct {
 		name string
 		data string
@@ -78,6 +80,7 @@ func TestDecodeRejectsMalformedPayloads(t *testing.T) {
 		{"not gzip", base64.StdEncoding.EncodeToString(doc)},
 		{"truncated gzip", base64.StdEncoding.EncodeToString(gz[:len(gz)/2])},
 		{"bad checksum", base64.StdEncoding.EncodeToString(corrupt)},
+		{"reserved gzip header flag", base64.StdEncoding.EncodeToString(reserved)},
 		{"garbage after the gzip member", base64.StdEncoding.EncodeToString(append(append([]byte{}, gz...), "junk"...))},
 		{"not JSON", encodeData(t, []byte("hello"))},
 		{"trailing data after the document", encodeData(t, append(append([]byte{}, doc...), " {}"...))},
@@ -180,14 +183,15 @@ func TestDecodeDoesNotAllocateWhenWarm(t *testing.T) {
 	if _, err := dec.Decode(data); err != nil {
 		t.Fatal(err)
 	}
-	// gzip.Reader.Reset allocates a few small objects per payload (its
-	// Huffman tables); nothing scales with the events.
+	// klauspost's gzip.Reader.Reset keeps its window and Huffman tables
+	// (compress/gzip's allocated a few dozen objects per payload), so a
+	// warm Decoder allocates nothing.
 	n := testing.AllocsPerRun(5, func() {
 		if _, err := dec.Decode(data); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if n > 100 {
-		t.Errorf("Decode of %d events allocates %.0f times, want under 100 (no per-event allocation)", benchEvents, n)
+	if n > 0 {
+		t.Errorf("Decode of %d events allocates %.0f times, want none when warm", benchEvents, n)
 	}
 }
