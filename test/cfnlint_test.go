@@ -26,7 +26,7 @@ func readJSON(t testing.TB, path string) map[string]any {
 func runCfnLint(t *testing.T, regions []string, files []string) {
 	t.Helper()
 	if _, err := exec.LookPath("cfn-lint"); err != nil {
-		t.Fatalf("cfn-lint is not on PATH (it is preinstalled on the CI machine): %v", err)
+		t.Fatalf("cfn-lint is not on PATH (./scripts/test puts it there, from PATH or installed into .venv): %v", err)
 	}
 	args := append([]string{"--non-zero-exit-code", "warning", "--format", "parseable", "--regions"}, regions...)
 	args = append(args, "--")

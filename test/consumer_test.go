@@ -17,9 +17,11 @@ func TestConsumerModuleSynthesizesFromItsOwnDirectory(t *testing.T) {
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = "consumer"
 	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+out)
-	if b, err := cmd.CombinedOutput(); err != nil {
+	b, err := cmd.CombinedOutput()
+	if err != nil {
 		t.Fatalf("consumer app failed: %v\n%s", err, b)
 	}
+	assertNoAbnormalExit(t, "consumer app", b)
 	tpl := readJSON(t, filepath.Join(out, "ConsumerStack.template.json"))
 	var fns []map[string]any
 	for _, r := range tpl["Resources"].(map[string]any) {

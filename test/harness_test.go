@@ -85,6 +85,9 @@ func (s *synthesized) templates(t testing.TB) []string {
 }
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(shutdownHelperEnv); dir != "" {
+		os.Exit(runShutdownHelper(dir))
+	}
 	flag.Parse()
 	code := m.Run()
 	if defaultApp != nil {
