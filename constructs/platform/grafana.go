@@ -12,11 +12,17 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 )
 
-// grafanaProps completes the grafana props with the platform's regions,
-// services and names; with a scope (the central stack), the topics and
-// keys named by ARN are imported into it (imports add no resources).
 func (p *Platform) grafanaProps(scope constructs.Construct) grafana.Props {
-	props := p.Props
+	return p.Props.GrafanaProps(scope)
+}
+
+// GrafanaProps is Grafana completed as the platform builds it: the
+// platform's name, central region, regions and services, the first
+// service's API name, the central stream's name and the workspace name
+// filled in where empty; with a scope (the central stack), the topics and
+// keys named by ARN imported into it (imports add no resources).
+func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
+	props = props.withDefaults()
 	g := props.Grafana.Props
 	g.Name = props.Name
 	if g.CentralRegion == "" {

@@ -1,20 +1,16 @@
 package config
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
-	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -220,7 +216,9 @@ func (p *Platform) GrafanaProps(scope constructs.Construct) grafana.Props {
 	return p.grafanaProps(scope, true, true)
 }
 
-func (p *Platform) grafanaProps(scope constructs.Construct, withTopics, withKeys bool) grafana.Props {
+// grafanaMapped maps the grafana section field for field; the platform
+// fills in what it derives (platform.Props.GrafanaProps).
+func (p *Platform) grafanaMapped() grafana.Props {
 	g := p.Grafana
 	m := g.ServiceMetrics
 	out := grafana.Props{
@@ -254,31 +252,20 @@ func (p *Platform) grafanaProps(scope constructs.Construct, withTopics, withKeys
 		// The YAML values are Managed Grafana's names.
 		out.DataSources = append(out.DataSources, grafana.DataSourceType(ds))
 	}
-	if out.APIName == "" {
-		for _, s := range p.Services {
-			if s.ApiName != "" {
-				out.APIName = s.ApiName
-				break
-			}
-		}
-	}
-	if out.CentralStreamName == "" {
-		out.CentralStreamName = metricstream.Names{Platform: p.Name}.Stream()
-	}
-	if out.WorkspaceName == "" {
-		out.WorkspaceName = p.Name
-	}
-	if withTopics {
-		for i, arn := range g.AlertTopicArns {
-			out.AlertTopics = append(out.AlertTopics, awssns.Topic_FromTopicArn(scope, jsii.String(fmt.Sprintf("GrafanaAlertTopic%d", i)), jsii.String(arn)))
-		}
-	}
-	if withKeys {
-		for i, arn := range g.AlertTopicKeyArns {
-			out.AlertTopicKeys = append(out.AlertTopicKeys, awskms.Key_FromKeyArn(scope, jsii.String(fmt.Sprintf("GrafanaAlertTopicKey%d", i)), jsii.String(arn)))
-		}
-	}
 	return out
+}
+
+// grafanaProps is the complete props as the platform builds them, with the
+// alert topics and keys imported into scope when asked for.
+func (p *Platform) grafanaProps(scope constructs.Construct, withTopics, withKeys bool) grafana.Props {
+	pp := p.Props(p.Account)
+	if !withTopics {
+		pp.Grafana.AlertTopicArns = nil
+	}
+	if !withKeys {
+		pp.Grafana.AlertTopicKeyArns = nil
+	}
+	return pp.GrafanaProps(scope)
 }
 
 // mapEnum maps a config value to the construct's; a value the config

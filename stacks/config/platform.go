@@ -36,7 +36,7 @@ func (p *Platform) Props(account string) platform.Props {
 			Stream:         p.MetricStreamProps(nil),
 		},
 		Grafana: platform.Grafana{
-			Props:             p.grafanaProps(nil, false, false),
+			Props:             p.grafanaMapped(),
 			AlertTopicArns:    p.Grafana.AlertTopicArns,
 			AlertTopicKeyArns: p.Grafana.AlertTopicKeyArns,
 		},
