@@ -136,7 +136,7 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 			EnforceSSL:  jsii.Bool(true),
 		})
 	}
-	a.AlertsTopic = newTopic("Alerts", AlertsTopicName(p.Name), "o11yscale alarms")
+	a.AlertsTopic = newTopic("Alerts", AlertsTopicName(p.Name), p.Name+" alarms")
 	a.AlertsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("OnlyCloudWatchAlarmsOfThisAccount"),
 		Principals: &[]awsiam.IPrincipal{cloudwatch},
@@ -144,7 +144,7 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		Resources:  &[]*string{a.AlertsTopic.TopicArn()},
 		Conditions: alarmSource,
 	}))
-	a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), "o11yscale incidents")
+	a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), p.Name+" incidents")
 
 	a.IdempotencyTable = awsdynamodb.NewTable(c, jsii.String("Idempotency"), &awsdynamodb.TableProps{
 		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(contract.AttrKey), Type: awsdynamodb.AttributeType_STRING},

@@ -150,7 +150,7 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	out.Topic = awssns.NewTopic(c, jsii.String("Topic"), &awssns.TopicProps{
 		MasterKey:   out.Key,
 		EnforceSSL:  jsii.Bool(true),
-		DisplayName: jsii.String("o11yscale cost alerts"),
+		DisplayName: jsii.String(p.Name + " cost alerts"),
 	})
 	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
 		out.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
