@@ -8,8 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/constructs/platform"
+	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
 )
 
 // svgTexts parses an SVG file as XML and returns its text elements.
@@ -43,6 +49,45 @@ func svgTexts(t *testing.T, path string) string {
 	}
 }
 
+var dotLabel = regexp.MustCompile(`(?:^|[ ,\[])(?:tail)?label="((?:[^"\\]|\\.)*)"`)
+
+// dotEdges reads a DOT file's edges as "from -label-> to" with each node
+// named by its label, lines joined by " / ".
+func dotEdges(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	dot, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelOf := func(attrs string) string {
+		m := dotLabel.FindStringSubmatch(attrs)
+		if m == nil {
+			return ""
+		}
+		return strings.ReplaceAll(m[1], `\n`, " / ")
+	}
+	label := map[string]string{}
+	type edge struct{ from, to, attrs string }
+	var es []edge
+	for _, line := range strings.Split(string(dot), "\n") {
+		line = strings.TrimSpace(line)
+		head, attrs, ok := strings.Cut(line, " [")
+		if !ok {
+			continue
+		}
+		if from, to, isEdge := strings.Cut(head, " -> "); isEdge {
+			es = append(es, edge{strings.Trim(from, `"`), strings.Trim(to, `"`), attrs})
+		} else {
+			label[strings.Trim(head, `"`)] = labelOf(attrs)
+		}
+	}
+	edges := map[string]bool{}
+	for _, e := range es {
+		edges[label[e.from]+" -"+labelOf(e.attrs)+"-> "+label[e.to]] = true
+	}
+	return edges
+}
+
 func TestArchitectureSVGOfDefaultPlatformLabelsEveryStackAndDataPath(t *testing.T) {
 	s := synthDefault(t)
 	got := svgTexts(t, filepath.Join(s.dir, "review", "architecture.svg"))
@@ -51,28 +96,7 @@ func TestArchitectureSVGOfDefaultPlatformLabelsEveryStackAndDataPath(t *testing.
 			t.Errorf("architecture.svg has no box for stack %s", st.Name)
 		}
 	}
-	dot, err := os.ReadFile(filepath.Join(s.dir, "review", "architecture.dot"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Each data path of the brief, hop by hop, as labelled edges between
-	// labelled nodes, for every regional stack.
-	label := map[string]string{}
-	for _, line := range strings.Split(string(dot), "\n") {
-		if id, rest, ok := strings.Cut(strings.TrimSpace(line), ` [label="`); ok && !strings.Contains(id, "->") {
-			l, _, _ := strings.Cut(rest, `"`)
-			label[strings.Trim(id, `"`)] = strings.ReplaceAll(l, `\n`, " / ")
-		}
-	}
-	edges := map[string]bool{}
-	for _, line := range strings.Split(string(dot), "\n") {
-		from, rest, ok := strings.Cut(strings.TrimSpace(line), " -> ")
-		if !ok {
-			continue
-		}
-		to, attrs, _ := strings.Cut(rest, " [label=")
-		edges[label[strings.Trim(from, `"`)]+" -"+strings.Trim(strings.TrimSuffix(attrs, "];"), `"`)+"-> "+label[strings.Trim(to, `"`)]] = true
-	}
+	edges := dotEdges(t, filepath.Join(s.dir, "review", "architecture.dot"))
 	for _, want := range []string{
 		"8 log groups -log events-> 8 subscription filters",
 		"8 subscription filters -matching events-> log router / Lambda function",
@@ -136,5 +160,55 @@ func TestMermaidBlocksOfReviewReportsParse(t *testing.T) {
 	// Guard the guard: a broken block fails.
 	if rs, err := results(bad); err == nil || len(rs) != 1 || rs[0]["error"] == nil {
 		t.Errorf("a broken block passed: %v %v", err, rs)
+	}
+}
+
+// A region delivering its metrics with Metric Streams shows that path in
+// the picture: the stream, its Firehose and the archive it delivers to,
+// each a labelled node, joined by labelled edges.
+func TestArchitectureShowsTheMetricStreamPathOfAStreamRegion(t *testing.T) {
+	dir := t.TempDir()
+	app := cdktest.NewApp(t, dir)
+	p, err := platform.New(app, platform.Props{
+		Name:     "acme",
+		Account:  "123456789012",
+		Regions:  []string{"us-east-1", "eu-west-1"},
+		Services: []platform.Service{{Name: "checkout-api"}},
+		Billing:  platform.Billing{BillingProps: governance.BillingProps{MonthlyUSD: 100}},
+		Metrics:  platform.Metrics{Delivery: map[string]platform.Delivery{"eu-west-1": platform.DeliverStream}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := platform.Synth(app, p); err != nil {
+		t.Fatal(err)
+	}
+	edges := dotEdges(t, filepath.Join(dir, "review", "architecture.dot"))
+	for _, want := range []string{
+		"metric stream / CloudWatch metric stream -metric updates-> metric stream delivery / Firehose stream",
+		// to the central archive, found by the bucket's name in the ARN
+		"metric stream delivery / Firehose stream -delivers-> metrics archive / S3 bucket",
+		"forwarder / Lambda function -PutRecords-> acme-metrics / Kinesis data stream",
+	} {
+		if !edges[want] {
+			t.Errorf("architecture.dot has no edge %q; edges: %v", want, edges)
+		}
+	}
+	g, err := diagram.FromAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacksOf := map[string][]string{}
+	for _, n := range g.Nodes {
+		stacksOf[n.Kind] = append(stacksOf[n.Kind], n.Stack)
+	}
+	if got := stacksOf["CloudWatch metric stream"]; len(got) != 1 || got[0] != "acme-eu-west-1" {
+		t.Errorf("metric streams drawn in %v, want only in acme-eu-west-1", got)
+	}
+	svg := svgTexts(t, filepath.Join(dir, "review", "architecture.svg"))
+	for _, l := range []string{"CloudWatch metric stream", "metric updates", "metric stream delivery", "metrics archive", "stack acme-eu-west-1"} {
+		if !strings.Contains(svg, l) {
+			t.Errorf("architecture.svg has no text %q", l)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -96,7 +97,7 @@ func TestFromAssemblyFindsEveryDataPathByTypesAndReferences(t *testing.T) {
 		"2 subscription filters -matching events-> log router / Lambda function",
 		"log router / Lambda function -PutRecordBatch-> archive / Firehose stream",
 		"archive / Firehose stream -delivers-> archive bucket / S3 bucket",
-		"stream / metric stream -metric updates-> archive / Firehose stream",
+		"stream / CloudWatch metric stream -metric updates-> archive / Firehose stream",
 		"2 alarms / (1 composite) -state changes-> app-alerts / SNS topic",
 		"app-alerts / SNS topic -subscription-> enricher / Lambda function",
 		"enricher / Lambda function -Publish-> app-incidents / SNS topic",
@@ -196,6 +197,159 @@ func TestShortName(t *testing.T) {
 	for in, want := range map[string]string{"LogRouterFunction48B57DCA": "log router", "AlertingEnricherFunctionD279AA73": "alerting enricher", "MetricsArchive5099F20B": "metrics archive", "S3Bucket": "s3 bucket"} {
 		if got := shortName(in); got != want {
 			t.Errorf("shortName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// writeSharded writes an assembly of one stack whose n nested stacks,
+// Services01 to Servicesnn, each subscribe one log group to the stack's
+// router.
+func writeSharded(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	type m = map[string]any
+	write := func(name string, v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := func(typ string, props m) m { return m{"Type": typ, "Properties": props} }
+	write("manifest.json", m{"artifacts": m{
+		"app": m{"type": "aws:cloudformation:stack", "environment": "aws://111122223333/eu-west-1", "dependencies": []string{"app.assets"},
+			"properties": m{"templateFile": "app.template.json", "stackName": "app"}},
+		"app.assets": m{"type": "cdk:asset-manifest", "properties": m{"file": "app.assets.json"}},
+	}})
+	top := m{"RouterFunction11111111": res("AWS::Lambda::Function", nil)}
+	files := m{}
+	for i := 1; i <= n; i++ {
+		shard, hash := fmt.Sprintf("Services%02d", i), fmt.Sprintf("hash%d", i)
+		top[shard+"NestedStack"+shard+"NestedStackResourceAAAAAAAA"] = res("AWS::CloudFormation::Stack", m{
+			"TemplateURL": m{"Fn::Join": []any{"", []any{"https://s3.", m{"Ref": "AWS::URLSuffix"}, "/bucket/" + hash + ".json"}}},
+			"Parameters":  m{"routerArn": m{"Fn::GetAtt": []any{"RouterFunction11111111", "Arn"}}}})
+		files[hash] = m{"source": m{"path": shard + ".nested.template.json"}}
+		write(shard+".nested.template.json", m{"Parameters": m{"routerArn": m{"Type": "String"}}, "Resources": m{
+			"LogsAAAAAAAA": res("AWS::Logs::LogGroup", nil),
+			"SubBBBBBBBB":  res("AWS::Logs::SubscriptionFilter", m{"LogGroupName": m{"Ref": "LogsAAAAAAAA"}, "DestinationArn": m{"Ref": "routerArn"}}),
+		}})
+	}
+	write("app.template.json", m{"Resources": top})
+	write("app.assets.json", m{"files": files})
+	return dir
+}
+
+func logGroupNodes(g *Graph) map[string]int {
+	out := map[string]int{}
+	for _, n := range g.Nodes {
+		if n.Kind == "log groups" {
+			out[n.Shard] += n.Count
+		}
+	}
+	return out
+}
+
+func TestFourNestedStacksOfAStackAreOneBox(t *testing.T) {
+	n := 4
+	g, err := FromAssembly(writeSharded(t, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := fmt.Sprintf("%d nested stacks Services01 … Services%02d", n, n)
+	if got := logGroupNodes(g); len(got) != 1 || got[box] != n {
+		t.Errorf("log group nodes by nested stack: %v, want one node of %d in %q", got, n, box)
+	}
+	dot := string(g.DOT())
+	if strings.Count(dot, "subgraph ") != 4 || !strings.Contains(dot, `label="`+box+`\l"`) || strings.Contains(dot, "nested stack Services02") {
+		t.Errorf("want one box %q inside the account, region and stack boxes:\n%s", box, dot)
+	}
+	if !strings.Contains(dot, fmt.Sprintf(`label="%d log groups"`, n)) || !strings.Contains(dot, fmt.Sprintf(`label="%d subscription filters"`, n)) {
+		t.Errorf("the box does not count the nested stacks' resources:\n%s", dot)
+	}
+}
+
+func TestThreeNestedStacksOfAStackStaySeparate(t *testing.T) {
+	const n = 3
+	g, err := FromAssembly(writeSharded(t, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for i := 1; i <= n; i++ {
+		want[fmt.Sprintf("Services%02d", i)] = 1
+	}
+	if got := logGroupNodes(g); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("log group nodes by nested stack: %v, want %v", got, want)
+	}
+	dot := string(g.DOT())
+	for i := 1; i <= n; i++ {
+		if !strings.Contains(dot, fmt.Sprintf(`label="nested stack Services%02d\l"`, i)) {
+			t.Errorf("no box for nested stack Services%02d:\n%s", i, dot)
+		}
+	}
+	if strings.Contains(dot, " nested stacks ") {
+		t.Errorf("nested stacks drawn as one box:\n%s", dot)
+	}
+}
+
+// The layout rules that keep labels off box titles: titles at the top
+// left, a nested stack's nodes that feed the rest of the stack in one
+// column, and a label of an edge between stacks next to its tail.
+func TestDOTKeepsEdgeLabelsOffBoxTitles(t *testing.T) {
+	g, err := FromAssembly(writeAssembly(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := string(g.DOT())
+	for _, want := range []string{
+		`label="stack app-eu\l17 resources in 2 templates\l"; labeljust=l;`,
+		`{rank=same; "app-eu/Shard/alarms"; "app-eu/Shard/subscription filters"}`,
+		`"app-eu//ForwarderFunction88888888" -> "central//MetricsStream06696F40" [tailport=e, labeldistance=4, labelangle=-20, taillabel="PutRecords"];`,
+		`"app-eu//LogRouterFunction48B57DCA" -> "app-eu//Archive11111111" [label="PutRecordBatch"];`,
+	} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT lacks %s:\n%s", want, dot)
+		}
+	}
+}
+
+// A Firehose stream delivering to another stack's bucket names it in an
+// ARN; with an environment-agnostic account both are Fn::Joins.
+func TestFirehoseFindsAnotherStacksBucketByItsJoinedName(t *testing.T) {
+	dir := writeAssembly(t)
+	type m = map[string]any
+	acct := m{"Ref": "AWS::AccountId"}
+	central := m{"Resources": m{
+		"MetricsArchiveABCDEF12": m{"Type": "AWS::S3::Bucket", "Properties": m{"BucketName": m{"Fn::Join": []any{"", []any{"app-metrics-", acct, "-us-east-1"}}}}},
+		"OtherBucket12345678":    m{"Type": "AWS::S3::Bucket", "Properties": m{"BucketName": m{"Fn::Join": []any{"", []any{"app-metrics-", acct, "-eu-west-1"}}}}},
+	}}
+	b, _ := json.Marshal(central)
+	if err := os.WriteFile(filepath.Join(dir, "central.template.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := os.ReadFile(filepath.Join(dir, "app-eu.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app m
+	json.Unmarshal(tb, &app)
+	app["Resources"].(m)["Archive11111111"].(m)["Properties"] = m{"ExtendedS3DestinationConfiguration": m{
+		"BucketARN": m{"Fn::Join": []any{"", []any{"arn:", m{"Ref": "AWS::Partition"}, ":s3:::app-metrics-", acct, "-us-east-1"}}}}}
+	tb, _ = json.Marshal(app)
+	os.WriteFile(filepath.Join(dir, "app-eu.template.json"), tb, 0o644)
+	g, err := FromAssembly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := edgeSet(g)
+	if !got["archive / Firehose stream -delivers-> metrics archive / S3 bucket"] {
+		t.Errorf("no delivery to the central bucket: %v", got)
+	}
+	for e := range got {
+		if strings.Contains(e, "other bucket") {
+			t.Errorf("delivery to a bucket of another region: %s", e)
 		}
 	}
 }

@@ -76,7 +76,7 @@ var kinds = map[string]struct {
 	"AWS::Logs::SubscriptionFilter":        {"subscription filters", true, 1},
 	"AWS::CloudWatch::Alarm":               {"alarms", true, 2},
 	"AWS::CloudWatch::CompositeAlarm":      {"alarms", true, 2},
-	"AWS::CloudWatch::MetricStream":        {"metric stream", false, 3},
+	"AWS::CloudWatch::MetricStream":        {"CloudWatch metric stream", false, 3},
 	"AWS::Events::Rule":                    {"EventBridge rule", false, 4},
 	"AWS::Lambda::Function":                {"Lambda function", false, 5},
 	"AWS::Kinesis::Stream":                 {"Kinesis data stream", false, 6},
@@ -90,6 +90,28 @@ var nameProps = map[string]string{
 	"AWS::Kinesis::Stream":                 "Name",
 	"AWS::KinesisFirehose::DeliveryStream": "DeliveryStreamName",
 	"AWS::SNS::Topic":                      "TopicName",
+	"AWS::S3::Bucket":                      "BucketName",
+}
+
+// resourceName is the name a resource's template gives it: a literal, or
+// an Fn::Join (say of a prefix, the account and the region) flattened
+// with a NUL for each part that is not a literal, so it still matches the
+// same join in another template. Too few literal characters to tell names
+// apart, or no name, give "".
+func resourceName(r resource) string {
+	p, ok := nameProps[r.Type]
+	if !ok {
+		return ""
+	}
+	v, ok := r.Properties[p]
+	if !ok {
+		return ""
+	}
+	name := flatten(v)
+	if len(strings.ReplaceAll(name, "\x00", "")) < 3 {
+		return ""
+	}
+	return name
 }
 
 // FromAssembly reads the cloud assembly in dir and builds its graph.
@@ -102,10 +124,8 @@ func FromAssembly(dir string) (*Graph, error) {
 	for _, t := range templates {
 		for _, id := range sortedKeys(t.resources) {
 			r := t.resources[id]
-			if p, ok := nameProps[r.Type]; ok {
-				if name, ok := r.Properties[p].(string); ok {
-					b.named[r.Type+"|"+name] = append(b.named[r.Type+"|"+name], resKey{t, id})
-				}
+			if name := resourceName(r); name != "" {
+				b.named[r.Type+"|"+name] = append(b.named[r.Type+"|"+name], resKey{t, id})
 			}
 		}
 	}
@@ -226,6 +246,8 @@ func (b *builder) resourceEdges(k resKey) {
 		for _, dest := range []string{"ExtendedS3DestinationConfiguration", "S3DestinationConfiguration"} {
 			if d, ok := p[dest].(map[string]any); ok {
 				b.refsTo(k, d["BucketARN"], "delivers", false)
+				// a bucket of another stack, by its ARN
+				b.byName(k, d["BucketARN"], "delivers", "AWS::S3::Bucket")
 			}
 		}
 		if src, ok := p["KinesisStreamSourceConfiguration"].(map[string]any); ok {
@@ -273,7 +295,9 @@ func group(k resKey) (id string, n *Node) {
 		return base + kd.kind, n
 	}
 	n.Name = shortName(k.id)
-	if p, ok := nameProps[r.Type]; ok {
+	// A bucket's name repeats the account and region its boxes show; it
+	// keeps the name from its logical ID.
+	if p, ok := nameProps[r.Type]; ok && r.Type != "AWS::S3::Bucket" {
 		if name, ok := r.Properties[p].(string); ok {
 			n.Name = name
 		}

@@ -88,37 +88,41 @@ func (g *Graph) NodeCount() int {
 }
 
 var shapes = map[string]string{
-	"log groups":           "folder",
-	"subscription filters": "invtrapezium",
-	"alarms":               "octagon",
-	"Lambda function":      "box",
-	"Kinesis data stream":  "box",
-	"Firehose stream":      "box",
-	"SNS topic":            "note",
-	"S3 bucket":            "cylinder",
-	"metric stream":        "box",
-	"EventBridge rule":     "hexagon",
+	"log groups":               "folder",
+	"subscription filters":     "invtrapezium",
+	"alarms":                   "octagon",
+	"Lambda function":          "box",
+	"Kinesis data stream":      "box",
+	"Firehose stream":          "box",
+	"SNS topic":                "note",
+	"S3 bucket":                "cylinder",
+	"CloudWatch metric stream": "box",
+	"EventBridge rule":         "hexagon",
 }
 
 var fills = map[string]string{
-	"log groups":           "#e8f1fb",
-	"subscription filters": "#e8f1fb",
-	"alarms":               "#fdecea",
-	"Lambda function":      "#fff4e0",
-	"Kinesis data stream":  "#efe8fb",
-	"Firehose stream":      "#efe8fb",
-	"SNS topic":            "#fdecea",
-	"S3 bucket":            "#e6f4ea",
-	"metric stream":        "#efe8fb",
-	"EventBridge rule":     "#fff4e0",
+	"log groups":               "#e8f1fb",
+	"subscription filters":     "#e8f1fb",
+	"alarms":                   "#fdecea",
+	"Lambda function":          "#fff4e0",
+	"Kinesis data stream":      "#efe8fb",
+	"Firehose stream":          "#efe8fb",
+	"SNS topic":                "#fdecea",
+	"S3 bucket":                "#e6f4ea",
+	"CloudWatch metric stream": "#efe8fb",
+	"EventBridge rule":         "#fff4e0",
 }
 
-var rounded = map[string]string{"Kinesis data stream": `, style="filled,rounded"`, "Firehose stream": `, style="filled,rounded"`, "metric stream": `, style="filled,rounded"`}
+var rounded = map[string]string{"Kinesis data stream": `, style="filled,rounded"`, "Firehose stream": `, style="filled,rounded"`, "CloudWatch metric stream": `, style="filled,rounded"`}
 
-func dotQuote(s string) string {
+func dotQuote(s string) string { return quoteLines(s, `\n`) }
+
+// quoteLines quotes s for DOT, ending each of its lines with eol: `\n`
+// centres a line, `\l` puts it at the left.
+func quoteLines(s, eol string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, `"`, `\"`)
-	return `"` + strings.ReplaceAll(s, "\n", `\n`) + `"`
+	return `"` + strings.ReplaceAll(s, "\n", eol) + `"`
 }
 
 // DOT renders the graph as Graphviz source; equal graphs give equal bytes.
@@ -128,6 +132,21 @@ func (g *Graph) DOT() []byte {
 	b.WriteString("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=16, nodesep=0.35, ranksep=0.9, newrank=true, compound=true, label=\"o11yscale platform: data paths from the cloud assembly\", labelloc=t];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=14, style=filled, fillcolor=\"#ffffff\", color=\"#555555\", margin=\"0.25,0.1\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=12, color=\"#444444\", fontcolor=\"#222222\"];\n")
+	stackOf := map[string]*Node{}
+	for _, n := range g.Nodes {
+		stackOf[n.ID] = n
+	}
+	// exits lists, per nested stack, its nodes with an edge leaving it.
+	exits := map[[2]string][]string{}
+	seen := map[string]bool{}
+	for _, e := range g.Edges {
+		from, to := stackOf[e.From], stackOf[e.To]
+		if from.Shard != "" && (to.Stack != from.Stack || to.Shard != from.Shard) && !seen[e.From] {
+			seen[e.From] = true
+			k := [2]string{from.Stack, from.Shard}
+			exits[k] = append(exits[k], e.From)
+		}
+	}
 	var walk func(c *cluster, depth int)
 	walk = func(c *cluster, depth int) {
 		ind := strings.Repeat("  ", depth+1)
@@ -138,20 +157,40 @@ func (g *Graph) DOT() []byte {
 			}
 			fmt.Fprintf(&b, "%s%s [label=%s, shape=%s, fillcolor=%s%s];\n", ind, dotQuote(n.ID), dotQuote(n.Label()), shape, dotQuote(fill), rounded[n.Kind])
 		}
+		// A nested stack's nodes that feed the rest of the stack share
+		// its last column, so their edges leave through its right side
+		// rather than across its title.
+		if len(c.nodes) > 0 && c.nodes[0].Shard != "" {
+			if ids := exits[[2]string{c.nodes[0].Stack, c.nodes[0].Shard}]; len(ids) > 1 {
+				quoted := make([]string, len(ids))
+				for i, id := range ids {
+					quoted[i] = dotQuote(id)
+				}
+				fmt.Fprintf(&b, "%s{rank=same; %s}\n", ind, strings.Join(quoted, "; "))
+			}
+		}
 		for _, ch := range c.children {
 			fmt.Fprintf(&b, "%ssubgraph %s {\n", ind, dotQuote("cluster_"+ch.id))
 			style := map[int]string{0: `style="rounded"; color="#888888"; bgcolor="#fafafa"`, 1: `style="dashed"; color="#888888"`, 2: `style="rounded,filled"; color="#7a9cc6"; fillcolor="#f3f7fc"`}[depth]
 			if style == "" {
 				style = `style="rounded,filled"; color="#b0b0b0"; fillcolor="#ffffff"`
 			}
-			fmt.Fprintf(&b, "%s  label=%s; %s; fontsize=%d;\n", ind, dotQuote(ch.label), style, 16-min(depth, 2))
+			// Titles at the top left, away from the edges that run
+			// between stacks through the middle of the picture.
+			fmt.Fprintf(&b, "%s  label=%s; labeljust=l; %s; fontsize=%d;\n", ind, quoteLines(ch.label+"\n", `\l`), style, 16-min(depth, 2))
 			walk(ch, depth+1)
 			fmt.Fprintf(&b, "%s}\n", ind)
 		}
 	}
 	walk(g.tree(), 0)
 	for _, e := range g.Edges {
-		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotQuote(e.From), dotQuote(e.To), dotQuote(e.Label))
+		// An edge between stacks is long and crosses box borders: its
+		// label goes next to its tail, inside the sending stack.
+		label := "label"
+		if stackOf[e.From].Stack != stackOf[e.To].Stack {
+			label = "tailport=e, labeldistance=4, labelangle=-20, taillabel"
+		}
+		fmt.Fprintf(&b, "  %s -> %s [%s=%s];\n", dotQuote(e.From), dotQuote(e.To), label, dotQuote(e.Label))
 	}
 	b.WriteString("}\n")
 	return b.Bytes()

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"sort"
 	"strconv"
 
@@ -107,18 +108,30 @@ func topServices(rows []cost.Row) []cost.Row {
 	return append(out, other)
 }
 
+// legendEntry is the height of one legend entry; panelDataHeight about
+// the height of a panel's bars (the SVG's height less titles and axes,
+// halved).
+const (
+	legendEntry     = vg.Length(14)
+	panelDataHeight = vg.Length(180)
+)
+
+// bars draws one panel as horizontal bars, the first row at the top, each
+// bar with its value at its end: costs that differ by orders of magnitude
+// (naive metrics against declared alarms) all stay readable.
 func bars(title string, rows []cost.Row, withNaive bool, budgetUSD float64) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.Y.Label.Text = "USD"
-	p.Y.Min = 0
-	p.Y.Tick.Marker = usdTicks{}
+	p.X.Label.Text = "USD per month"
+	p.X.Min = 0
+	p.X.Tick.Marker = usdTicks{}
 	names := make([]string, len(rows))
 	naive, declared := make(plotter.Values, len(rows)), make(plotter.Values, len(rows))
 	for i, row := range rows {
-		names[i], naive[i], declared[i] = row.Name, row.Naive, row.Declared
+		j := len(rows) - 1 - i // NominalY counts from the bottom
+		names[j], naive[j], declared[j] = row.Name, row.Naive, row.Declared
 	}
-	width := vg.Points(18)
+	width := vg.Points(14)
 	if len(rows) > 6 {
 		width = vg.Points(9)
 	}
@@ -126,14 +139,16 @@ func bars(title string, rows []cost.Row, withNaive bool, budgetUSD float64) (*pl
 	if err != nil {
 		return nil, fmt.Errorf("chart: %s: %w", title, err)
 	}
-	d.Color, d.LineStyle.Width = declaredColor, 0
+	d.Color, d.LineStyle.Width, d.Horizontal = declaredColor, 0, true
+	dy := vg.Length(0)
 	if withNaive {
 		n, err := plotter.NewBarChart(naive, width)
 		if err != nil {
 			return nil, fmt.Errorf("chart: %s: %w", title, err)
 		}
-		n.Color, n.LineStyle.Width = naiveColor, 0
-		n.Offset, d.Offset = -width/2, width/2
+		n.Color, n.LineStyle.Width, n.Horizontal = naiveColor, 0, true
+		// naive above declared in each row
+		n.Offset, d.Offset, dy = width/2, -width/2, width/2
 		p.Add(n)
 		p.Legend.Add("naive", n)
 	}
@@ -146,48 +161,54 @@ func bars(title string, rows []cost.Row, withNaive bool, budgetUSD float64) (*pl
 			top = max(top, naive[i])
 		}
 	}
-	p.Y.Max = top * 1.3 // room for the legend and the value labels
-	if len(rows) <= 8 {
-		if withNaive {
-			if err := valueLabels(p, naive, -width/2); err != nil {
-				return nil, err
-			}
-			if err := valueLabels(p, declared, width/2); err != nil {
-				return nil, err
-			}
-		} else if err := valueLabels(p, declared, 0); err != nil {
+	p.X.Max = top * 1.35 // room for the value labels
+	if withNaive {
+		if err := valueLabels(p, naive, dy); err != nil {
 			return nil, err
 		}
 	}
+	if err := valueLabels(p, declared, -dy); err != nil {
+		return nil, err
+	}
 	if budgetUSD > 0 {
-		line, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: budgetUSD}, {X: float64(len(rows)) - 0.5, Y: budgetUSD}})
+		line, err := plotter.NewLine(plotter.XYs{{X: budgetUSD, Y: -0.5}, {X: budgetUSD, Y: float64(len(rows)) - 0.5}})
 		if err != nil {
 			return nil, fmt.Errorf("chart: budget: %w", err)
 		}
 		line.Color, line.Width, line.Dashes = budgetColor, vg.Points(2), []vg.Length{vg.Points(6), vg.Points(3)}
 		p.Add(line)
-		p.Legend.Add(fmt.Sprintf("budget $%.0f", budgetUSD), line)
+		p.Legend.Add(fmt.Sprintf("budget %s", usd(budgetUSD)), line)
 	}
-	p.Legend.Top = true
-	p.NominalX(names...)
-	if len(rows) > 4 {
-		p.X.Tick.Label.Rotation = 0.6
-		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
+	// The legend's first entry sits on the title's line, right of it;
+	// the rows get an empty band above them for the other entries, so
+	// the legend never covers a bar or its value.
+	p.Legend.Top, p.Legend.Left = true, false
+	p.Legend.YOffs = legendEntry
+	p.Legend.Padding = vg.Points(2)
+	extra := 0 // legend entries after the first
+	if withNaive {
+		extra++
 	}
+	if budgetUSD > 0 {
+		extra++
+	}
+	band := legendEntry * vg.Length(extra)
+	p.Y.Min = -0.5
+	p.Y.Max = float64(len(rows)) - 0.5 + float64(band/(panelDataHeight-band))*float64(len(rows))
+	p.NominalY(names...)
 	return p, nil
 }
 
-// valueLabels writes each non-zero value above its bar, so small declared
-// bars next to large naive ones stay readable.
-func valueLabels(p *plot.Plot, vals plotter.Values, dx vg.Length) error {
+// valueLabels writes each non-zero value right of its bar's end.
+func valueLabels(p *plot.Plot, vals plotter.Values, dy vg.Length) error {
 	var xys plotter.XYs
 	var texts []string
 	for i, v := range vals {
-		if v == 0 || (len(vals) > 1 && v < p.Y.Max/40) { // too short to be told apart from its neighbour
+		if v == 0 {
 			continue
 		}
-		xys = append(xys, plotter.XY{X: float64(i), Y: v})
-		texts = append(texts, "$"+strconv.FormatFloat(v, 'f', 0, 64))
+		xys = append(xys, plotter.XY{X: v, Y: float64(i)})
+		texts = append(texts, usd(v))
 	}
 	if len(xys) == 0 {
 		return nil
@@ -196,13 +217,26 @@ func valueLabels(p *plot.Plot, vals plotter.Values, dx vg.Length) error {
 	if err != nil {
 		return fmt.Errorf("chart: labels: %w", err)
 	}
-	l.Offset = vg.Point{X: dx, Y: vg.Points(3)}
+	l.Offset = vg.Point{X: vg.Points(3), Y: dy}
 	for i := range l.TextStyle {
-		l.TextStyle[i].XAlign = draw.XCenter
-		l.TextStyle[i].Font.Size = vg.Points(8)
+		l.TextStyle[i].Font = font.From(plot.DefaultFont, 9)
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XLeft, draw.YCenter
 	}
 	p.Add(l)
 	return nil
+}
+
+// usd formats a cost: whole dollars with thousands separators from $100,
+// cents below unless whole.
+func usd(v float64) string {
+	if v < 100 && v != math.Trunc(v) {
+		return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	s := strconv.FormatFloat(v, 'f', 0, 64)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return "$" + s
 }
 
 // usdTicks labels the cost axis in whole dollars.
@@ -212,7 +246,7 @@ func (usdTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = fmt.Sprintf("$%.0f", ticks[i].Value)
+			ticks[i].Label = usd(ticks[i].Value)
 		}
 	}
 	return ticks

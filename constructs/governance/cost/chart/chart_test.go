@@ -53,7 +53,7 @@ func TestSVGShowsPanelsComponentsValuesAndTheBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(texts(t, svg), "|")
-	for _, want := range []string{"Total per month", "By component", "Declared by region", "Declared by service", "logs", "traces", "eu-west-1", "checkout", "$1000", "$120", "budget $500", "naive", "declared"} {
+	for _, want := range []string{"Total per month", "By component", "Declared by region", "Declared by service", "logs", "traces", "eu-west-1", "checkout", "$1,000", "$120", "budget $500", "naive", "declared"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("cost.svg has no text %q; texts: %s", want, got)
 		}
@@ -102,5 +102,33 @@ func TestMermaidListsEveryPricedComponent(t *testing.T) {
 	}
 	if _, err := SVG(nil, 0); err == nil {
 		t.Error("nil report: no error")
+	}
+}
+
+// Costs four orders of magnitude apart are all written out, so a declared
+// cost next to a naive one thousands of times larger stays readable.
+func TestSVGWritesEveryNonZeroValueWhateverItsSize(t *testing.T) {
+	r := report()
+	r.ByComponent = []cost.Row{{Name: "metrics", Naive: 73429.2, Declared: 393.97}, {Name: "alarms", Naive: 9.3, Declared: 9.3}, {Name: "forwarding", Naive: 17.86, Declared: 29.9}}
+	svg, err := SVG(r, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := "|" + strings.Join(texts(t, svg), "|") + "|"
+	for _, want := range []string{"|$73,429|", "|$394|", "|$9.30|", "|$17.86|", "|$29.90|"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("cost.svg has no value %q; texts: %s", want, got)
+		}
+	}
+	if strings.Contains(string(svg), "Serif") {
+		t.Error("a text of cost.svg is in a serif font; every text is in the sans font")
+	}
+}
+
+func TestUSD(t *testing.T) {
+	for v, want := range map[float64]string{0: "$0", 9.3: "$9.30", 99.99: "$99.99", 100: "$100", 1234.5: "$1,234", 87404.45: "$87,404", 1234567: "$1,234,567"} {
+		if got := usd(v); got != want {
+			t.Errorf("usd(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
