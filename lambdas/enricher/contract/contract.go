@@ -9,6 +9,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 	"net/url"
 	"strings"
 )
@@ -101,10 +102,7 @@ func (c Config) Env() map[string]string {
 // self-metrics to: EnvMetricNamespace read through getenv (os.Getenv in
 // the Lambda), or MetricNamespace when it is unset or blank.
 func MetricNamespaceFromEnv(getenv func(string) string) string {
-	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
-		return ns
-	}
-	return MetricNamespace
+	return namespace.FromEnv(getenv, EnvMetricNamespace, MetricNamespace)
 }
 
 // ValidMetricNamespace reports whether ns is a CloudWatch namespace the
@@ -112,15 +110,7 @@ func MetricNamespaceFromEnv(getenv func(string) string) string {
 // : or space, not starting with "AWS/"
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html).
 func ValidMetricNamespace(ns string) bool {
-	if len(ns) < 1 || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
-		return false
-	}
-	for _, r := range ns {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#: ", r)) {
-			return false
-		}
-	}
-	return true
+	return namespace.Valid(ns)
 }
 
 // Validate reports a missing required variable or an unknown protocol.

@@ -1,6 +1,6 @@
 package contract
 
-import "strings"
+import "github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 
 // EnvMetricNamespace is the CloudWatch namespace of the forwarder's EMF
 // self-metrics, "<Platform>/Pipeline" for the deploying platform.
@@ -42,10 +42,7 @@ const (
 // self-metrics to: EnvMetricNamespace read through getenv (os.Getenv in
 // the Lambda), or MetricNamespace when it is unset or blank.
 func MetricNamespaceFromEnv(getenv func(string) string) string {
-	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
-		return ns
-	}
-	return MetricNamespace
+	return namespace.FromEnv(getenv, EnvMetricNamespace, MetricNamespace)
 }
 
 // ValidMetricNamespace reports whether ns is a CloudWatch namespace the
@@ -53,13 +50,5 @@ func MetricNamespaceFromEnv(getenv func(string) string) string {
 // : or space, not starting with "AWS/"
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html).
 func ValidMetricNamespace(ns string) bool {
-	if len(ns) < 1 || len(ns) > 255 || strings.HasPrefix(ns, "AWS/") {
-		return false
-	}
-	for _, r := range ns {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_/#: ", r)) {
-			return false
-		}
-	}
-	return true
+	return namespace.Valid(ns)
 }

@@ -8,8 +8,8 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 	"regexp"
-	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -218,8 +218,5 @@ type ServiceMetrics struct {
 // to: EnvMetricNamespace read through getenv (os.Getenv in the Lambda), or
 // MetricNamespace when it is unset or blank.
 func MetricNamespaceFromEnv(getenv func(string) string) string {
-	if ns := strings.TrimSpace(getenv(EnvMetricNamespace)); ns != "" {
-		return ns
-	}
-	return MetricNamespace
+	return namespace.FromEnv(getenv, EnvMetricNamespace, MetricNamespace)
 }
