@@ -13,6 +13,13 @@ const (
 	// record stays deliverable if the stream is swapped for Firehose
 	// direct put.
 	PackLimitBytes = 1000 << 10
+	// PackLimitLines caps the datapoint lines of one record: the central
+	// Firehose de-aggregates JSON records and handles at most 500
+	// sub-records per record
+	// (https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-multirecord-deaggergation.html),
+	// so a series of more datapoints (e.g. a 1-day window of 1-minute
+	// ones) must not share one record.
+	PackLimitLines = 500
 )
 
 // Entry is one Kinesis record to put.
@@ -82,17 +89,18 @@ func (b *Batcher) Flush() [][]Entry {
 }
 
 // packLines splits the newline-terminated lines in data, at line ends,
-// into records of at most PackLimitBytes (partition key included). A line
-// that alone exceeds the limit becomes a record of its own. The records
-// share data's backing array.
+// into records of at most PackLimitBytes (partition key included) and
+// PackLimitLines lines. A line that alone exceeds the byte limit becomes a
+// record of its own. The records share data's backing array.
 func packLines(partitionKey string, data []byte, lineEnds []int, out []Entry) []Entry {
-	start, prev := 0, 0
+	start, prev, lines := 0, 0, 0
 	for _, end := range lineEnds {
-		if end-start+len(partitionKey) > PackLimitBytes && prev > start {
+		if prev > start && (end-start+len(partitionKey) > PackLimitBytes || lines == PackLimitLines) {
 			out = append(out, Entry{PartitionKey: partitionKey, Data: data[start:prev:prev]})
-			start = prev
+			start, lines = prev, 0
 		}
 		prev = end
+		lines++
 	}
 	if prev > start {
 		out = append(out, Entry{PartitionKey: partitionKey, Data: data[start:prev:prev]})

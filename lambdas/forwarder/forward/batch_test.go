@@ -158,7 +158,10 @@ func TestPackLinesSplitsAtLineEndsWithinThePackLimit(t *testing.T) {
 		wantRecords int
 	}{
 		{"five small lines make one record", repeat(300, 5), 1},
-		{"a day of 1-second datapoints splits", repeat(400, 86400), 34},
+		{"a day of 1-second datapoints splits at 500 lines a record", repeat(400, 86400), 173},
+		{"600 small lines are 500 and 100, for Firehose de-aggregation", repeat(60, 600), 2},
+		{"500 small lines are one record", repeat(60, 500), 1},
+		{"600 lines of 4,000 bytes split by bytes before lines (255 a record)", repeat(4000, 600), 3},
 		{"one line over the pack limit stands alone", []int{100, PackLimitBytes + 10, 100}, 3},
 	}
 	for _, c := range cases {
@@ -182,6 +185,9 @@ func TestPackLinesSplitsAtLineEndsWithinThePackLimit(t *testing.T) {
 				}
 				if r.Data[len(r.Data)-1] != '\n' {
 					t.Fatalf("record %d does not end at a line end", i)
+				}
+				if n := bytes.Count(r.Data, []byte{'\n'}); n > PackLimitLines {
+					t.Fatalf("record %d has %d lines, over Firehose's de-aggregation cap of %d", i, n, PackLimitLines)
 				}
 				if r.Size() > PackLimitBytes && bytes.Count(r.Data, []byte{'\n'}) > 1 {
 					t.Fatalf("record %d is %d bytes with several lines, over the pack limit", i, r.Size())
