@@ -125,3 +125,17 @@ func New(scope constructs.Construct, bucketID string, p Props) *Buckets {
 	}))
 	return out
 }
+
+// LogStreamArn is the ARN of one log stream of a log group, built from the
+// group's name. A log group's Arn attribute ends in ":*"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#aws-resource-logs-loggroup-return-values),
+// so appending ":log-stream:<name>" to it gives an ARN that matches
+// nothing: a policy with it would never let Firehose log its errors.
+func LogStreamArn(scope constructs.Construct, logGroupName, streamName string) string {
+	return *awscdk.Stack_Of(scope).FormatArn(&awscdk.ArnComponents{
+		Service:      jsii.String("logs"),
+		Resource:     jsii.String("log-group"),
+		ResourceName: jsii.String(logGroupName + ":log-stream:" + streamName),
+		ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
+	})
+}

@@ -136,14 +136,9 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 		Resources: &objects,
 	}))
 	a.DeliveryRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:     jsii.String("ReportDeliveryErrors"),
-		Actions: jsii.Strings("logs:PutLogEvents"),
-		Resources: &[]*string{stack.FormatArn(&awscdk.ArnComponents{
-			Service:      jsii.String("logs"),
-			Resource:     jsii.String("log-group"),
-			ResourceName: jsii.String(*a.DeliveryLogGroup.LogGroupName() + ":log-stream:DestinationDelivery"),
-			ArnFormat:    awscdk.ArnFormat_COLON_RESOURCE_NAME,
-		})},
+		Sid:       jsii.String("ReportDeliveryErrors"),
+		Actions:   jsii.Strings("logs:PutLogEvents"),
+		Resources: jsii.Strings(archive.LogStreamArn(stack, *a.DeliveryLogGroup.LogGroupName(), "DestinationDelivery")),
 	}))
 	if a.Key != nil {
 		a.DeliveryRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -120,7 +120,7 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 	}))
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("logs:PutLogEvents"),
-		Resources: &[]*string{jsii.String(fmt.Sprintf("%s:log-stream:%s", *logGroup.LogGroupArn(), *logStream.LogStreamName()))},
+		Resources: jsii.Strings(archive.LogStreamArn(stack, *logGroup.LogGroupName(), *logStream.LogStreamName())),
 	}))
 	nag.Suppress(role.Node().TryFindChild(jsii.String("DefaultPolicy")), nag.Suppression{ID: "AwsSolutions-IAM5",
 		AppliesTo: []string{"Resource::<" + *stack.GetLogicalId(out.Bucket.Node().DefaultChild().(awscdk.CfnResource)) + ".Arn>/metrics/*",

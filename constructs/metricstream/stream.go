@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/archive"
 	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/constructs/retention"
 )
@@ -51,7 +52,7 @@ func NewStream(scope constructs.Construct, id string, props StreamProps) (*Strea
 	}))
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("logs:PutLogEvents"),
-		Resources: &[]*string{jsii.String(fmt.Sprintf("%s:log-stream:%s", *logGroup.LogGroupArn(), *logStream.LogStreamName()))},
+		Resources: jsii.Strings(archive.LogStreamArn(stack, *logGroup.LogGroupName(), *logStream.LogStreamName())),
 	}))
 	nag.Suppress(role.Node().TryFindChild(jsii.String("DefaultPolicy")), nag.Suppression{ID: "AwsSolutions-IAM5",
 		AppliesTo: []string{"Resource::" + bucketArn + "/" + prefix + "*", "Resource::" + bucketArn + "/errors/*"},

@@ -166,3 +166,50 @@ func TestForwarderErrorsNameThePropsFieldsNotTheLambdaConfig(t *testing.T) {
 		t.Errorf("names the Lambda's config fields: %v", err)
 	}
 }
+
+func TestFirehoseMayLogItsErrorsToTheRealLogStream(t *testing.T) {
+	// GIVEN the central archive and a regional metric stream
+	app := cdktest.NewApp(t, "")
+	cs := cdktest.NewStack(app, "C", "us-east-1")
+	central, err := metricstream.NewCentral(cs, "Metrics", metricstream.CentralProps{Name: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := cdktest.NewStack(app, "R", "eu-west-1")
+	if _, err := metricstream.NewStream(rs, "Stream", metricstream.StreamProps{Central: central}); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []awscdk.Stack{cs, rs} {
+		// WHEN the delivery role's log permission is rendered
+		tpl := assertions.Template_FromStack(st, nil).ToJSON()
+		b, _ := json.Marshal(tpl)
+		var doc struct {
+			Resources map[string]struct {
+				Type       string
+				Properties map[string]any
+			}
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range doc.Resources {
+			if r.Type != "AWS::IAM::Policy" {
+				continue
+			}
+			pb, _ := json.Marshal(r.Properties)
+			if !strings.Contains(string(pb), `"logs:PutLogEvents"`) {
+				continue
+			}
+			found = true
+			// THEN it names the stream under the group's name, never
+			// after the group's Arn attribute (which ends in ":*")
+			if strings.Contains(string(pb), `"Fn::GetAtt"`) && strings.Contains(string(pb), `.Arn"]},":log-stream:`) || !strings.Contains(string(pb), `:log-group:"`) || !strings.Contains(string(pb), `:log-stream:`) {
+				t.Errorf("%s: PutLogEvents resource is not a log stream ARN built from the group's name: %s", *st.StackName(), pb)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no PutLogEvents permission", *st.StackName())
+		}
+	}
+}
