@@ -153,11 +153,18 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 		DisplayName: jsii.String(p.Name + " cost alerts"),
 	})
 	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
+		conditions := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}}
+		if svc == "budgets.amazonaws.com" {
+			// Only this account's budgets, as the budget-notification guide
+			// recommends
+			// (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html).
+			conditions["ArnLike"] = map[string]any{"aws:SourceArn": "arn:" + *stack.Partition() + ":budgets::" + *stack.Account() + ":*"}
+		}
 		out.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
 			Actions:    jsii.Strings("sns:Publish"),
 			Resources:  &[]*string{out.Topic.TopicArn()},
-			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
+			Conditions: &conditions,
 		}))
 	}
 
@@ -218,5 +225,11 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 			},
 		},
 	})
+	// The topic's policy first: a budget whose SNS subscriber may not yet
+	// publish fails with the permission error the budget-notification
+	// guide above lists.
+	if policy := out.Topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
+		out.Budget.Node().AddDependency(policy)
+	}
 	return out, nil
 }

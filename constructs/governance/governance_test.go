@@ -91,3 +91,40 @@ func TestARenamedPlatformNamesItsBudgetAfterIt(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestOnlyThisAccountsBudgetsMayPublishAndTheBudgetWaitsForThatPolicy(t *testing.T) {
+	// GIVEN a billing construct
+	app := cdktest.NewApp(t, "")
+	stack := cdktest.NewStack(app, "Billing", "us-east-1")
+	if _, err := governance.NewBilling(stack, "Billing", governance.BillingProps{MonthlyUSD: 100}); err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	// THEN Budgets may publish only for this account's budgets
+	tpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+			assertions.Match_ObjectLike(&map[string]any{
+				"Principal": map[string]any{"Service": "budgets.amazonaws.com"},
+				"Condition": map[string]any{
+					"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
+					"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:budgets::123456789012:*"},
+				},
+			}),
+		})}),
+	})
+	// AND the budget is created after the topic policy
+	var policyID string
+	for id := range *tpl.FindResources(jsii.String("AWS::SNS::TopicPolicy"), nil) {
+		policyID = id
+	}
+	for id, r := range *tpl.FindResources(jsii.String("AWS::Budgets::Budget"), nil) {
+		deps, _ := (*r)["DependsOn"].([]any)
+		found := false
+		for _, d := range deps {
+			found = found || d == policyID
+		}
+		if policyID == "" || !found {
+			t.Errorf("budget %s DependsOn %v, want the topic policy %q", id, deps, policyID)
+		}
+	}
+}
