@@ -9,6 +9,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -68,6 +69,10 @@ type Props struct {
 	Cost *cost.Config
 	// Billing is the billing alarm and budget (in us-east-1).
 	Billing Billing
+	// Quotas are the service quotas checked at synth; Overrides raise
+	// adjustable ones for accounts with an approved increase. Default:
+	// AWS's documented defaults (quotas.Table).
+	Quotas quotas.Props
 }
 
 // Service is one observed workload.
