@@ -51,8 +51,9 @@ type Props struct {
 	Tags map[string]string
 
 	// Sampling is each region's X-Ray rules, groups and collector config.
-	// Name defaults to the platform's; a nil Groups.Services to every
-	// service.
+	// Name defaults to the platform's. Per-service X-Ray groups are
+	// opt-in (Groups.Services): X-Ray allows 25 groups per account and
+	// region and does not raise that quota.
 	Sampling sampling.Props
 	// Logs is the tiered log pipeline.
 	Logs Logs
