@@ -54,8 +54,10 @@ type Platform struct {
 	CostReport *cost.Report
 	// CostWarning is set when the estimate nears the budget.
 	CostWarning string
-	// QuotaError is the service-quota breach found when the app was last
-	// synthesized, nil when every account-region is within every quota.
+	// QuotaUsage is what every account-region used of each service quota
+	// when the app was last synthesized; QuotaError the breach, nil when
+	// every account-region is within every quota.
+	QuotaUsage []quotas.Usage
 	QuotaError error
 }
 
@@ -137,7 +139,7 @@ func New(scope constructs.Construct, props Props) (*Platform, error) {
 	}
 	// Checked when the app is validated: after prepare, when every
 	// reference is final, and before any template is written.
-	quotas.Attach(p.Central.Stack, p.Stacks, props.Quotas, &p.QuotaError)
+	quotas.Attach(p.Central.Stack, p.Stacks, props.Quotas, func(u []quotas.Usage, err error) { p.QuotaUsage, p.QuotaError = u, err })
 	return p, nil
 }
 

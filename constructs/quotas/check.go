@@ -142,3 +142,53 @@ func lookupID(id string) (Quota, bool) {
 	service, name, _ := strings.Cut(id, "/")
 	return Lookup(service, name)
 }
+
+// Peak is the highest use of one quota across account-regions (and
+// subjects).
+type Peak struct {
+	Quota Quota
+	Usage Usage
+	Limit int
+}
+
+// Peaks lists, in table order, the highest use (relative to its limit)
+// of every quota that usages touch.
+func (p Props) Peaks(usages []Usage) []Peak {
+	best := map[string]Peak{}
+	for _, u := range usages {
+		q, ok := lookupID(u.Quota)
+		if !ok {
+			continue
+		}
+		limit, _ := p.Limit(q, u.Account, u.Region)
+		cur, seen := best[u.Quota]
+		if !seen || u.Count*cur.Limit > cur.Usage.Count*limit {
+			best[u.Quota] = Peak{Quota: q, Usage: u, Limit: limit}
+		}
+	}
+	var out []Peak
+	for _, q := range Table {
+		if pk, ok := best[q.ID()]; ok {
+			out = append(out, pk)
+		}
+	}
+	return out
+}
+
+// PeaksTable renders peaks as the table printed after synth.
+func PeaksTable(peaks []Peak) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-38s %10s %10s  %s\n", "QUOTA", "PEAK", "QUOTA", "WHERE")
+	for _, pk := range peaks {
+		where := pk.Usage.Region
+		if pk.Usage.Subject != "" {
+			where += ", " + string(pk.Quota.Per) + " " + pk.Usage.Subject
+		}
+		note := ""
+		if !pk.Quota.Verified {
+			note = " (quota unverified)"
+		}
+		fmt.Fprintf(&b, "%-38s %10d %10d  %s%s\n", pk.Quota.ID(), pk.Usage.Count, pk.Limit, where, note)
+	}
+	return b.String()
+}

@@ -29,7 +29,7 @@ var counted = map[string]bool{
 // needsProps are the types whose properties Count reads; the others are
 // only counted.
 var needsProps = map[string]bool{
-	"AWS::Oam::Link": true, "AWS::CloudWatch::Alarm": true, "AWS::CloudWatch::CompositeAlarm": true,
+	"AWS::Oam::Link": true, "AWS::CloudWatch::Alarm": true, "AWS::CloudWatch::AnomalyDetector": true, "AWS::CloudWatch::CompositeAlarm": true,
 	"AWS::Events::Rule": true, "AWS::Logs::MetricFilter": true, "AWS::Logs::SubscriptionFilter": true,
 	"AWS::Lambda::Permission": true, "AWS::IAM::Policy": true, "AWS::IAM::RolePolicy": true, "AWS::IAM::Role": true,
 	"AWS::SSM::Parameter": true,
@@ -94,7 +94,15 @@ func propsOf(c constructs.IConstruct, res awscdk.CfnResource) map[string]any {
 	case awsoam.CfnLink:
 		return map[string]any{"sinkIdentifier": r.SinkIdentifier()}
 	case awscloudwatch.CfnAlarm:
-		return map[string]any{"thresholdMetricId": r.ThresholdMetricId()}
+		id := r.ThresholdMetricId()
+		if id == nil {
+			// Not a band alarm: nothing more to read.
+			return map[string]any{}
+		}
+		return map[string]any{"thresholdMetricId": id, "metrics": r.Metrics()}
+	case awscloudwatch.CfnAnomalyDetector:
+		return map[string]any{"singleMetricAnomalyDetector": r.SingleMetricAnomalyDetector(), "metricMathAnomalyDetector": r.MetricMathAnomalyDetector(),
+			"namespace": r.Namespace(), "metricName": r.MetricName(), "dimensions": r.Dimensions(), "stat": r.Stat()}
 	case awscloudwatch.CfnCompositeAlarm:
 		return map[string]any{"alarmName": r.AlarmName(), "alarmRule": r.AlarmRule()}
 	case awsevents.CfnRule:
@@ -205,13 +213,14 @@ func Collect(stacks []awscdk.Stack) []Resource {
 type validator struct {
 	stacks func() []awscdk.Stack
 	props  Props
-	err    *error
+	done   func([]Usage, error)
 }
 
 func (v *validator) Validate() *[]*string {
-	err := v.props.Check(Count(Collect(v.stacks())))
-	if v.err != nil {
-		*v.err = err
+	usages := Count(Collect(v.stacks()))
+	err := v.props.Check(usages)
+	if v.done != nil {
+		v.done(usages, err)
 	}
 	if err == nil {
 		return &[]*string{}
@@ -221,8 +230,8 @@ func (v *validator) Validate() *[]*string {
 
 // Attach adds the quota check to scope's validations: synth of the app
 // fails before the cloud assembly is written when stacks() exceed a quota.
-// The breach is also stored in *errOut (nil when within every quota) so a
-// caller can report it without CDK's wrapping.
-func Attach(scope constructs.IConstruct, stacks func() []awscdk.Stack, props Props, errOut *error) {
-	scope.Node().AddValidation(&validator{stacks: stacks, props: props, err: errOut})
+// done (may be nil) receives the usages and the breach (nil when within
+// every quota), so a caller can report them without CDK's wrapping.
+func Attach(scope constructs.IConstruct, stacks func() []awscdk.Stack, props Props, done func([]Usage, error)) {
+	scope.Node().AddValidation(&validator{stacks: stacks, props: props, done: done})
 }

@@ -34,7 +34,13 @@ func Count(resources []Resource) []Usage {
 		counts[key{quota, r.Account, r.Region, subject}] += n
 	}
 	roleNames := map[string]string{} // role key -> readable name
+	// Distinct anomaly detection models per account-region: a detector and
+	// the band alarm on its metric share one.
+	models := map[key]map[string]bool{}
 	for _, r := range resources {
+		if k := (key{"", r.Account, r.Region, ""}); models[k] == nil {
+			models[k] = map[string]bool{}
+		}
 		switch r.Type {
 		case "AWS::XRay::SamplingRule":
 			add("xray/samplingRules", r, "", 1)
@@ -48,15 +54,13 @@ func Count(resources []Resource) []Usage {
 		case "AWS::CloudWatch::MetricStream":
 			add("cloudwatch/metricStreams", r, "", 1)
 		case "AWS::CloudWatch::Alarm":
-			add("cloudwatch/alarms", r, "", 1)
-			// An anomaly-band alarm trains a model of its metric.
-			if prop(r.Props, "thresholdMetricId") != nil {
-				add("cloudwatch/anomalyDetectors", r, "", 1)
+			// An anomaly-band alarm uses (or trains) the model of its metric.
+			if id, ok := prop(r.Props, "thresholdMetricId").(string); ok {
+				models[key{"", r.Account, r.Region, ""}][bandModel(prop(r.Props, "metrics"), id)] = true
 			}
 		case "AWS::CloudWatch::AnomalyDetector":
-			add("cloudwatch/anomalyDetectors", r, "", 1)
+			models[key{"", r.Account, r.Region, ""}][detectorModel(r.Props)] = true
 		case "AWS::CloudWatch::CompositeAlarm":
-			add("cloudwatch/alarms", r, "", 1)
 			name := subjectOf(r, "alarmName")
 			rule := compact(prop(r.Props, "alarmRule"))
 			add("cloudwatch/compositeChildren", r, name, len(alarmCallRE.FindAllString(rule, -1)))
@@ -113,6 +117,11 @@ func Count(resources []Resource) []Usage {
 			add(quota, r, subjectOf(r, "name"), n)
 		}
 	}
+	for k, set := range models {
+		if len(set) > 0 {
+			counts[key{"cloudwatch/anomalyDetectors", k.account, k.region, ""}] = len(set)
+		}
+	}
 	out := make([]Usage, 0, len(counts))
 	for k, n := range counts {
 		subject := k.subject
@@ -135,6 +144,83 @@ func Count(resources []Resource) []Usage {
 		return a.Subject < b.Subject
 	})
 	return out
+}
+
+// modelKey identifies one metric's model: namespace, name, dimensions
+// (sorted) and statistic.
+func modelKey(metric map[string]any, stat any) string {
+	var dims []string
+	if ds, ok := prop(metric, "dimensions").([]any); ok {
+		for _, d := range ds {
+			if m, ok := d.(map[string]any); ok {
+				dims = append(dims, compact(prop(m, "name"))+"="+compact(prop(m, "value")))
+			}
+		}
+	}
+	sort.Strings(dims)
+	return strings.Join([]string{compact(prop(metric, "namespace")), compact(prop(metric, "metricName")), strings.Join(dims, ","), compact(stat)}, "|")
+}
+
+// detectorModel is the model an AWS::CloudWatch::AnomalyDetector defines.
+func detectorModel(p map[string]any) string {
+	if single, ok := prop(p, "singleMetricAnomalyDetector").(map[string]any); ok {
+		return modelKey(single, prop(single, "stat"))
+	}
+	if math, ok := prop(p, "metricMathAnomalyDetector").(map[string]any); ok {
+		return mathModel(prop(math, "metricDataQueries"), "")
+	}
+	return modelKey(p, prop(p, "stat"))
+}
+
+var bandRE = regexp.MustCompile(`ANOMALY_DETECTION_BAND\s*\(\s*([A-Za-z0-9_]+)`)
+
+// bandModel is the model a band alarm (ThresholdMetricId id) evaluates:
+// the metric of the query its ANOMALY_DETECTION_BAND expression names.
+func bandModel(metrics any, id string) string {
+	queries, _ := metrics.([]any)
+	byID := map[string]map[string]any{}
+	for _, q := range queries {
+		if m, ok := q.(map[string]any); ok {
+			byID[compact(prop(m, "id"))] = m
+		}
+	}
+	if band, ok := byID[id]; ok {
+		if sm := bandRE.FindStringSubmatch(compact(prop(band, "expression"))); sm != nil {
+			if stat, ok := prop(byID[sm[1]], "metricStat").(map[string]any); ok {
+				if metric, ok := prop(stat, "metric").(map[string]any); ok {
+					return modelKey(metric, prop(stat, "stat"))
+				}
+			}
+		}
+	}
+	return mathModel(metrics, id)
+}
+
+// mathModel identifies a metric-math model by its queries (ids,
+// expressions and metrics), leaving out the band query skip and labels,
+// so a detector and the band alarm on the same expression agree.
+func mathModel(queries any, skip string) string {
+	qs, _ := queries.([]any)
+	var parts []string
+	for _, q := range qs {
+		m, ok := q.(map[string]any)
+		if !ok {
+			continue
+		}
+		id := compact(prop(m, "id"))
+		if id == skip {
+			continue
+		}
+		part := id + "=" + compact(prop(m, "expression"))
+		if stat, ok := prop(m, "metricStat").(map[string]any); ok {
+			if metric, ok := prop(stat, "metric").(map[string]any); ok {
+				part = id + "=" + modelKey(metric, prop(stat, "stat"))
+			}
+		}
+		parts = append(parts, part)
+	}
+	sort.Strings(parts)
+	return "math " + strings.Join(parts, ";")
 }
 
 // prop reads a property whether the key starts upper or lower case (L1
@@ -217,7 +303,7 @@ func permissionBytes(p map[string]any) int {
 var alarmCallRE = regexp.MustCompile(`\b(?:ALARM|OK|INSUFFICIENT_DATA)\s*\(`)
 
 // alarmRefRE captures the alarm name of a call written out in full.
-var alarmRefRE = regexp.MustCompile(`\b(?:ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*(?:\\?"([^"\\]*)\\?"|([^)\s]+))\s*\)`)
+var alarmRefRE = regexp.MustCompile(`\b(?:ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*(?:\\?"([^"\\{}]+)\\?"|([A-Za-z0-9_.:/-]+))\s*\)`)
 
 // alarmRefs lists the alarms a rule names in full, each once.
 func alarmRefs(rule string) []string {

@@ -48,23 +48,31 @@ func TestCompositeRuleChildrenAreCountedAlsoWhenTokensSplitTheRule(t *testing.T)
 	if got := usageOf(us, "cloudwatch/compositeParents", "plain"); got != 1 {
 		t.Errorf("parents of plain = %d, want 1", got)
 	}
-	if got := usageOf(us, "cloudwatch/alarms", ""); got != 1 {
-		t.Errorf("alarms = %d, want the composite counted", got)
-	}
 }
 
-func TestEventRulesCountPerBusAndAnomalyAlarmsTrainModels(t *testing.T) {
+func bandAlarm(metric string) map[string]any {
+	return map[string]any{"thresholdMetricId": "ad1", "metrics": []any{
+		map[string]any{"id": "m1", "metricStat": map[string]any{"stat": "Average", "metric": map[string]any{"namespace": "App", "metricName": metric,
+			"dimensions": []any{map[string]any{"name": "Service", "value": "a"}}}}},
+		map[string]any{"id": "ad1", "expression": "ANOMALY_DETECTION_BAND(m1, 2)"},
+	}}
+}
+
+func TestEventRulesCountPerBusAndAModelIsCountedOncePerMetric(t *testing.T) {
 	us := Count([]Resource{
 		{Type: "AWS::Events::Rule", Region: "r", Props: map[string]any{}},
 		{Type: "AWS::Events::Rule", Region: "r", Props: map[string]any{"eventBusName": "ops"}},
-		{Type: "AWS::CloudWatch::Alarm", Region: "r", Props: map[string]any{"thresholdMetricId": "ad1"}},
+		// The detector and the band alarm on Latency share one model.
+		{Type: "AWS::CloudWatch::AnomalyDetector", Region: "r", Props: map[string]any{"singleMetricAnomalyDetector": map[string]any{
+			"namespace": "App", "metricName": "Latency", "stat": "Average", "dimensions": []any{map[string]any{"name": "Service", "value": "a"}}}}},
+		{Type: "AWS::CloudWatch::Alarm", Region: "r", Props: bandAlarm("Latency")},
+		{Type: "AWS::CloudWatch::Alarm", Region: "r", Props: bandAlarm("Errors")},
 		{Type: "AWS::CloudWatch::Alarm", Region: "r", Props: map[string]any{}},
-		{Type: "AWS::CloudWatch::AnomalyDetector", Region: "r"},
 	})
 	for _, c := range []struct {
 		quota, subject string
 		want           int
-	}{{"events/rulesPerBus", "default", 1}, {"events/rulesPerBus", "ops", 1}, {"cloudwatch/alarms", "", 2}, {"cloudwatch/anomalyDetectors", "", 2}} {
+	}{{"events/rulesPerBus", "default", 1}, {"events/rulesPerBus", "ops", 1}, {"cloudwatch/anomalyDetectors", "", 2}} {
 		if got := usageOf(us, c.quota, c.subject); got != c.want {
 			t.Errorf("%s %s = %d, want %d", c.quota, c.subject, got, c.want)
 		}
@@ -80,5 +88,25 @@ func TestLambdaPermissionsAddUpPerFunction(t *testing.T) {
 	})
 	if got := usageOf(us, "lambda/resourcePolicySize", "S router"); got != 2*one || one < 200 {
 		t.Errorf("policy of router = %d bytes, want 2 x %d", got, one)
+	}
+}
+
+func TestAMathDetectorAndItsBandAlarmShareOneModel(t *testing.T) {
+	errors := map[string]any{"id": "errors", "metricStat": map[string]any{"stat": "Sum", "metric": map[string]any{"namespace": "AWS/Lambda", "metricName": "Errors"}}, "returnData": false}
+	rate := map[string]any{"id": "m1", "expression": "100 * errors", "returnData": true}
+	us := Count([]Resource{
+		{Type: "AWS::CloudWatch::AnomalyDetector", Region: "r", Props: map[string]any{"metricMathAnomalyDetector": map[string]any{"metricDataQueries": []any{errors, rate}}}},
+		{Type: "AWS::CloudWatch::Alarm", Region: "r", Props: map[string]any{"thresholdMetricId": "ad1", "metrics": []any{errors,
+			map[string]any{"id": "m1", "expression": "100 * errors", "label": "error-rate"}, map[string]any{"id": "ad1", "expression": "ANOMALY_DETECTION_BAND(m1, 2)"}}}},
+	})
+	if got := usageOf(us, "cloudwatch/anomalyDetectors", ""); got != 1 {
+		t.Errorf("models = %d, want 1", got)
+	}
+}
+
+func TestParentsAreCountedOnlyForAlarmNamesWrittenOut(t *testing.T) {
+	got := alarmRefs(compact(map[string]any{"Fn::Join": []any{"", []any{`ALARM("`, map[string]any{"Ref": "A"}, `") OR ALARM(plain-1) OR OK("quoted")`}}}))
+	if strings.Join(got, ",") != "plain-1,quoted" {
+		t.Errorf("alarmRefs = %q", got)
 	}
 }

@@ -119,17 +119,20 @@ var Table = []Quota{
 	{Service: "oam", Name: "linksPerSink", Kind: "OAM links", Per: PerSink, Value: 100000,
 		Source: "https://docs.aws.amazon.com/general/latest/gr/cloudwatchoam.html", Verified: true,
 		Fix: "split the source accounts over more monitoring accounts"},
-	// The CloudWatch quota page lists metric streams and alarms; these
-	// figures could not be read there when this table was written.
+	// The CloudWatch quota page's metric-stream figure could not be read
+	// when this table was written.
 	{Service: "cloudwatch", Name: "metricStreams", Kind: "CloudWatch metric streams", Per: PerAccountRegion, Value: 1000, Adjustable: true,
 		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
 		Fix:    "deliver more regions through the forwarder (metrics.delivery) instead of metric streams"},
-	{Service: "cloudwatch", Name: "alarms", Kind: "CloudWatch alarms", Per: PerAccountRegion, Value: 5000, Adjustable: true,
-		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
-		Fix:    "turn off per-service alarms you do not need (alarms.service)"},
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html:
+	// "Anomaly detection models: 500 per Region, per account." (the same
+	// page: "No limit on the total number of alarms per account", so
+	// alarms are not counted). The page does not say whether it can be
+	// raised; it is treated as adjustable so an approved increase can be
+	// entered.
 	{Service: "cloudwatch", Name: "anomalyDetectors", Kind: "CloudWatch anomaly detection models", Per: PerAccountRegion, Value: 500, Adjustable: true,
-		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
-		Fix:    "turn off anomaly-band alarms for services that do not need them (alarms.service)"},
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html", Verified: true,
+		Fix: "turn off anomaly-band alarms for services that do not need them (alarms.service)"},
 	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html:
 	// "The rule expression of a composite alarm can include as many as 100
 	// underlying alarms. Any single alarm can be included in the rule

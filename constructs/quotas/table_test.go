@@ -110,3 +110,18 @@ func TestOverridesOfUnknownOrFixedQuotasAreRejectedByPath(t *testing.T) {
 		}
 	}
 }
+
+func TestPeaksPickTheHighestShareOfEachQuota(t *testing.T) {
+	p := Props{Overrides: []Override{{Service: "xray", Quota: "samplingRules", Value: 100, Region: "eu-west-1"}}}
+	peaks := p.Peaks([]Usage{
+		{Quota: "xray/samplingRules", Region: "eu-west-1", Count: 40}, // 40 of 100
+		{Quota: "xray/samplingRules", Region: "us-east-1", Count: 20}, // 20 of 25
+		{Quota: "xray/groups", Region: "us-east-1", Count: 2},
+	})
+	if len(peaks) != 2 || peaks[0].Quota.ID() != "xray/samplingRules" || peaks[0].Usage.Region != "us-east-1" || peaks[0].Limit != 25 {
+		t.Fatalf("peaks = %+v", peaks)
+	}
+	if s := PeaksTable(peaks); !strings.Contains(s, "xray/groups") || !strings.Contains(s, "us-east-1") {
+		t.Errorf("table:\n%s", s)
+	}
+}
