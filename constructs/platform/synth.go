@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 
 	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/review"
 )
 
@@ -125,6 +126,9 @@ func (r *Result) Print(w io.Writer) {
 	}
 	if r.Platform == nil {
 		return
+	}
+	if peaks := r.Platform.Props.Quotas.Peaks(r.Platform.QuotaUsage); len(peaks) > 0 && r.Platform.QuotaError == nil {
+		fmt.Fprintf(w, "\nService quotas, highest use per account-region (checked before writing):\n%s", quotas.PeaksTable(peaks))
 	}
 	if rep := r.Platform.CostReport; rep != nil {
 		fmt.Fprintf(w, "\nEstimated monthly cost (full report: %s/review/cost/report.md)\n%s", r.Dir, rep.Table())
