@@ -50,7 +50,13 @@ func Count(resources []Resource) []Usage {
 			add("oam/sinks", r, "", 1)
 		case "AWS::Oam::Link":
 			add("oam/links", r, "", 1)
-			add("oam/linksPerSink", Resource{Region: r.Region}, compact(prop(r.Props, "sinkIdentifier")), 1)
+			// The sink's own account and region, when its ARN is written out.
+			sink := compact(prop(r.Props, "sinkIdentifier"))
+			at := Resource{Region: r.Region}
+			if f := strings.Split(sink, ":"); len(f) >= 6 && f[0] == "arn" && f[2] == "oam" {
+				at = Resource{Account: f[4], Region: f[3]}
+			}
+			add("oam/linksPerSink", at, sink, 1)
 		case "AWS::CloudWatch::MetricStream":
 			add("cloudwatch/metricStreams", r, "", 1)
 		case "AWS::CloudWatch::Alarm":

@@ -110,3 +110,23 @@ func TestParentsAreCountedOnlyForAlarmNamesWrittenOut(t *testing.T) {
 		t.Errorf("alarmRefs = %q", got)
 	}
 }
+
+func TestLinksCountPerSourceAccountRegionAndPerSinkInTheSinksAccount(t *testing.T) {
+	sink := "arn:aws:oam:us-east-1:999988887777:sink/abc"
+	us := Count([]Resource{
+		{Type: "AWS::Oam::Link", Account: "111122223333", Region: "eu-west-1", Props: map[string]any{"sinkIdentifier": sink}},
+		{Type: "AWS::Oam::Link", Account: "444455556666", Region: "eu-west-1", Props: map[string]any{"sinkIdentifier": sink}},
+	})
+	for _, u := range us {
+		switch u.Quota {
+		case "oam/links":
+			if u.Count != 1 || u.Region != "eu-west-1" {
+				t.Errorf("links of %s: %+v", u.Account, u)
+			}
+		case "oam/linksPerSink":
+			if u.Count != 2 || u.Account != "999988887777" || u.Region != "us-east-1" || u.Subject != sink {
+				t.Errorf("links per sink: %+v", u)
+			}
+		}
+	}
+}
