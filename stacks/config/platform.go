@@ -48,6 +48,7 @@ func (p *Platform) Props(account string) platform.Props {
 			},
 		},
 	}
+	out.Quotas = p.Quotas.QuotasProps()
 	out.Services = p.platformServices()
 	if len(p.Metrics.Regions) > 0 {
 		out.Metrics.Delivery = map[string]platform.Delivery{}
