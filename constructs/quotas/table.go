@@ -149,9 +149,14 @@ var Table = []Quota{
 	{Service: "firehose", Name: "deliveryStreams", Kind: "Firehose streams", Per: PerAccountRegion, Value: 100, RegionValues: firehoseStreams, Adjustable: true,
 		Source: "https://docs.aws.amazon.com/firehose/latest/dev/limits.html", Verified: true,
 		Fix: "share one archive Firehose per region instead of one per service"},
-	{Service: "events", Name: "rulesPerBus", Kind: "EventBridge rules", Per: PerEventBus, Value: 300, Adjustable: true,
-		Source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html",
-		Fix:    "match more events per rule, or use a dedicated event bus"},
+	// eb-quota.html, "Number of rules": "af-south-1: 100, eu-south-1: 100,
+	// each of the other supported Regions: 300", the maximum number of rules
+	// an account can have per event bus (read on the docs.amazonaws.cn copy
+	// of the page, which lists the same Service Quotas table).
+	{Service: "events", Name: "rulesPerBus", Kind: "EventBridge rules", Per: PerEventBus, Value: 300,
+		RegionValues: map[string]int{"af-south-1": 100, "eu-south-1": 100}, Adjustable: true,
+		Source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html", Verified: true,
+		Fix: "match more events per rule, or use a dedicated event bus"},
 	// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html:
 	// "The maximum number of metric filters that can be associated with a
 	// log group is 100." PutSubscriptionFilter: "There can be as many as
