@@ -3,6 +3,7 @@ package sampling
 import (
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsxray"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -35,6 +36,9 @@ type Tracing struct {
 	// CollectorConfig is the OpenTelemetry Collector configuration (YAML).
 	// Nil when tail sampling is disabled.
 	CollectorConfig []byte
+	// TransactionSearch is the Transaction Search configuration, policy
+	// and log groups; nil when disabled.
+	TransactionSearch *TransactionSearch
 }
 
 // NewTracing validates props and defines the sampling rules, the groups and
@@ -47,6 +51,12 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 		return nil, fmt.Errorf("sampling %s: %w", path, err)
 	}
 	p := props.withDefaults()
+	if props.TailSampling.Region == "" {
+		// The stack's region, when known at synth, names the endpoints.
+		if r := awscdk.Stack_Of(scope).Region(); r != nil && !*awscdk.Token_IsUnresolved(r) {
+			p.TailSampling.Region = *r
+		}
+	}
 
 	// Children hang off the jsii construct, never off the Go struct that
 	// embeds it.
@@ -59,6 +69,9 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 		for _, g := range groupSpecs(p) {
 			t.Groups = append(t.Groups, newGroup(c, g, p.Groups))
 		}
+	}
+	if !p.TransactionSearch.Disabled {
+		t.TransactionSearch = newTransactionSearch(c, p.TransactionSearch)
 	}
 	if !p.TailSampling.Disabled {
 		cfg, err := collectorConfig(p)
