@@ -109,43 +109,34 @@ func componentID(t *testing.T, key string, f component.Factory) component.ID {
 	return id
 }
 
-// loadExporter unmarshals one exporter section strictly (an unknown key is
-// an error) into the real otlphttp Config and validates it recursively, as
+// load unmarshals one component section strictly (an unknown key is an
+// error) into the real component's Config and validates it recursively, as
 // the collector does at startup.
-func loadExporter(t *testing.T, d doc, key string) *otlphttpexporter.Config {
+func load[C component.Config](t *testing.T, f component.Factory, sections map[string]map[string]any, key string) C {
 	t.Helper()
-	f := otlphttpexporter.NewFactory()
 	componentID(t, key, f)
-	section, ok := d.Exporters[key]
+	section, ok := sections[key]
 	if !ok {
-		t.Fatalf("no exporter %s in %v", key, d.Exporters)
+		t.Fatalf("no %s in %v", key, sections)
 	}
-	cfg := f.CreateDefaultConfig().(*otlphttpexporter.Config)
+	cfg := f.CreateDefaultConfig().(C)
 	if err := confmap.NewFromStringMap(section).Unmarshal(cfg); err != nil {
-		t.Fatalf("exporter %s does not unmarshal into otlphttpexporter.Config: %v", key, err)
+		t.Fatalf("%s does not unmarshal into the %s Config: %v", key, f.Type(), err)
 	}
 	if err := confmap.Validate(cfg); err != nil {
-		t.Fatalf("exporter %s does not validate: %v", key, err)
+		t.Fatalf("%s does not validate: %v", key, err)
 	}
 	return cfg
 }
 
+func loadExporter(t *testing.T, d doc, key string) *otlphttpexporter.Config {
+	t.Helper()
+	return load[*otlphttpexporter.Config](t, otlphttpexporter.NewFactory(), d.Exporters, key)
+}
+
 func loadSigV4(t *testing.T, d doc, key string) *sigv4authextension.Config {
 	t.Helper()
-	f := sigv4authextension.NewFactory()
-	componentID(t, key, f)
-	section, ok := d.Extensions[key]
-	if !ok {
-		t.Fatalf("no extension %s in %v", key, d.Extensions)
-	}
-	cfg := f.CreateDefaultConfig().(*sigv4authextension.Config)
-	if err := confmap.NewFromStringMap(section).Unmarshal(cfg); err != nil {
-		t.Fatalf("extension %s does not unmarshal into sigv4authextension.Config: %v", key, err)
-	}
-	if err := confmap.Validate(cfg); err != nil {
-		t.Fatalf("extension %s does not validate: %v", key, err)
-	}
-	return cfg
+	return load[*sigv4authextension.Config](t, sigv4authextension.NewFactory(), d.Extensions, key)
 }
 
 func TestGeneratedExportLoadsAndValidatesWithTheRealComponents(t *testing.T) {
