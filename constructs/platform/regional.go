@@ -2,9 +2,9 @@ package platform
 
 import (
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
-	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
 // addRegional creates one region's shared resources.
