@@ -13,8 +13,14 @@ import (
 )
 
 // ReviewPath is where the collector configuration is registered for
-// review (cdk.out/review/sampling/otel-collector.yaml).
+// review (cdk.out/review/sampling/otel-collector.yaml) when the stack's
+// region is unknown; RegionReviewPath otherwise.
 const ReviewPath = "sampling/otel-collector.yaml"
+
+// RegionReviewPath is the review path of a region's collector
+// configuration, which names that region's endpoints:
+// sampling/<region>/otel-collector.yaml.
+func RegionReviewPath(region string) string { return "sampling/" + region + "/otel-collector.yaml" }
 
 // StandardParamBytes is the largest value of a Standard-tier SSM
 // parameter; larger configurations use the Advanced tier (up to 8 KB).
@@ -85,7 +91,11 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 			StringValue:   jsii.String(string(cfg)),
 			Tier:          parameterTier(len(cfg)),
 		})
-		if err := review.Add(scope, ReviewPath, cfg); err != nil {
+		path := ReviewPath
+		if p.TailSampling.Region != RegionFromEnvironment {
+			path = RegionReviewPath(p.TailSampling.Region)
+		}
+		if err := review.Add(scope, path, cfg); err != nil {
 			return nil, fmt.Errorf("sampling %s: %w", path, err)
 		}
 	}

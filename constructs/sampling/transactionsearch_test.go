@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/review"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/internal/otelcol"
 )
@@ -84,6 +85,25 @@ func TestTransactionSearchByDefault(t *testing.T) {
 			t.Errorf("exporter %+v, extension %+v", c.Exporters.XRay, c.Extensions.SigV4XRay)
 		}
 	})
+}
+
+func TestEnvironmentAgnosticStackTakesTheRegionFromTheCollectorsEnvironment(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Agnostic"), nil)
+	tr, err := sampling.NewTracing(stack, "Tracing", sampling.Props{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := otelcol.Unmarshal(tr.CollectorConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Extensions.SigV4XRay.Region != sampling.RegionFromEnvironment {
+		t.Errorf("region = %q, want %q", c.Extensions.SigV4XRay.Region, sampling.RegionFromEnvironment)
+	}
+	if _, ok := review.Content(stack, sampling.ReviewPath); !ok {
+		t.Errorf("review file %s not registered", sampling.ReviewPath)
+	}
 }
 
 func TestTransactionSearchPercentageRetentionAndDisabled(t *testing.T) {
