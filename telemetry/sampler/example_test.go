@@ -70,9 +70,14 @@ func ExampleOTelOptions_head() {
 	if err != nil {
 		panic(err)
 	}
-	// head, err := xray.NewRemoteSampler(ctx, "checkout-api", "AWS::ECS::Container")
+	exporter := tracetest.NewInMemoryExporter() // otlptracehttp.New(ctx) in a service
+	// head, err := xray.NewRemoteSampler(ctx, "checkout-api", "ecs")
 	head := sdktrace.TraceIDRatioBased(0.05)
-	o := s.OTel(sampler.OTelOptions{Head: head})
-	fmt.Println(o.Description())
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithSampler(s.OTel(sampler.OTelOptions{Head: head})),
+		sdktrace.WithSpanProcessor(sampler.NewSpanProcessor(s, sdktrace.NewBatchSpanProcessor(exporter), 0)),
+	)
+	defer func() { _ = tp.Shutdown(context.Background()) }()
+	fmt.Println(s.OTel(sampler.OTelOptions{Head: head}).Description())
 	// Output: o11yscale.AdaptiveSampler{errors,slow,baseline,boost}{head=TraceIDRatioBased{0.05}}
 }
