@@ -59,6 +59,8 @@ var reasonAttrs = func() [len(reasonNames)][]attribute.KeyValue {
 	return out
 }()
 
+var headReason = attribute.String(ReasonAttribute, "Head")
+
 // ShouldSample implements sdktrace.Sampler.
 func (o *OTelSampler) ShouldSample(p sdktrace.SamplingParameters) sdktrace.SamplingResult {
 	psc := trace.SpanContextFromContext(p.ParentContext)
@@ -71,7 +73,8 @@ func (o *OTelSampler) ShouldSample(p sdktrace.SamplingParameters) sdktrace.Sampl
 	if o.opts.Head != nil {
 		r := o.opts.Head.ShouldSample(p)
 		if r.Decision == sdktrace.RecordAndSample {
-			r.Attributes = append(r.Attributes, attribute.String(ReasonAttribute, "Head"))
+			// A copy: the head sampler may share its slice between calls.
+			r.Attributes = append(append(make([]attribute.KeyValue, 0, len(r.Attributes)+1), r.Attributes...), headReason)
 			return r
 		}
 		return o.unsampled(r.Tracestate)
