@@ -4,6 +4,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
 // addRegional creates one region's shared resources.
@@ -18,7 +19,9 @@ func (p *Platform) addRegional(r *Regional) error {
 	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", p.alertingProps(r)); err != nil {
 		return err
 	}
-	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", p.samplingProps()); err != nil {
+	sp := p.samplingProps()
+	sp.TailSampling.Region = r.Region
+	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", sp); err != nil {
 		return err
 	}
 	return p.addMetricDelivery(r)
@@ -59,4 +62,30 @@ func (p *Platform) samplingProps() sampling.Props {
 		s.Name = p.Props.Name
 	}
 	return s
+}
+
+// ValidateCollectorLogGroup checks that the collector's logs pipeline, when
+// enabled, writes into one of the platform's tiered log groups (prefix,
+// service, tier), so collector logs get the tiers' retention, metric
+// filters and routing. The error's path is relative to sampling.
+func ValidateCollectorLogGroup(logs sampling.LogsExportProps, prefix string, services []string) error {
+	if !logs.Enabled || logs.LogGroupName == "" {
+		return nil // sampling.Props.Validate reports a missing name
+	}
+	var example string
+	for _, svc := range services {
+		for _, tier := range []logtiers.Tier{logtiers.Error, logtiers.Warn, logtiers.Info, logtiers.Debug} {
+			name := logtiers.LogGroupName(prefix, svc, tier)
+			if example == "" {
+				example = name
+			}
+			if name == logs.LogGroupName {
+				return nil
+			}
+		}
+	}
+	var v validation.Errors
+	v.Add("tailSampling.logs.logGroupName", logs.LogGroupName,
+		"one of the platform's tiered log groups, <logGroupPrefix>/<service>/<tier> such as %q", example)
+	return v.Err()
 }

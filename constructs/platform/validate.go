@@ -30,6 +30,7 @@ func (p Props) Validate() error {
 		}
 	}
 	add("sampling", pl.samplingProps().Validate())
+	add("sampling", ValidateCollectorLogGroup(pl.samplingProps().TailSampling.Logs, pl.logGroupPrefix(), p.ServiceNames()))
 	add("logs.archive", p.Logs.Archive.Validate())
 	add("logs.router", pl.routerProps(nil).Validate())
 	add("logs.retention", p.Logs.Retention.Validate())

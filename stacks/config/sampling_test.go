@@ -21,7 +21,9 @@ sampling:
     - {priority: 9999, fixedRate: 0.05, reservoirSize: 1}
   slowThreshold: 1500ms
   groups: {namePrefix: shop-, insights: true, notifications: true}
-  tailSampling: {baselinePercent: 1, decisionWait: 30s, numTraces: 1000, receiverHost: 0.0.0.0, parameterName: /shop/otel}
+  tailSampling: {baselinePercent: 1, decisionWait: 30s, numTraces: 1000, receiverHost: 0.0.0.0, parameterName: /shop/otel,
+                 exporter: otlp, logs: {enabled: true, logGroupName: /shop/checkout-api/warn, logStreamName: collector}}
+  transactionSearch: {indexingPercentage: 10, retentionDays: 14, policyName: shop-ts}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +40,9 @@ sampling:
 		SlowThreshold: 1500 * time.Millisecond,
 		Groups:        sampling.GroupsProps{NamePrefix: "shop-", Insights: true, Notifications: true},
 		TailSampling: sampling.TailSamplingProps{BaselinePercent: 1, DecisionWait: 30 * time.Second, NumTraces: 1000,
-			ReceiverHost: "0.0.0.0", ParameterName: "/shop/otel"},
+			ReceiverHost: "0.0.0.0", ParameterName: "/shop/otel", Exporter: sampling.ExporterOTLP,
+			Logs: sampling.LogsExportProps{Enabled: true, LogGroupName: "/shop/checkout-api/warn", LogStreamName: "collector"}},
+		TransactionSearch: sampling.TransactionSearchProps{IndexingPercentage: 10, RetentionDays: 14, PolicyName: "shop-ts"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("SamplingProps() =\n%+v\nwant\n%+v", got, want)
@@ -74,7 +78,8 @@ func TestPerServiceSamplingGroupsAreOptIn(t *testing.T) {
 func TestSamplingDefaultsMapToTheDefaultProps(t *testing.T) {
 	p := Default()
 	got := p.SamplingProps()
-	if got.Name != "o11yscale" || got.Rules != nil || got.SlowThreshold != 0 || got.TailSampling != (sampling.TailSamplingProps{}) {
+	if got.Name != "o11yscale" || got.Rules != nil || got.SlowThreshold != 0 || got.TailSampling != (sampling.TailSamplingProps{}) ||
+		got.TransactionSearch != (sampling.TransactionSearchProps{}) {
 		t.Errorf("default sampling props = %+v, want only the name set", got)
 	}
 	if len(got.Groups.Services) != 0 {
@@ -99,6 +104,14 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 		{"service group named like the slow group", "sampling: {groups: {services: [slow]}}\nservices: [{name: slow}]\n",
 			`p.yaml: sampling.groups: "o11yscale-slow" is not allowed; distinct group names`},
 		{"unknown key", "sampling: {tailsampling: {}}\n", "tailsampling"},
+		{"exporter", "sampling: {tailSampling: {exporter: jaeger}}\n",
+			`p.yaml: sampling.tailSampling.exporter: "jaeger" is not allowed; one of "otlp" (default) or "xray-legacy"`},
+		{"indexing percentage", "sampling: {transactionSearch: {indexingPercentage: 150}}\n",
+			`p.yaml: sampling.transactionSearch.indexingPercentage: 150 is not allowed`},
+		{"OTLP without Transaction Search", "sampling: {transactionSearch: {disabled: true}}\n",
+			`p.yaml: sampling.transactionSearch.disabled: true is not allowed`},
+		{"logs into a group the platform does not have", "sampling: {tailSampling: {logs: {enabled: true, logGroupName: /other/group}}}\n",
+			`p.yaml: sampling.tailSampling.logs.logGroupName: "/other/group" is not allowed; one of the platform's tiered log groups`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -241,10 +241,16 @@ func (r *Report) Table() string {
 	cells := func(row Row) []string {
 		return []string{row.Name, money(row.Naive), money(row.Declared), money(row.Savings), percent(row.SavingsPercent)}
 	}
+	unverified := r.unverifiedComponents()
 	for _, row := range r.ByComponent {
-		if row.Naive != 0 || row.Declared != 0 {
-			rows = append(rows, cells(row))
+		if unverified[row.Name] {
+			// A component priced (partly) at an unverified $0 must not
+			// look free or vanish from the table.
+			row.Name += " (price unverified)"
+		} else if row.Naive == 0 && row.Declared == 0 {
+			continue
 		}
+		rows = append(rows, cells(row))
 	}
 	rows = append(rows, []string{"region"})
 	for _, row := range r.ByRegion {
@@ -267,6 +273,18 @@ func (r *Report) Table() string {
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	return b.String()
+}
+
+// unverifiedComponents names the components with a line priced from a
+// price whose source starts with "unverified".
+func (r *Report) unverifiedComponents() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range r.Lines {
+		if isUnverified(r.PriceSet, l.PriceKey) {
+			out[string(l.Component)] = true
+		}
+	}
+	return out
 }
 
 func money(x float64) string {
