@@ -37,7 +37,19 @@ const (
 	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
 	// Optional: unset, the Lambda uses Namespace ("O11yscale/Pipeline").
 	EnvMetricNamespace = "METRIC_NAMESPACE"
+	// EnvAnalysisStreamName is the Firehose delivery stream of the analysis
+	// tier (OpenSearch): the events of EnvAnalysisTiers also go there.
+	// Optional: unset, there is no second target.
+	EnvAnalysisStreamName = "ANALYSIS_STREAM_NAME"
+	// EnvAnalysisTiers lists the tiers sent to the analysis stream, in the
+	// syntax of EnvForwardTiers. Default: ERROR,WARN. Only read when
+	// EnvAnalysisStreamName is set.
+	EnvAnalysisTiers = "ANALYSIS_TIERS"
 )
+
+// DefaultAnalysisTiers are the tiers the analysis stream receives when
+// EnvAnalysisTiers is unset: the seed's "errors + warnings only".
+var DefaultAnalysisTiers = []string{TierError, TierWarn}
 
 // Tiers the router classifies events into, as FORWARD_TIERS names them.
 // TierUnknown is an event without a recognised level.
@@ -83,13 +95,19 @@ const (
 	MetricRecordsFailed   = "RecordsFailed"
 	MetricDecodeErrors    = "DecodeErrors"
 	MetricEventsDropped   = "EventsDropped"
+
+	// Written only when the analysis stream is configured: the events
+	// selected for it that it took, and those it did not take after
+	// retries. EventsForwarded and EventsFailed count every target.
+	MetricAnalysisEventsForwarded = "AnalysisEventsForwarded"
+	MetricAnalysisEventsFailed    = "AnalysisEventsFailed"
 )
 
 // Values of DimensionReason.
 const (
 	// DropControlMessage counts the events of CONTROL_MESSAGE payloads.
 	DropControlMessage = "control-message"
-	// DropTierNotForwarded counts events no rule selects.
+	// DropTierNotForwarded counts events no rule of any target selects.
 	DropTierNotForwarded = "tier-not-forwarded"
 	// DropRecordTooLarge counts events whose fields other than the message
 	// alone exceed the record limit.
@@ -121,6 +139,12 @@ type Config struct {
 	// MetricNamespace of the router's self-metrics (ValidMetricNamespace);
 	// "" writes no variable and the router uses Namespace.
 	MetricNamespace string
+	// AnalysisStreamName of the analysis tier's Firehose stream; "" (the
+	// default) writes no variable and the router has one target.
+	AnalysisStreamName string
+	// AnalysisTiers go to the analysis stream: one or more of Tiers, when
+	// AnalysisStreamName is set.
+	AnalysisTiers []string
 }
 
 // Validate reports every problem at once, with paths named after the
@@ -147,6 +171,18 @@ func (c Config) Validate() error {
 	if c.MetricNamespace != "" && !ValidMetricNamespace(c.MetricNamespace) {
 		v.Add("metricNamespace", c.MetricNamespace, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # : space, not starting with AWS/")
 	}
+	if strings.TrimSpace(c.AnalysisStreamName) != "" {
+		if len(c.AnalysisTiers) == 0 {
+			v.Add("analysisTiers", "", "at least one of %s when the analysis stream is set", strings.Join(Tiers, ", "))
+		}
+		for i, t := range c.AnalysisTiers {
+			if !slices.Contains(Tiers, t) {
+				v.Add(validation.Index("analysisTiers", i), t, "one of %s", strings.Join(Tiers, ", "))
+			}
+		}
+	} else if len(c.AnalysisTiers) > 0 {
+		v.Add("analysisTiers", strings.Join(c.AnalysisTiers, ","), "no tiers without an analysis stream (analysisStreamName)")
+	}
 	if c.MaxDecompressedBytes != 0 && (c.MaxDecompressedBytes < MinDecompressedBytes || c.MaxDecompressedBytes > MaxDecompressedBytes) {
 		v.Add("maxDecompressedBytes", c.MaxDecompressedBytes, "0 (the router's default) or %d-%d bytes", MinDecompressedBytes, MaxDecompressedBytes)
 	}
@@ -166,6 +202,10 @@ func (c Config) Env() map[string]string {
 	}
 	if c.MetricNamespace != "" {
 		env[EnvMetricNamespace] = c.MetricNamespace
+	}
+	if c.AnalysisStreamName != "" {
+		env[EnvAnalysisStreamName] = c.AnalysisStreamName
+		env[EnvAnalysisTiers] = strings.Join(c.AnalysisTiers, ",")
 	}
 	return env
 }

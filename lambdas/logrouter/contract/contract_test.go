@@ -54,3 +54,32 @@ func TestValidateReportsEveryFieldAtOnce(t *testing.T) {
 		t.Errorf("MinStatus 0 (no status rule) rejected: %v", err)
 	}
 }
+
+func TestAnalysisStreamAddsItsVariablesAndNeedsTiers(t *testing.T) {
+	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR"}, LogLevel: "INFO",
+		AnalysisStreamName: "analysis", AnalysisTiers: contract.DefaultAnalysisTiers}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	env := c.Env()
+	if env[contract.EnvAnalysisStreamName] != "analysis" || env[contract.EnvAnalysisTiers] != "ERROR,WARN" {
+		t.Errorf("env = %v", env)
+	}
+	c.AnalysisStreamName = ""
+	if _, ok := c.Env()[contract.EnvAnalysisStreamName]; ok {
+		t.Error("an empty analysis stream writes its variable")
+	}
+	fields := validation.Fields(c.Validate())
+	if len(fields) != 1 || fields[0].Path != "analysisTiers" || !strings.Contains(fields[0].Allowed, "without an analysis stream") {
+		t.Errorf("tiers without a stream: %v", fields)
+	}
+	c = contract.Config{DeliveryStreamName: "a", ForwardTiers: []string{"ERROR"}, LogLevel: "INFO", AnalysisStreamName: "s", AnalysisTiers: []string{"WARN", "NOTICE"}}
+	fields = validation.Fields(c.Validate())
+	if len(fields) != 1 || fields[0].Path != "analysisTiers[1]" || fields[0].Value != "NOTICE" {
+		t.Errorf("bad analysis tier: %v", fields)
+	}
+	c.AnalysisTiers = nil
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "analysisTiers") {
+		t.Errorf("a stream without tiers accepted: %v", err)
+	}
+}

@@ -21,6 +21,12 @@ type Config struct {
 	Rules Rules
 	// LogLevel is the level of the function's own logs. Default INFO.
 	LogLevel slog.Level
+	// AnalysisStreamName is the analysis tier's Firehose stream, a second
+	// target; "" leaves the router with one target.
+	AnalysisStreamName string
+	// AnalysisTiers go to AnalysisStreamName, whatever their status.
+	// Default ERROR and WARN (contract.DefaultAnalysisTiers).
+	AnalysisTiers [numTiers]bool
 }
 
 // Bounds of MAX_DECOMPRESSED_BYTES and FORWARD_MIN_STATUS, from the
@@ -67,6 +73,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("FORWARD_MIN_STATUS=%q: want 0 (no status rule) or an HTTP status in %d-%d", v, minStatusLow, minStatusHigh))
 		} else {
 			cfg.Rules.MinStatus = n
+		}
+	}
+	if cfg.AnalysisStreamName = strings.TrimSpace(getenv(contract.EnvAnalysisStreamName)); cfg.AnalysisStreamName != "" {
+		cfg.AnalysisTiers[TierError], cfg.AnalysisTiers[TierWarn] = true, true
+		if v := getenv(contract.EnvAnalysisTiers); strings.TrimSpace(v) != "" {
+			tiers, err := ParseTierList(v)
+			switch {
+			case err != nil:
+				errs = append(errs, fmt.Errorf("ANALYSIS_TIERS: %w", err))
+			case tiers == [numTiers]bool{}:
+				errs = append(errs, fmt.Errorf("ANALYSIS_TIERS=%q: want at least one of ERROR, WARN, INFO, DEBUG, UNKNOWN", v))
+			default:
+				cfg.AnalysisTiers = tiers
+			}
 		}
 	}
 	if v := getenv(contract.EnvLogLevel); v != "" {

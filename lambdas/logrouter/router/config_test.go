@@ -23,19 +23,29 @@ func TestConfigFromEnv(t *testing.T) {
 		wantErr []string // each must appear in the error
 	}{
 		{"defaults", map[string]string{"DELIVERY_STREAM_NAME": "critical-logs"},
-			Config{"critical-logs", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo}, nil},
+			Config{"critical-logs", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, "", [numTiers]bool{}}, nil},
 		{"everything set, comma list", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "1048576",
 			"FORWARD_TIERS": "error, warn", "FORWARD_MIN_STATUS": "0", "LOG_LEVEL": "debug"},
-			Config{"s", 1 << 20, Rules{Tiers: withTiers(Rules{}, TierError, TierWarn).Tiers, MinStatus: 0}, slog.LevelDebug}, nil},
+			Config{"s", 1 << 20, Rules{Tiers: withTiers(Rules{}, TierError, TierWarn).Tiers, MinStatus: 0}, slog.LevelDebug, "", [numTiers]bool{}}, nil},
 		{"JSON tier list", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR","UNKNOWN"]`, "FORWARD_MIN_STATUS": "400"},
-			Config{"s", DefaultMaxDecompressedBytes, Rules{Tiers: withTiers(Rules{}, TierError, TierUnknown).Tiers, MinStatus: 400}, slog.LevelInfo}, nil},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{Tiers: withTiers(Rules{}, TierError, TierUnknown).Tiers, MinStatus: 400}, slog.LevelInfo, "", [numTiers]bool{}}, nil},
 		{"empty JSON list leaves the status rule", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `[]`},
-			Config{"s", DefaultMaxDecompressedBytes, Rules{MinStatus: 500}, slog.LevelInfo}, nil},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{MinStatus: 500}, slog.LevelInfo, "", [numTiers]bool{}}, nil},
 		{"every problem reported at once", map[string]string{"MAX_DECOMPRESSED_BYTES": "8MB", "FORWARD_TIERS": "ERROR,LOUD",
 			"FORWARD_MIN_STATUS": "700", "LOG_LEVEL": "chatty"}, Config{},
 			[]string{"DELIVERY_STREAM_NAME: required", `MAX_DECOMPRESSED_BYTES="8MB"`, `tier "LOUD"`, `FORWARD_MIN_STATUS="700"`, `LOG_LEVEL="chatty"`}},
 		{"cap below the minimum", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "10"}, Config{},
 			[]string{"MAX_DECOMPRESSED_BYTES=\"10\": want an integer number of bytes in 1024-1073741824"}},
+		{"analysis stream, default tiers", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAM_NAME": " analysis "},
+			Config{"s", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, "analysis", [numTiers]bool{TierError: true, TierWarn: true}}, nil},
+		{"analysis stream, its tiers", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAM_NAME": "a", "ANALYSIS_TIERS": "ERROR"},
+			Config{"s", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, "a", [numTiers]bool{TierError: true}}, nil},
+		{"analysis tiers without a stream are ignored", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_TIERS": "INFO"},
+			Config{"s", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, "", [numTiers]bool{}}, nil},
+		{"analysis tier list bad or empty", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAM_NAME": "a", "ANALYSIS_TIERS": "[]"}, Config{},
+			[]string{`ANALYSIS_TIERS="[]": want at least one`}},
+		{"analysis tier unknown", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAM_NAME": "a", "ANALYSIS_TIERS": "ERROR,LOUD"}, Config{},
+			[]string{`ANALYSIS_TIERS: tier list "ERROR,LOUD"`}},
 		{"tier list not JSON", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR"`}, Config{},
 			[]string{"not a JSON array of strings"}},
 	}
@@ -66,7 +76,8 @@ func TestConfigFromEnv(t *testing.T) {
 // TestConfigFromEnvReadsWhatTheContractRenders is the contract between the
 // construct (which renders contract.Config.Env) and this Lambda.
 func TestConfigFromEnvReadsWhatTheContractRenders(t *testing.T) {
-	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR", "UNKNOWN"}, MinStatus: 400, LogLevel: "DEBUG", MaxDecompressedBytes: 1 << 20}
+	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR", "UNKNOWN"}, MinStatus: 400, LogLevel: "DEBUG", MaxDecompressedBytes: 1 << 20,
+		AnalysisStreamName: "analysis", AnalysisTiers: []string{"WARN", "INFO"}}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +88,7 @@ func TestConfigFromEnvReadsWhatTheContractRenders(t *testing.T) {
 	}
 	var want Rules
 	want.Tiers[TierError], want.Tiers[TierUnknown], want.MinStatus = true, true, 400
-	if got != (Config{"archive", 1 << 20, want, slog.LevelDebug}) {
+	if got != (Config{"archive", 1 << 20, want, slog.LevelDebug, "analysis", [numTiers]bool{TierWarn: true, TierInfo: true}}) {
 		t.Errorf("ConfigFromEnv = %+v", got)
 	}
 	for _, tier := range contract.Tiers {

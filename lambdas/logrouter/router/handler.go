@@ -74,6 +74,10 @@ type Handler struct {
 	Firehose           PutRecordBatchAPI
 	DeliveryStreamName string
 	Rules              Rules
+	// AnalysisStreamName is a second target: the events whose tier is in
+	// AnalysisTiers go there too ("" for none).
+	AnalysisStreamName string
+	AnalysisTiers      [numTiers]bool
 	// MaxDecompressedBytes caps a payload's decompressed size (0: default).
 	MaxDecompressedBytes int
 	Retry                Retry
@@ -89,6 +93,8 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 		Firehose:             fh,
 		DeliveryStreamName:   cfg.DeliveryStreamName,
 		Rules:                cfg.Rules,
+		AnalysisStreamName:   cfg.AnalysisStreamName,
+		AnalysisTiers:        cfg.AnalysisTiers,
 		MaxDecompressedBytes: cfg.MaxDecompressedBytes,
 		Retry:                DefaultRetry(),
 		Metrics:              metrics,
@@ -96,25 +102,44 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 	}
 }
 
+// Targets of a record: the archive stream and the analysis stream.
+const (
+	targetArchive = iota
+	targetAnalysis
+	numTargets
+)
+
 // worker holds the reusable buffers of one invocation.
 type worker struct {
 	dec     Decoder
 	records recordBuilder
-	failed  []bool // per payload event: some record was not delivered
-	todo    []record
-	retry   []record
-	batch   []types.Record
+	// sel holds per payload event the targets that selected it (bit per
+	// target); failed per target and event whether some record of the
+	// event was not delivered there.
+	sel    []uint8
+	failed [numTargets][]bool
+	recs   [numTargets][]record
+	todo   []record
+	retry  []record
+	batch  []types.Record
 }
 
 // Stats counts what one invocation did; they become its EMF metrics.
 type Stats struct {
-	EventsIn        int
+	EventsIn int
+	// EventsForwarded are the selected events every target they were
+	// selected for took; EventsFailed those some target did not take.
 	EventsForwarded int
 	EventsFailed    int
 	Dropped         map[string]int
-	RecordsRetried  int
-	RecordsFailed   int
-	DecodeErrors    int
+	// RecordsRetried and RecordsFailed count the records of every target.
+	RecordsRetried int
+	RecordsFailed  int
+	DecodeErrors   int
+	// AnalysisEventsForwarded and AnalysisEventsFailed are the events
+	// selected for the analysis stream that it took, and did not take.
+	AnalysisEventsForwarded int
+	AnalysisEventsFailed    int
 	// FailureCodes counts the error codes of records that were not
 	// delivered in the end.
 	FailureCodes map[string]int
@@ -134,6 +159,19 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudwatchLogsEvent) err
 	st, err := h.Route(ctx, ev.AWSLogs.Data)
 	h.emit(&st)
 	return err
+}
+
+// selects returns the targets (bit per target) that take an event of
+// class c.
+func (h *Handler) selects(c Class) uint8 {
+	var m uint8
+	if h.Rules.Forward(c) {
+		m |= 1 << targetArchive
+	}
+	if h.AnalysisStreamName != "" && c.Tier < numTiers && h.AnalysisTiers[c.Tier] {
+		m |= 1 << targetAnalysis
+	}
+	return m
 }
 
 // Route decodes one awslogs.data payload and forwards its selected events.
@@ -162,14 +200,17 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 		return st, nil
 	}
 	w.records.reset(p)
+	w.sel = slices.Grow(w.sel[:0], len(p.Events))[:len(p.Events)]
 	for n := range p.Events {
 		ev := &p.Events[n]
 		c := ev.Class
-		if !h.Rules.Forward(c) {
+		w.sel[n] = h.selects(c)
+		if w.sel[n] == 0 {
 			st.drop(DropTierNotForwarded, 1)
 			continue
 		}
 		if !w.records.add(ev, n, c) {
+			w.sel[n] = 0
 			st.drop(DropRecordTooLarge, 1)
 			h.Log.ErrorContext(ctx, "event dropped: its fields leave no room for the message in a Firehose record",
 				"id", ev.ID.String(), "logGroup", p.LogGroup.String(), "maxRecordBytes", MaxRecordBytes)
@@ -179,37 +220,78 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 	if len(recs) == 0 {
 		return st, nil
 	}
-	w.failed = slices.Grow(w.failed[:0], len(p.Events))[:len(p.Events)]
-	clear(w.failed)
-	h.forward(ctx, w, recs, &st)
-	forwarded := 0
+	// One record, built once, goes to every target that selected its event.
+	streams := [numTargets]string{h.DeliveryStreamName, h.AnalysisStreamName}
+	var report [numTargets]targetReport
+	for t := range numTargets {
+		w.failed[t] = slices.Grow(w.failed[t][:0], len(p.Events))[:len(p.Events)]
+		clear(w.failed[t])
+		w.recs[t] = w.recs[t][:0]
+		for _, r := range recs {
+			if w.sel[r.event]&(1<<t) != 0 {
+				w.recs[t] = append(w.recs[t], r)
+			}
+		}
+		if len(w.recs[t]) > 0 {
+			report[t] = h.forward(ctx, w, streams[t], w.failed[t], w.recs[t], &st)
+		}
+	}
 	for n := 0; n < len(recs); {
 		ev := recs[n].event
 		for n < len(recs) && recs[n].event == ev {
 			n++
 		}
-		if w.failed[ev] {
+		failed := false
+		for t := range numTargets {
+			if w.sel[ev]&(1<<t) == 0 {
+				continue
+			}
+			report[t].events++
+			if w.failed[t][ev] {
+				report[t].eventsFailed++
+				failed = true
+			}
+		}
+		if failed {
 			st.EventsFailed++
 		} else {
-			forwarded++
+			st.EventsForwarded++
 		}
 	}
-	st.EventsForwarded = forwarded
+	if h.AnalysisStreamName != "" {
+		st.AnalysisEventsFailed = report[targetAnalysis].eventsFailed
+		st.AnalysisEventsForwarded = report[targetAnalysis].events - st.AnalysisEventsFailed
+	}
 	if st.RecordsFailed == 0 {
 		return st, nil
 	}
-	var ids []string
-	for n := range p.Events {
-		if w.failed[n] && len(ids) < 10 {
-			ids = append(ids, p.Events[n].ID.String())
+	var errs []string
+	for t := range numTargets {
+		r := report[t]
+		if r.recordsFailed == 0 {
+			continue
 		}
+		var ids []string
+		for n := range p.Events {
+			if w.failed[t][n] && len(ids) < 10 {
+				ids = append(ids, p.Events[n].ID.String())
+			}
+		}
+		codes := formatCodes(r.codes)
+		h.Log.ErrorContext(ctx, "records not delivered after retries; failing the invocation",
+			"stream", streams[t], "recordsFailed", r.recordsFailed, "records", r.records,
+			"eventsFailed", r.eventsFailed, "eventsForwarded", r.events-r.eventsFailed, "codes", codes, "firstFailedIDs", ids)
+		errs = append(errs, fmt.Sprintf("%d of %d records (%d of %d forwarded events) not delivered to Firehose stream %q after retries: %s",
+			r.recordsFailed, r.records, r.eventsFailed, r.events, streams[t], codes))
 	}
-	codes := formatCodes(st.FailureCodes)
-	h.Log.ErrorContext(ctx, "records not delivered after retries; failing the invocation",
-		"stream", h.DeliveryStreamName, "recordsFailed", st.RecordsFailed, "records", len(recs),
-		"eventsFailed", st.EventsFailed, "eventsForwarded", st.EventsForwarded, "codes", codes, "firstFailedIDs", ids)
-	return st, fmt.Errorf("logrouter: %d of %d records (%d of %d forwarded events) not delivered to Firehose stream %q after retries: %s",
-		st.RecordsFailed, len(recs), st.EventsFailed, st.EventsFailed+st.EventsForwarded, h.DeliveryStreamName, codes)
+	return st, fmt.Errorf("logrouter: %s", strings.Join(errs, "; "))
+}
+
+// targetReport is what one target's delivery came to.
+type targetReport struct {
+	records, recordsFailed int
+	events, eventsFailed   int
+	codes                  map[string]int
 }
 
 func formatCodes(codes map[string]int) string {
@@ -220,8 +302,9 @@ func formatCodes(codes map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// forward sends recs in batches within the limits, each with retries.
-func (h *Handler) forward(ctx context.Context, w *worker, recs []record, st *Stats) {
+// forward sends recs to stream in batches within the limits, each with
+// retries, marking in failed the events of records it could not deliver.
+func (h *Handler) forward(ctx context.Context, w *worker, stream string, failed []bool, recs []record, st *Stats) targetReport {
 	retry := h.retryPolicy()
 	callCtx := ctx
 	if deadline, ok := ctx.Deadline(); ok {
@@ -229,11 +312,13 @@ func (h *Handler) forward(ctx context.Context, w *worker, recs []record, st *Sta
 		callCtx, cancel = context.WithDeadline(ctx, deadline.Add(-retry.Reserve))
 		defer cancel()
 	}
+	r := targetReport{records: len(recs)}
 	for len(recs) > 0 {
 		n := nextBatch(recs)
-		h.sendBatch(callCtx, w, recs[:n], retry, st)
+		h.sendBatch(callCtx, w, stream, failed, recs[:n], retry, st, &r)
 		recs = recs[n:]
 	}
+	return r
 }
 
 func (h *Handler) retryPolicy() Retry {
@@ -256,7 +341,7 @@ func (h *Handler) retryPolicy() Retry {
 // sendBatch puts one batch, then resends only the entries that failed, with
 // exponential backoff and full jitter, until all are in, the attempts are
 // used up, the error is permanent, or the deadline leaves no time.
-func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retry Retry, st *Stats) {
+func (h *Handler) sendBatch(ctx context.Context, w *worker, stream string, failedEvents []bool, batch []record, retry Retry, st *Stats, rep *targetReport) {
 	todo := append(w.todo[:0], batch...)
 	for attempt := 1; ; attempt++ {
 		w.batch = w.batch[:0]
@@ -264,7 +349,7 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			w.batch = append(w.batch, types.Record{Data: r.data})
 		}
 		out, err := h.Firehose.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{
-			DeliveryStreamName: &h.DeliveryStreamName,
+			DeliveryStreamName: &stream,
 			Records:            w.batch,
 		})
 		failed := w.retry[:0]
@@ -281,14 +366,14 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			failed = append(failed, todo...)
 			count(errorCode(err), len(todo))
 			permanent = !retryable(err)
-			h.Log.WarnContext(ctx, "PutRecordBatch failed", "error", err, "records", len(todo), "attempt", attempt)
+			h.Log.WarnContext(ctx, "PutRecordBatch failed", "stream", stream, "error", err, "records", len(todo), "attempt", attempt)
 		case len(out.RequestResponses) != len(todo):
 			// Responses are index-aligned; without alignment nothing is
 			// known to be delivered, so everything is sent again
 			// (consumers deduplicate on id).
 			failed = append(failed, todo...)
 			count("ResponseCountMismatch", len(todo))
-			h.Log.WarnContext(ctx, "PutRecordBatch response not aligned with the request",
+			h.Log.WarnContext(ctx, "PutRecordBatch response not aligned with the request", "stream", stream,
 				"records", len(todo), "responses", len(out.RequestResponses), "attempt", attempt)
 		default:
 			for k, r := range out.RequestResponses {
@@ -298,7 +383,7 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 				}
 			}
 			if len(failed) > 0 {
-				h.Log.WarnContext(ctx, "PutRecordBatch partially failed", "failed", len(failed),
+				h.Log.WarnContext(ctx, "PutRecordBatch partially failed", "stream", stream, "failed", len(failed),
 					"records", len(todo), "codes", formatCodes(codes), "attempt", attempt)
 			}
 		}
@@ -308,14 +393,19 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 		}
 		if permanent || attempt >= retry.MaxAttempts || !sleep(ctx, backoff(retry, attempt)) {
 			st.RecordsFailed += len(failed)
+			rep.recordsFailed += len(failed)
 			for _, r := range failed {
-				w.failed[r.event] = true
+				failedEvents[r.event] = true
 			}
 			if st.FailureCodes == nil {
 				st.FailureCodes = map[string]int{}
 			}
+			if rep.codes == nil {
+				rep.codes = map[string]int{}
+			}
 			for c, n := range codes {
 				st.FailureCodes[c] += n
+				rep.codes[c] += n
 			}
 			return
 		}
@@ -385,14 +475,20 @@ func (h *Handler) emit(st *Stats) {
 		return
 	}
 	dims := map[string]string{contract.DimensionFunction: FunctionName}
-	err := h.Metrics.Emit(dims,
-		emf.Metric{Name: contract.MetricEventsIn, Unit: emf.Count, Value: float64(st.EventsIn)},
-		emf.Metric{Name: contract.MetricEventsForwarded, Unit: emf.Count, Value: float64(st.EventsForwarded)},
-		emf.Metric{Name: contract.MetricEventsFailed, Unit: emf.Count, Value: float64(st.EventsFailed)},
-		emf.Metric{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(st.RecordsRetried)},
-		emf.Metric{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
-		emf.Metric{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
-	)
+	metrics := []emf.Metric{
+		{Name: contract.MetricEventsIn, Unit: emf.Count, Value: float64(st.EventsIn)},
+		{Name: contract.MetricEventsForwarded, Unit: emf.Count, Value: float64(st.EventsForwarded)},
+		{Name: contract.MetricEventsFailed, Unit: emf.Count, Value: float64(st.EventsFailed)},
+		{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(st.RecordsRetried)},
+		{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
+		{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
+	}
+	if h.AnalysisStreamName != "" {
+		metrics = append(metrics,
+			emf.Metric{Name: contract.MetricAnalysisEventsForwarded, Unit: emf.Count, Value: float64(st.AnalysisEventsForwarded)},
+			emf.Metric{Name: contract.MetricAnalysisEventsFailed, Unit: emf.Count, Value: float64(st.AnalysisEventsFailed)})
+	}
+	err := h.Metrics.Emit(dims, metrics...)
 	for _, reason := range DropReasons {
 		err = errors.Join(err, h.Metrics.Emit(map[string]string{contract.DimensionFunction: FunctionName, contract.DimensionReason: reason},
 			emf.Metric{Name: contract.MetricEventsDropped, Unit: emf.Count, Value: float64(st.Dropped[reason])}))
