@@ -86,13 +86,14 @@ func selected(t *testing.T, data string, ids ...[]string) map[string]events.Clou
 func TestBootstrapSendsErrorsAndWarningsToTheAnalysisStreamExactlyOnce(t *testing.T) {
 	c := newClients(t)
 	archive, archiveBucket := deliveryStream(t, c)
-	analysis, analysisBucket := analysisStream(t, c)
+	errors, errorsBucket := analysisStream(t, c, "errors")
+	warnings, warningsBucket := analysisStream(t, c, "warnings")
 	bin := lambdatest.Build(t, "github.com/o11yscale/o11yscale/lambdas/logrouter")
 	env := moto.Env(region)
 	// The archive takes INFO only here, so each stream's expected set is
 	// disjoint and an event on the wrong stream shows.
 	env["DELIVERY_STREAM_NAME"], env["FORWARD_TIERS"], env["FORWARD_MIN_STATUS"] = archive, "INFO", "0"
-	env["ANALYSIS_STREAM_NAME"] = analysis // default tiers: ERROR, WARN
+	env["ANALYSIS_STREAMS"] = "ERROR=" + errors + ",WARN=" + warnings // an index per tier
 	rt := lambdatest.StartRuntime(t, bin, env)
 
 	// 2,400 events: 1,200 ERROR and WARN, more than two batches of 500.
@@ -105,7 +106,8 @@ func TestBootstrapSendsErrorsAndWarningsToTheAnalysisStreamExactlyOnce(t *testin
 	if res.Error != nil {
 		t.Fatalf("invocation failed: %+v\n%s", res.Error, rt.Output())
 	}
-	checkExactlyOnce(t, c, analysisBucket, selected(t, data, ids["ERROR"], ids["WARN"]))
+	checkExactlyOnce(t, c, errorsBucket, selected(t, data, ids["ERROR"]))
+	checkExactlyOnce(t, c, warningsBucket, selected(t, data, ids["WARN"]))
 	checkExactlyOnce(t, c, archiveBucket, selected(t, data, ids["INFO"]))
 
 	m := emfTotals(t, waitOutput(t, rt, 4))
@@ -123,17 +125,14 @@ func TestBootstrapSendsErrorsAndWarningsToTheAnalysisStreamExactlyOnce(t *testin
 	}
 }
 
-// analysisStream is a second Firehose stream into its own bucket.
-func analysisStream(t *testing.T, c clients) (stream, bucket string) {
+// analysisStream is another Firehose stream into its own bucket.
+func analysisStream(t *testing.T, c clients, label string) (stream, bucket string) {
 	t.Helper()
-	var name string
-	t.Run("analysis", func(t *testing.T) { name = t.Name() })
-	stream, bucket = deliveryStreamFor(t, c, name)
-	return stream, bucket
+	return deliveryStreamFor(t, c, t.Name()+"-"+label)
 }
 
 func TestRetriesDeliverEveryTargetExactlyOnce(t *testing.T) {
-	for _, failStream := range []string{"archive", "analysis", ""} {
+	for _, failStream := range []string{"archive", "errors", ""} {
 		name := "faults on " + failStream
 		if failStream == "" {
 			name = "faults on every stream"
@@ -141,13 +140,14 @@ func TestRetriesDeliverEveryTargetExactlyOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := newClients(t)
 			archive, archiveBucket := deliveryStream(t, c)
-			analysis, analysisBucket := analysisStream(t, c)
-			names := map[string]string{"archive": archive, "analysis": analysis, "": ""}
+			errors, errorsBucket := analysisStream(t, c, "errors")
+			warnings, warningsBucket := analysisStream(t, c, "warnings")
+			names := map[string]string{"archive": archive, "errors": errors, "": ""}
 			faulty := &faultyFirehose{real: c.firehose, failStream: names[failStream],
 				fail: func(id string, attempt int) bool { return attempt <= failuresOf(id) }}
-			cfg := router.Config{DeliveryStreamName: archive, Rules: router.Rules{MinStatus: 0}, AnalysisStreamName: analysis}
+			cfg := router.Config{DeliveryStreamName: archive, Rules: router.Rules{MinStatus: 0}}
 			cfg.Rules.Tiers, _ = router.ParseTierList("ERROR,INFO")
-			cfg.AnalysisTiers, _ = router.ParseTierList("ERROR,WARN")
+			cfg.AnalysisStreams, _ = router.ParseAnalysisStreams("ERROR=" + errors + ",WARN=" + warnings)
 			var metrics bytes.Buffer
 			h := router.NewHandler(cfg, faulty, emf.New(&metrics, router.Namespace), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 			h.Retry = router.Retry{MaxAttempts: 6, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}
@@ -158,9 +158,10 @@ func TestRetriesDeliverEveryTargetExactlyOnce(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Route: %v", err)
 			}
-			// ERROR goes to both streams, once each.
+			// ERROR goes to the archive and its analysis stream, once each.
 			checkExactlyOnce(t, c, archiveBucket, selected(t, data, ids["ERROR"], ids["INFO"]))
-			checkExactlyOnce(t, c, analysisBucket, selected(t, data, ids["ERROR"], ids["WARN"]))
+			checkExactlyOnce(t, c, errorsBucket, selected(t, data, ids["ERROR"]))
+			checkExactlyOnce(t, c, warningsBucket, selected(t, data, ids["WARN"]))
 			if st.RecordsRetried == 0 || st.RecordsRetried != faulty.injected {
 				t.Errorf("RecordsRetried = %d, injected failures = %d", st.RecordsRetried, faulty.injected)
 			}
@@ -174,12 +175,13 @@ func TestRetriesDeliverEveryTargetExactlyOnce(t *testing.T) {
 func TestPermanentAnalysisFailuresFailTheInvocationWithCounts(t *testing.T) {
 	c := newClients(t)
 	archive, archiveBucket := deliveryStream(t, c)
-	analysis, analysisBucket := analysisStream(t, c)
-	// perm-000000 is an ERROR (both streams), perm-000005 a WARN.
-	doomed := map[string]bool{"perm-000000": true, "perm-000005": true}
-	faulty := &faultyFirehose{real: c.firehose, failStream: analysis, fail: func(id string, _ int) bool { return doomed[id] }}
-	cfg := router.Config{DeliveryStreamName: archive, Rules: router.DefaultRules(), AnalysisStreamName: analysis}
-	cfg.AnalysisTiers, _ = router.ParseTierList("ERROR,WARN")
+	errors, errorsBucket := analysisStream(t, c, "errors")
+	warnings, warningsBucket := analysisStream(t, c, "warnings")
+	// perm-000000 and perm-000004 are ERRORs (archive and errors stream).
+	doomed := map[string]bool{"perm-000000": true, "perm-000004": true}
+	faulty := &faultyFirehose{real: c.firehose, failStream: errors, fail: func(id string, _ int) bool { return doomed[id] }}
+	cfg := router.Config{DeliveryStreamName: archive, Rules: router.DefaultRules()}
+	cfg.AnalysisStreams, _ = router.ParseAnalysisStreams("ERROR=" + errors + ",WARN=" + warnings)
 	var metrics bytes.Buffer
 	h := router.NewHandler(cfg, faulty, emf.New(&metrics, router.Namespace), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	h.Retry = router.Retry{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
@@ -188,30 +190,33 @@ func TestPermanentAnalysisFailuresFailTheInvocationWithCounts(t *testing.T) {
 	defer cancel()
 	err := h.Handle(ctx, events.CloudwatchLogsEvent{AWSLogs: events.CloudwatchLogsRawData{Data: data}})
 	if err == nil {
-		t.Fatal("Handle succeeded although 2 records never reached the analysis stream")
+		t.Fatal("Handle succeeded although 2 records never reached the errors stream")
 	}
-	for _, part := range []string{"2 of 200 records (2 of 200 forwarded events)", fmt.Sprintf("%q", analysis), "ServiceUnavailableException×2"} {
+	for _, part := range []string{"2 of 100 records (2 of 100 forwarded events)", fmt.Sprintf("%q", errors), "ServiceUnavailableException×2"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("error %q does not say %q", err, part)
 		}
 	}
-	if strings.Contains(err.Error(), fmt.Sprintf("%q", archive)) {
-		t.Errorf("error %q blames the archive, which took everything", err)
+	for _, ok := range []string{archive, warnings} {
+		if strings.Contains(err.Error(), fmt.Sprintf("%q", ok)) {
+			t.Errorf("error %q blames stream %s, which took everything", err, ok)
+		}
 	}
 	// The archive took every ERROR, the doomed one included.
 	checkExactlyOnce(t, c, archiveBucket, selected(t, data, ids["ERROR"]))
-	want := selected(t, data, ids["ERROR"], ids["WARN"])
+	checkExactlyOnce(t, c, warningsBucket, selected(t, data, ids["WARN"]))
+	want := selected(t, data, ids["ERROR"])
 	for id := range doomed {
-		if faulty.byStream[analysis+"|"+id] != 3 {
-			t.Errorf("record %s was tried %d times on the analysis stream, want MaxAttempts 3", id, faulty.byStream[analysis+"|"+id])
+		if faulty.byStream[errors+"|"+id] != 3 {
+			t.Errorf("record %s was tried %d times on the errors stream, want MaxAttempts 3", id, faulty.byStream[errors+"|"+id])
 		}
 		delete(want, id)
 	}
-	checkExactlyOnce(t, c, analysisBucket, want)
+	checkExactlyOnce(t, c, errorsBucket, want)
 	m := emfTotals(t, metrics.String())
 	for name, v := range map[string]float64{
 		"RecordsFailed": 2, "RecordsRetried": 4, "AnalysisEventsFailed": 2, "AnalysisEventsForwarded": 198,
-		"EventsFailed": 2, "EventsForwarded": 198,
+		"EventsFailed": 2, "EventsForwarded": 198, "EventsDropped/tier-not-forwarded": 200,
 	} {
 		if m[name] != v {
 			t.Errorf("EMF %s = %v, want %v (all: %v)", name, m[name], v, m)

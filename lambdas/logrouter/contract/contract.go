@@ -9,12 +9,13 @@
 package contract
 
 import (
-	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 )
 
 // Environment variable names the router reads.
@@ -37,18 +38,16 @@ const (
 	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
 	// Optional: unset, the Lambda uses Namespace ("O11yscale/Pipeline").
 	EnvMetricNamespace = "METRIC_NAMESPACE"
-	// EnvAnalysisStreamName is the Firehose delivery stream of the analysis
-	// tier (OpenSearch): the events of EnvAnalysisTiers also go there.
-	// Optional: unset, there is no second target.
-	EnvAnalysisStreamName = "ANALYSIS_STREAM_NAME"
-	// EnvAnalysisTiers lists the tiers sent to the analysis stream, in the
-	// syntax of EnvForwardTiers. Default: ERROR,WARN. Only read when
-	// EnvAnalysisStreamName is set.
-	EnvAnalysisTiers = "ANALYSIS_TIERS"
+	// EnvAnalysisStreams names the analysis tier's (OpenSearch) Firehose
+	// streams, one per tier and index: comma-separated TIER=stream pairs,
+	// "ERROR=errors-stream,WARN=warnings-stream". The events of a listed
+	// tier also go to its stream. Optional: unset, no second target.
+	EnvAnalysisStreams = "ANALYSIS_STREAMS"
 )
 
-// DefaultAnalysisTiers are the tiers the analysis stream receives when
-// EnvAnalysisTiers is unset: the seed's "errors + warnings only".
+// DefaultAnalysisTiers are the tiers the deploying construct gives an
+// analysis stream unless told otherwise: the seed's "errors + warnings
+// only".
 var DefaultAnalysisTiers = []string{TierError, TierWarn}
 
 // Tiers the router classifies events into, as FORWARD_TIERS names them.
@@ -139,12 +138,10 @@ type Config struct {
 	// MetricNamespace of the router's self-metrics (ValidMetricNamespace);
 	// "" writes no variable and the router uses Namespace.
 	MetricNamespace string
-	// AnalysisStreamName of the analysis tier's Firehose stream; "" (the
-	// default) writes no variable and the router has one target.
-	AnalysisStreamName string
-	// AnalysisTiers go to the analysis stream: one or more of Tiers, when
-	// AnalysisStreamName is set.
-	AnalysisTiers []string
+	// AnalysisStreams are the analysis tier's Firehose streams by tier
+	// (keys from Tiers, at synth the names are usually CDK tokens); empty
+	// (the default) writes no variable and the router has one target.
+	AnalysisStreams map[string]string
 }
 
 // Validate reports every problem at once, with paths named after the
@@ -171,17 +168,14 @@ func (c Config) Validate() error {
 	if c.MetricNamespace != "" && !ValidMetricNamespace(c.MetricNamespace) {
 		v.Add("metricNamespace", c.MetricNamespace, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # : space, not starting with AWS/")
 	}
-	if strings.TrimSpace(c.AnalysisStreamName) != "" {
-		if len(c.AnalysisTiers) == 0 {
-			v.Add("analysisTiers", "", "at least one of %s when the analysis stream is set", strings.Join(Tiers, ", "))
+	for _, tier := range slices.Sorted(maps.Keys(c.AnalysisStreams)) {
+		path := "analysisStreams." + tier
+		if !slices.Contains(Tiers, tier) {
+			v.Add(path, tier, "a tier, one of %s", strings.Join(Tiers, ", "))
 		}
-		for i, t := range c.AnalysisTiers {
-			if !slices.Contains(Tiers, t) {
-				v.Add(validation.Index("analysisTiers", i), t, "one of %s", strings.Join(Tiers, ", "))
-			}
+		if s := c.AnalysisStreams[tier]; strings.TrimSpace(s) == "" || strings.ContainsAny(s, ",=") {
+			v.Add(path, s, "the name of the tier's Firehose delivery stream")
 		}
-	} else if len(c.AnalysisTiers) > 0 {
-		v.Add("analysisTiers", strings.Join(c.AnalysisTiers, ","), "no tiers without an analysis stream (analysisStreamName)")
 	}
 	if c.MaxDecompressedBytes != 0 && (c.MaxDecompressedBytes < MinDecompressedBytes || c.MaxDecompressedBytes > MaxDecompressedBytes) {
 		v.Add("maxDecompressedBytes", c.MaxDecompressedBytes, "0 (the router's default) or %d-%d bytes", MinDecompressedBytes, MaxDecompressedBytes)
@@ -203,9 +197,14 @@ func (c Config) Env() map[string]string {
 	if c.MetricNamespace != "" {
 		env[EnvMetricNamespace] = c.MetricNamespace
 	}
-	if c.AnalysisStreamName != "" {
-		env[EnvAnalysisStreamName] = c.AnalysisStreamName
-		env[EnvAnalysisTiers] = strings.Join(c.AnalysisTiers, ",")
+	if len(c.AnalysisStreams) > 0 {
+		var pairs []string
+		for _, tier := range Tiers {
+			if s, ok := c.AnalysisStreams[tier]; ok {
+				pairs = append(pairs, tier+"="+s)
+			}
+		}
+		env[EnvAnalysisStreams] = strings.Join(pairs, ",")
 	}
 	return env
 }

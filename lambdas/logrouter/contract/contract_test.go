@@ -55,31 +55,26 @@ func TestValidateReportsEveryFieldAtOnce(t *testing.T) {
 	}
 }
 
-func TestAnalysisStreamAddsItsVariablesAndNeedsTiers(t *testing.T) {
+func TestAnalysisStreamsRenderInTierOrderAndAreChecked(t *testing.T) {
 	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR"}, LogLevel: "INFO",
-		AnalysisStreamName: "analysis", AnalysisTiers: contract.DefaultAnalysisTiers}
+		AnalysisStreams: map[string]string{"WARN": "warnings", "ERROR": "errors"}}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	env := c.Env()
-	if env[contract.EnvAnalysisStreamName] != "analysis" || env[contract.EnvAnalysisTiers] != "ERROR,WARN" {
-		t.Errorf("env = %v", env)
+	if got := c.Env()[contract.EnvAnalysisStreams]; got != "ERROR=errors,WARN=warnings" {
+		t.Errorf("%s = %q", contract.EnvAnalysisStreams, got)
 	}
-	c.AnalysisStreamName = ""
-	if _, ok := c.Env()[contract.EnvAnalysisStreamName]; ok {
-		t.Error("an empty analysis stream writes its variable")
+	c.AnalysisStreams = nil
+	if _, ok := c.Env()[contract.EnvAnalysisStreams]; ok {
+		t.Error("no analysis streams writes the variable")
 	}
+	c.AnalysisStreams = map[string]string{"NOTICE": "n", "WARN": " ", "ERROR": "a,b"}
 	fields := validation.Fields(c.Validate())
-	if len(fields) != 1 || fields[0].Path != "analysisTiers" || !strings.Contains(fields[0].Allowed, "without an analysis stream") {
-		t.Errorf("tiers without a stream: %v", fields)
+	got := map[string]bool{}
+	for _, fe := range fields {
+		got[fe.Path] = true
 	}
-	c = contract.Config{DeliveryStreamName: "a", ForwardTiers: []string{"ERROR"}, LogLevel: "INFO", AnalysisStreamName: "s", AnalysisTiers: []string{"WARN", "NOTICE"}}
-	fields = validation.Fields(c.Validate())
-	if len(fields) != 1 || fields[0].Path != "analysisTiers[1]" || fields[0].Value != "NOTICE" {
-		t.Errorf("bad analysis tier: %v", fields)
-	}
-	c.AnalysisTiers = nil
-	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "analysisTiers") {
-		t.Errorf("a stream without tiers accepted: %v", err)
+	if len(fields) != 3 || !got["analysisStreams.NOTICE"] || !got["analysisStreams.WARN"] || !got["analysisStreams.ERROR"] {
+		t.Errorf("bad analysis streams: %v", fields)
 	}
 }

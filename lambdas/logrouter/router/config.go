@@ -21,12 +21,10 @@ type Config struct {
 	Rules Rules
 	// LogLevel is the level of the function's own logs. Default INFO.
 	LogLevel slog.Level
-	// AnalysisStreamName is the analysis tier's Firehose stream, a second
-	// target; "" leaves the router with one target.
-	AnalysisStreamName string
-	// AnalysisTiers go to AnalysisStreamName, whatever their status.
-	// Default ERROR and WARN (contract.DefaultAnalysisTiers).
-	AnalysisTiers [numTiers]bool
+	// AnalysisStreams are the analysis tier's Firehose streams, by tier
+	// (one index per tier): a second target for the events of those
+	// tiers, whatever their status. Default: none.
+	AnalysisStreams [numTiers]string
 }
 
 // Bounds of MAX_DECOMPRESSED_BYTES and FORWARD_MIN_STATUS, from the
@@ -75,18 +73,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			cfg.Rules.MinStatus = n
 		}
 	}
-	if cfg.AnalysisStreamName = strings.TrimSpace(getenv(contract.EnvAnalysisStreamName)); cfg.AnalysisStreamName != "" {
-		cfg.AnalysisTiers[TierError], cfg.AnalysisTiers[TierWarn] = true, true
-		if v := getenv(contract.EnvAnalysisTiers); strings.TrimSpace(v) != "" {
-			tiers, err := ParseTierList(v)
-			switch {
-			case err != nil:
-				errs = append(errs, fmt.Errorf("ANALYSIS_TIERS: %w", err))
-			case tiers == [numTiers]bool{}:
-				errs = append(errs, fmt.Errorf("ANALYSIS_TIERS=%q: want at least one of ERROR, WARN, INFO, DEBUG, UNKNOWN", v))
-			default:
-				cfg.AnalysisTiers = tiers
-			}
+	if v := getenv(contract.EnvAnalysisStreams); strings.TrimSpace(v) != "" {
+		streams, err := ParseAnalysisStreams(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ANALYSIS_STREAMS: %w", err))
+		} else {
+			cfg.AnalysisStreams = streams
 		}
 	}
 	if v := getenv(contract.EnvLogLevel); v != "" {
@@ -95,4 +87,27 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// ParseAnalysisStreams parses ANALYSIS_STREAMS, comma-separated
+// TIER=stream pairs ("ERROR=errors-stream,WARN=warnings-stream"), each tier
+// at most once.
+func ParseAnalysisStreams(s string) ([numTiers]string, error) {
+	var out [numTiers]string
+	for _, pair := range strings.Split(s, ",") {
+		name, stream, ok := strings.Cut(pair, "=")
+		stream = strings.TrimSpace(stream)
+		if !ok || stream == "" {
+			return out, fmt.Errorf("%q: want TIER=stream pairs separated by commas, e.g. ERROR=errors,WARN=warnings", s)
+		}
+		t, err := ParseTier(name)
+		if err != nil {
+			return out, fmt.Errorf("%q: %w", s, err)
+		}
+		if out[t] != "" {
+			return out, fmt.Errorf("%q: tier %s listed twice", s, t)
+		}
+		out[t] = stream
+	}
+	return out, nil
 }

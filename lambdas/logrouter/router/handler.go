@@ -74,10 +74,9 @@ type Handler struct {
 	Firehose           PutRecordBatchAPI
 	DeliveryStreamName string
 	Rules              Rules
-	// AnalysisStreamName is a second target: the events whose tier is in
-	// AnalysisTiers go there too ("" for none).
-	AnalysisStreamName string
-	AnalysisTiers      [numTiers]bool
+	// AnalysisStreams are the analysis tier's streams, by event tier: an
+	// event whose tier has one goes there too ("" for none).
+	AnalysisStreams [numTiers]string
 	// MaxDecompressedBytes caps a payload's decompressed size (0: default).
 	MaxDecompressedBytes int
 	Retry                Retry
@@ -93,8 +92,7 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 		Firehose:             fh,
 		DeliveryStreamName:   cfg.DeliveryStreamName,
 		Rules:                cfg.Rules,
-		AnalysisStreamName:   cfg.AnalysisStreamName,
-		AnalysisTiers:        cfg.AnalysisTiers,
+		AnalysisStreams:      cfg.AnalysisStreams,
 		MaxDecompressedBytes: cfg.MaxDecompressedBytes,
 		Retry:                DefaultRetry(),
 		Metrics:              metrics,
@@ -102,11 +100,12 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 	}
 }
 
-// Targets of a record: the archive stream and the analysis stream.
+// Targets of a record: the archive stream, then the analysis stream of
+// each tier (target targetAnalysis+tier).
 const (
-	targetArchive = iota
-	targetAnalysis
-	numTargets
+	targetArchive  = 0
+	targetAnalysis = 1
+	numTargets     = targetAnalysis + int(numTiers)
 )
 
 // worker holds the reusable buffers of one invocation.
@@ -116,7 +115,7 @@ type worker struct {
 	// sel holds per payload event the targets that selected it (bit per
 	// target); failed per target and event whether some record of the
 	// event was not delivered there.
-	sel    []uint8
+	sel    []uint16
 	failed [numTargets][]bool
 	recs   [numTargets][]record
 	todo   []record
@@ -137,7 +136,7 @@ type Stats struct {
 	RecordsFailed  int
 	DecodeErrors   int
 	// AnalysisEventsForwarded and AnalysisEventsFailed are the events
-	// selected for the analysis stream that it took, and did not take.
+	// selected for an analysis stream that it took, and did not take.
 	AnalysisEventsForwarded int
 	AnalysisEventsFailed    int
 	// FailureCodes counts the error codes of records that were not
@@ -163,16 +162,19 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudwatchLogsEvent) err
 
 // selects returns the targets (bit per target) that take an event of
 // class c.
-func (h *Handler) selects(c Class) uint8 {
-	var m uint8
+func (h *Handler) selects(c Class) uint16 {
+	var m uint16
 	if h.Rules.Forward(c) {
 		m |= 1 << targetArchive
 	}
-	if h.AnalysisStreamName != "" && c.Tier < numTiers && h.AnalysisTiers[c.Tier] {
-		m |= 1 << targetAnalysis
+	if c.Tier < numTiers && h.AnalysisStreams[c.Tier] != "" {
+		m |= 1 << (targetAnalysis + int(c.Tier))
 	}
 	return m
 }
+
+// analysis reports whether any tier has an analysis stream.
+func (h *Handler) analysis() bool { return h.AnalysisStreams != [numTiers]string{} }
 
 // Route decodes one awslogs.data payload and forwards its selected events.
 func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
@@ -221,7 +223,9 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 		return st, nil
 	}
 	// One record, built once, goes to every target that selected its event.
-	streams := [numTargets]string{h.DeliveryStreamName, h.AnalysisStreamName}
+	var streams [numTargets]string
+	streams[targetArchive] = h.DeliveryStreamName
+	copy(streams[targetAnalysis:], h.AnalysisStreams[:])
 	var report [numTargets]targetReport
 	for t := range numTargets {
 		w.failed[t] = slices.Grow(w.failed[t][:0], len(p.Events))[:len(p.Events)]
@@ -258,9 +262,9 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 			st.EventsForwarded++
 		}
 	}
-	if h.AnalysisStreamName != "" {
-		st.AnalysisEventsFailed = report[targetAnalysis].eventsFailed
-		st.AnalysisEventsForwarded = report[targetAnalysis].events - st.AnalysisEventsFailed
+	for _, r := range report[targetAnalysis:] {
+		st.AnalysisEventsFailed += r.eventsFailed
+		st.AnalysisEventsForwarded += r.events - r.eventsFailed
 	}
 	if st.RecordsFailed == 0 {
 		return st, nil
@@ -483,7 +487,7 @@ func (h *Handler) emit(st *Stats) {
 		{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
 		{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
 	}
-	if h.AnalysisStreamName != "" {
+	if h.analysis() {
 		metrics = append(metrics,
 			emf.Metric{Name: contract.MetricAnalysisEventsForwarded, Unit: emf.Count, Value: float64(st.AnalysisEventsForwarded)},
 			emf.Metric{Name: contract.MetricAnalysisEventsFailed, Unit: emf.Count, Value: float64(st.AnalysisEventsFailed)})
