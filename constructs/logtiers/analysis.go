@@ -294,8 +294,8 @@ func (a *Analysis) newStream(stack awscdk.Stack, t Tier) awskinesisfirehose.CfnD
 		}
 	}
 	s := awskinesisfirehose.NewCfnDeliveryStream(a.Construct, jsii.String("Stream"+string(t)), &awskinesisfirehose.CfnDeliveryStreamProps{
-		DeliveryStreamType:                         jsii.String("DirectPut"),
-		DeliveryStreamEncryptionConfigurationInput: sse,
+		DeliveryStreamType:                                 jsii.String("DirectPut"),
+		DeliveryStreamEncryptionConfigurationInput:         sse,
 		AmazonOpenSearchServerlessDestinationConfiguration: dest,
 	})
 	// Firehose checks its role and the collection's data access policy
