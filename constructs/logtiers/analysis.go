@@ -338,3 +338,12 @@ func toAny(s []string) []any {
 	}
 	return out
 }
+
+// GrantWrite lets grantee (e.g. a task role running Fluent Bit's opensearch
+// output) call the collection's API; the data access policy must also name
+// it among the Writers.
+func (a *Analysis) GrantWrite(grantee awsiam.IGrantable) awsiam.Grant {
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("aoss:APIAccessAll"), ResourceArns: &[]*string{a.Collection.AttrArn()},
+	})
+}

@@ -68,6 +68,12 @@ type ServiceLogsProps struct {
 	// Archive is the region's archive; required when FluentBit is
 	// published and a tier goes to S3.
 	Archive *Archive
+	// Analysis is the region's analysis tier. With it, and no
+	// FluentBit.OpenSearchEndpoint, the published Fluent Bit config sends
+	// the analysis tiers to the collection, each to its index, signed for
+	// OpenSearch Serverless; the task role must be one of the tier's
+	// Writers (and get Analysis.GrantWrite). Default: nil.
+	Analysis *Analysis
 }
 
 // withDefaults fills every zero value with its documented default.

@@ -32,6 +32,9 @@ func (p Props) Validate() error {
 	add("sampling", pl.samplingProps().Validate())
 	add("logs.archive", p.Logs.Archive.Validate())
 	add("logs.router", pl.routerProps(nil).Validate())
+	if p.Logs.Analysis.Enabled {
+		add("logs.analysis", pl.analysisProps(nil).Validate())
+	}
 	add("logs.retention", p.Logs.Retention.Validate())
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
 	for _, svc := range p.Services {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/logtiers/fluentbit"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -31,6 +33,64 @@ type Logs struct {
 	// ForwardTiers are the tiers the log router forwards to the archive
 	// Firehose. Default: ERROR (plus any event with status >= 500).
 	ForwardTiers []string `yaml:"forwardTiers,omitempty" json:"forwardTiers,omitempty"`
+	// Analysis is each region's analysis tier: ERROR and WARN searchable
+	// in an OpenSearch Serverless collection. Default: off.
+	Analysis LogAnalysis `yaml:"analysis,omitempty" json:"analysis,omitempty"`
+}
+
+// LogAnalysis is platform.Analysis in the config file: redundancy ENABLED
+// (standby replicas) or DISABLED, network private (needs vpc) or public
+// (needs publicReason).
+type LogAnalysis struct {
+	Enabled                  bool                 `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	AWSOwnedKey              bool                 `yaml:"awsOwnedKey,omitempty" json:"awsOwnedKey,omitempty"`
+	CollectionName           string               `yaml:"collectionName,omitempty" json:"collectionName,omitempty"`
+	Tiers                    []string             `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	Retention                LogAnalysisRetention `yaml:"retention,omitempty" json:"retention,omitempty"`
+	Redundancy               string               `yaml:"redundancy,omitempty" json:"redundancy,omitempty"`
+	Network                  string               `yaml:"network,omitempty" json:"network,omitempty"`
+	PublicReason             string               `yaml:"publicReason,omitempty" json:"publicReason,omitempty"`
+	Vpc                      LogAnalysisVpc       `yaml:"vpc,omitempty" json:"vpc,omitempty"`
+	Readers                  []string             `yaml:"readers,omitempty" json:"readers,omitempty"`
+	Writers                  []string             `yaml:"writers,omitempty" json:"writers,omitempty"`
+	BufferSizeMB             int                  `yaml:"bufferSizeMB,omitempty" json:"bufferSizeMB,omitempty"`
+	BufferInterval           time.Duration        `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
+	RetryDuration            time.Duration        `yaml:"retryDuration,omitempty" json:"retryDuration,omitempty"`
+	DeliveryLogRetentionDays int                  `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
+	DestroyOnRemoval         bool                 `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+}
+
+// LogAnalysisRetention is logtiers.AnalysisRetention in days; a zero tier
+// follows that tier's log group retention.
+type LogAnalysisRetention struct {
+	Error int `yaml:"error,omitempty" json:"error,omitempty"`
+	Warn  int `yaml:"warn,omitempty" json:"warn,omitempty"`
+	Info  int `yaml:"info,omitempty" json:"info,omitempty"`
+	Debug int `yaml:"debug,omitempty" json:"debug,omitempty"`
+}
+
+// LogAnalysisVpc is logtiers.AnalysisVpc in the config file.
+type LogAnalysisVpc struct {
+	VpcID            string   `yaml:"vpcId,omitempty" json:"vpcId,omitempty"`
+	SubnetIDs        []string `yaml:"subnetIds,omitempty" json:"subnetIds,omitempty"`
+	SecurityGroupIDs []string `yaml:"securityGroupIds,omitempty" json:"securityGroupIds,omitempty"`
+}
+
+// AnalysisProps maps logs.analysis to the platform's analysis tier.
+func (l Logs) AnalysisProps() platform.Analysis {
+	a := l.Analysis
+	return platform.Analysis{
+		Enabled: a.Enabled, AWSOwnedKey: a.AWSOwnedKey,
+		AnalysisProps: logtiers.AnalysisProps{
+			CollectionName: a.CollectionName, Tiers: tiers(a.Tiers),
+			Retention:  logtiers.AnalysisRetention{Error: a.Retention.Error, Warn: a.Retention.Warn, Info: a.Retention.Info, Debug: a.Retention.Debug},
+			Redundancy: logtiers.Redundancy(a.Redundancy), Network: logtiers.NetworkAccess(a.Network), PublicReason: a.PublicReason,
+			Vpc:     logtiers.AnalysisVpc{VpcID: a.Vpc.VpcID, SubnetIDs: a.Vpc.SubnetIDs, SecurityGroupIDs: a.Vpc.SecurityGroupIDs},
+			Readers: a.Readers, Writers: a.Writers,
+			BufferSizeMB: a.BufferSizeMB, BufferInterval: a.BufferInterval, RetryDuration: a.RetryDuration,
+			DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.DestroyOnRemoval,
+		},
+	}
 }
 
 // ServiceLogs is logtiers.ServiceLogsProps as the config file writes it.
@@ -314,6 +374,11 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 	}
 	v.Merge("logs.archive", l.ArchiveProps().Validate())
 	v.Merge("logs.retention", l.RetentionGuardProps().Validate())
+	if a := l.Analysis; a.Enabled {
+		v.Merge("logs.analysis", p.Props(p.Account).AnalysisProps().Validate())
+	} else if !reflect.DeepEqual(a, LogAnalysis{}) {
+		v.Add("logs.analysis.enabled", false, "true when other logs.analysis settings are given (they have no effect while the tier is off)")
+	}
 	for i, t := range l.ForwardTiers {
 		if t != "ERROR" && t != "WARN" && t != "INFO" && t != "DEBUG" {
 			v.Add(validation.Index("logs.forwardTiers", i), t, "ERROR, WARN, INFO or DEBUG")

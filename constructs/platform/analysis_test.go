@@ -1,0 +1,61 @@
+package platform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/internal/cdktest"
+	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
+)
+
+func withAnalysis() Props {
+	p := minimal()
+	p.Logs.Analysis = Analysis{Enabled: true, AnalysisProps: logtiers.AnalysisProps{
+		Vpc: logtiers.AnalysisVpc{VpcID: "vpc-0123456789abcdef0", SubnetIDs: []string{"subnet-0123456789abcdef0"}, SecurityGroupIDs: []string{"sg-0123456789abcdef0"}},
+	}}
+	p.Logs.Service.Tiers.Warn.RetentionDays = 14
+	p.Logs.Service.FluentBit.Publish = true
+	return p
+}
+
+func TestAnalysisTierIsWiredToTheRouterFluentBitAndTheRegionKey(t *testing.T) {
+	app := cdktest.NewApp(t, "")
+	pl, err := New(app, withAnalysis())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := pl.Regional[0]
+	if r.Analysis == nil {
+		t.Fatal("no analysis tier in the region")
+	}
+	if got := r.LogRouter.Config.Env()[contract.EnvAnalysisStreams]; !strings.HasPrefix(got, "ERROR=") || !strings.Contains(got, ",WARN=") {
+		t.Errorf("router %s = %q", contract.EnvAnalysisStreams, got)
+	}
+	if r.Analysis.Props.EncryptionKey == nil || r.Analysis.Props.Retention.Warn != 14 || r.Analysis.Props.Retention.Error != 30 {
+		t.Errorf("props %+v: want the region's key, WARN 14 days (its log group's), ERROR 30", r.Analysis.Props)
+	}
+	tpl := assertions.Template_FromStack(r.Stack, nil)
+	tpl.ResourceCountIs(jsii.String("AWS::OpenSearchServerless::Collection"), jsii.Number(1))
+	cfg := r.Shards[0].Logs["checkout-api"].FluentBitConfig
+	for _, want := range []string{"Host ${ANALYSIS_ENDPOINT}", "Index o11yscale-error", "Index o11yscale-warn", "AWS_Service_Name aoss"} {
+		if !strings.Contains(strings.Join(strings.Fields(cfg), " "), want) {
+			t.Errorf("Fluent Bit config lacks %q:\n%s", want, cfg)
+		}
+	}
+}
+
+func TestAnalysisSettingsAreCheckedBeforeAnythingIsCreated(t *testing.T) {
+	p := withAnalysis()
+	p.Logs.Analysis.Vpc = logtiers.AnalysisVpc{}
+	app := cdktest.NewApp(t, "")
+	if _, err := New(app, p); err == nil || !strings.Contains(err.Error(), "logs.analysis.vpc.vpcId") {
+		t.Fatalf("got %v", err)
+	}
+	if n := len(*app.Node().Children()); n != 0 {
+		t.Fatalf("%d constructs created before the analysis settings were rejected", n)
+	}
+}
