@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
@@ -58,4 +59,29 @@ func TestAnalysisSettingsAreCheckedBeforeAnythingIsCreated(t *testing.T) {
 	if n := len(*app.Node().Children()); n != 0 {
 		t.Fatalf("%d constructs created before the analysis settings were rejected", n)
 	}
+}
+
+func TestCostReportPricesTheAnalysisTierOfEveryRegion(t *testing.T) {
+	p := withAnalysis()
+	p.Regions = []string{"eu-west-1", "us-east-1"}
+	p.Logs.Analysis.Redundancy = logtiers.RedundancyNone
+	c := cost.DefaultConfig()
+	p.Cost = &c
+	tier, ok := p.CostAnalysisTier()
+	if !ok || len(tier.Regions) != 2 || tier.Standby || tier.RetentionDays[cost.TierWarn] != 14 || len(tier.Tiers) != 2 {
+		t.Fatalf("tier %+v", tier)
+	}
+	pl := &Platform{Props: p.withDefaults()}
+	if err := pl.estimateCost(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pl.CostReport.Analysis); n != 2 {
+		t.Fatalf("%d comparisons, want one per region", n)
+	}
+	for _, row := range pl.CostReport.ByComponent {
+		if row.Name == string(cost.ComponentAnalysis) && row.Declared >= 2*720*0.24 {
+			return
+		}
+	}
+	t.Errorf("no analysis row with at least the two regions' floor (0.5 + 0.5 OCU × 720 h × $0.24 each): %+v", pl.CostReport.ByComponent)
 }
