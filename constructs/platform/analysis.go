@@ -12,7 +12,7 @@ func (p Props) CostAnalysisTier() (t cost.AnalysisTier, ok bool) {
 	if !p.Logs.Analysis.Enabled {
 		return cost.AnalysisTier{}, false
 	}
-	a := p.AnalysisProps()
+	a := p.AnalysisProps("")
 	tiers := a.Tiers
 	if tiers == nil {
 		tiers = []logtiers.Tier{logtiers.Error, logtiers.Warn}

@@ -110,6 +110,10 @@ type Analysis struct {
 	// (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-scaling.html).
 	// Default: false (the region's key).
 	AWSOwnedKey bool
+	// Vpcs are the VPCs of private collections by region (a VPC belongs to
+	// one region); a region without an entry uses AnalysisProps.Vpc.
+	// Default: none.
+	Vpcs map[string]logtiers.AnalysisVpc
 	// AnalysisProps of every region's tier. Name, Archive and (unless
 	// AWSOwnedKey) EncryptionKey are set by the platform; a zero
 	// Retention of a tier follows that tier's log group retention.
@@ -249,12 +253,16 @@ func (p Props) Shards() [][]Service {
 	return out
 }
 
-// AnalysisProps is the analysis tier's props as every region completes
-// them, without the region's collaborators (Archive, EncryptionKey): named
-// after the platform, a tier's zero retention following its log group's.
-func (p Props) AnalysisProps() logtiers.AnalysisProps {
+// AnalysisProps is the analysis tier's props as a region completes them,
+// without the region's collaborators (Archive, EncryptionKey): named after
+// the platform, the region's VPC, a tier's zero retention following its
+// log group's.
+func (p Props) AnalysisProps(region string) logtiers.AnalysisProps {
 	a := p.Logs.Analysis.AnalysisProps
 	a.Name = p.Name
+	if vpc, ok := p.Logs.Analysis.Vpcs[region]; ok {
+		a.Vpc = vpc
+	}
 	t := p.Logs.Service.Tiers
 	for _, f := range []struct {
 		days *int

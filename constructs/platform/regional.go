@@ -52,10 +52,10 @@ func (p *Platform) routerProps(archive *logtiers.Archive) logtiers.RouterProps {
 }
 
 // analysisProps completes the analysis tier's props with the region's
-// collaborators; r is nil when validating.
+// collaborators.
 func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
-	a := p.Props.AnalysisProps()
-	if r != nil {
+	a := p.Props.AnalysisProps(r.Region)
+	{
 		a.Archive = r.LogArchive
 		if !p.Props.Logs.Analysis.AWSOwnedKey && a.EncryptionKey == nil {
 			a.EncryptionKey = r.Key

@@ -30,7 +30,7 @@ func TestAnalysisIsOffByDefaultAndMapsFieldForField(t *testing.T) {
 		t.Errorf("mapped %+v", a)
 	}
 	// Completed retention: ERROR as configured, WARN following its log group.
-	if r := props.AnalysisProps().Retention; r.Error != 90 || r.Warn != 14 {
+	if r := props.AnalysisProps("us-east-1").Retention; r.Error != 90 || r.Warn != 14 {
 		t.Errorf("retention %+v, want ERROR 90 and WARN 14 (its log group's)", r)
 	}
 }
@@ -53,5 +53,30 @@ func TestAnalysisErrorsNameTheirPaths(t *testing.T) {
 				t.Fatalf("want %q; got:\n%v", c.want, err)
 			}
 		})
+	}
+}
+
+func TestAnalysisVpcsAreChosenByRegion(t *testing.T) {
+	base := "regions: [us-east-1, eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\n"
+	vpc := func(id string) string {
+		return "{vpcId: vpc-" + id + ", subnetIds: [subnet-" + id + "], securityGroupIds: [sg-" + id + "]}"
+	}
+	p, err := Parse("p.yaml", []byte(base+"logs:\n  analysis: {enabled: true, vpcs: {us-east-1: "+vpc("0123456789abcdef0")+", eu-west-1: "+vpc("0123456789abcdef1")+"}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := p.Props("")
+	if got := props.AnalysisProps("eu-west-1").Vpc.VpcID; got != "vpc-0123456789abcdef1" {
+		t.Errorf("eu-west-1 VPC %q", got)
+	}
+	_, err = Parse("p.yaml", []byte(base+"logs:\n  analysis: {enabled: true, vpcs: {us-east-1: "+vpc("0123456789abcdef0")+", eu-west-2: "+vpc("0123456789abcdef1")+"}}\n"))
+	for _, want := range []string{`logs.analysis.vpcs["eu-west-2"]: "eu-west-2" is not allowed; a region of the platform`, `logs.analysis.vpc.vpcId: "" is not allowed`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q; got:\n%v", want, err)
+		}
+	}
+	_, err = Parse("p.yaml", []byte(base+"logs:\n  analysis: {enabled: true, vpcs: {us-east-1: {vpcId: vpc-1}, eu-west-1: "+vpc("0123456789abcdef1")+"}}\n"))
+	if err == nil || !strings.Contains(err.Error(), `logs.analysis.vpcs["us-east-1"].vpcId: "vpc-1" is not allowed`) {
+		t.Errorf("bad regional VPC: %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -42,22 +44,24 @@ type Logs struct {
 // (standby replicas) or DISABLED, network private (needs vpc) or public
 // (needs publicReason).
 type LogAnalysis struct {
-	Enabled                  bool                 `yaml:"enabled,omitempty" json:"enabled,omitempty"`
-	AWSOwnedKey              bool                 `yaml:"awsOwnedKey,omitempty" json:"awsOwnedKey,omitempty"`
-	CollectionName           string               `yaml:"collectionName,omitempty" json:"collectionName,omitempty"`
-	Tiers                    []string             `yaml:"tiers,omitempty" json:"tiers,omitempty"`
-	Retention                LogAnalysisRetention `yaml:"retention,omitempty" json:"retention,omitempty"`
-	Redundancy               string               `yaml:"redundancy,omitempty" json:"redundancy,omitempty"`
-	Network                  string               `yaml:"network,omitempty" json:"network,omitempty"`
-	PublicReason             string               `yaml:"publicReason,omitempty" json:"publicReason,omitempty"`
-	Vpc                      LogAnalysisVpc       `yaml:"vpc,omitempty" json:"vpc,omitempty"`
-	Readers                  []string             `yaml:"readers,omitempty" json:"readers,omitempty"`
-	Writers                  []string             `yaml:"writers,omitempty" json:"writers,omitempty"`
-	BufferSizeMB             int                  `yaml:"bufferSizeMB,omitempty" json:"bufferSizeMB,omitempty"`
-	BufferInterval           time.Duration        `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
-	RetryDuration            time.Duration        `yaml:"retryDuration,omitempty" json:"retryDuration,omitempty"`
-	DeliveryLogRetentionDays int                  `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
-	DestroyOnRemoval         bool                 `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+	Enabled        bool                 `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	AWSOwnedKey    bool                 `yaml:"awsOwnedKey,omitempty" json:"awsOwnedKey,omitempty"`
+	CollectionName string               `yaml:"collectionName,omitempty" json:"collectionName,omitempty"`
+	Tiers          []string             `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	Retention      LogAnalysisRetention `yaml:"retention,omitempty" json:"retention,omitempty"`
+	Redundancy     string               `yaml:"redundancy,omitempty" json:"redundancy,omitempty"`
+	Network        string               `yaml:"network,omitempty" json:"network,omitempty"`
+	PublicReason   string               `yaml:"publicReason,omitempty" json:"publicReason,omitempty"`
+	Vpc            LogAnalysisVpc       `yaml:"vpc,omitempty" json:"vpc,omitempty"`
+	// Vpcs are the VPCs by region; a region without one uses vpc.
+	Vpcs                     map[string]LogAnalysisVpc `yaml:"vpcs,omitempty" json:"vpcs,omitempty"`
+	Readers                  []string                  `yaml:"readers,omitempty" json:"readers,omitempty"`
+	Writers                  []string                  `yaml:"writers,omitempty" json:"writers,omitempty"`
+	BufferSizeMB             int                       `yaml:"bufferSizeMB,omitempty" json:"bufferSizeMB,omitempty"`
+	BufferInterval           time.Duration             `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
+	RetryDuration            time.Duration             `yaml:"retryDuration,omitempty" json:"retryDuration,omitempty"`
+	DeliveryLogRetentionDays int                       `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
+	DestroyOnRemoval         bool                      `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
 }
 
 // LogAnalysisRetention is logtiers.AnalysisRetention in days; a zero tier
@@ -79,8 +83,15 @@ type LogAnalysisVpc struct {
 // AnalysisProps maps logs.analysis to the platform's analysis tier.
 func (l Logs) AnalysisProps() platform.Analysis {
 	a := l.Analysis
+	var vpcs map[string]logtiers.AnalysisVpc
+	for region, v := range a.Vpcs {
+		if vpcs == nil {
+			vpcs = map[string]logtiers.AnalysisVpc{}
+		}
+		vpcs[region] = logtiers.AnalysisVpc{VpcID: v.VpcID, SubnetIDs: v.SubnetIDs, SecurityGroupIDs: v.SecurityGroupIDs}
+	}
 	return platform.Analysis{
-		Enabled: a.Enabled, AWSOwnedKey: a.AWSOwnedKey,
+		Enabled: a.Enabled, AWSOwnedKey: a.AWSOwnedKey, Vpcs: vpcs,
 		AnalysisProps: logtiers.AnalysisProps{
 			CollectionName: a.CollectionName, Tiers: tiers(a.Tiers),
 			Retention:  logtiers.AnalysisRetention{Error: a.Retention.Error, Warn: a.Retention.Warn, Info: a.Retention.Info, Debug: a.Retention.Debug},
@@ -375,7 +386,25 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 	v.Merge("logs.archive", l.ArchiveProps().Validate())
 	v.Merge("logs.retention", l.RetentionGuardProps().Validate())
 	if a := l.Analysis; a.Enabled {
-		v.Merge("logs.analysis", p.Props(p.Account).AnalysisProps().Validate())
+		props := p.Props(p.Account)
+		seenA := map[string]bool{}
+		for _, region := range p.Regions {
+			for _, fe := range validation.Fields(props.AnalysisProps(region).Validate()) {
+				path := validation.Join("logs.analysis", fe.Path)
+				if _, ok := a.Vpcs[region]; ok && strings.HasPrefix(fe.Path, "vpc.") {
+					path = validation.Join(validation.Key("logs.analysis.vpcs", region), strings.TrimPrefix(fe.Path, "vpc."))
+				}
+				if !seenA[path+fe.Allowed] {
+					seenA[path+fe.Allowed] = true
+					v.Add(path, fe.Value, "%s", fe.Allowed)
+				}
+			}
+		}
+		for region := range a.Vpcs {
+			if !slices.Contains(p.Regions, region) {
+				v.Add(validation.Key("logs.analysis.vpcs", region), region, "a region of the platform (regions)")
+			}
+		}
 	} else if !reflect.DeepEqual(a, LogAnalysis{}) {
 		v.Add("logs.analysis.enabled", false, "true when other logs.analysis settings are given (they have no effect while the tier is off)")
 	}
