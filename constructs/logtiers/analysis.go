@@ -244,7 +244,15 @@ func (a *Analysis) grantDelivery(stack awscdk.Stack) {
 			Actions:   jsii.Strings("ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"),
 			Resources: &res,
 		}))
-		appliesTo = append(appliesTo, "Resource::*", "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*")
+		// cdk-nag names the ARN as resolved: pseudo parameters in <>.
+		pseudo := func(v *string, name string) string {
+			if unresolved(*v) {
+				return "<AWS::" + name + ">"
+			}
+			return *v
+		}
+		appliesTo = append(appliesTo, "Resource::*", fmt.Sprintf("Resource::arn:%s:ec2:%s:%s:network-interface/*",
+			pseudo(stack.Partition(), "Partition"), pseudo(stack.Region(), "Region"), pseudo(stack.Account(), "AccountId")))
 		reason += "; the EC2 Describe actions Firehose needs for its VPC delivery support no resource-level permissions, and the ENIs it creates have generated ids"
 	}
 	nag.Suppress(role.Node().FindChild(jsii.String("DefaultPolicy")), nag.Suppression{ID: "AwsSolutions-IAM5", Reason: reason + ".", AppliesTo: appliesTo})
