@@ -337,3 +337,10 @@ func TestAnalysisTemplatesPassCfnLint(t *testing.T) {
 		})
 	}
 }
+
+func TestAllEventsRulesTakeNoPattern(t *testing.T) {
+	err := logtiers.ServiceLogsProps{Service: "api", Forwarding: []logtiers.ForwardProps{{AllEvents: true, Pattern: "ERROR"}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), `forwarding[0].pattern: "ERROR" is not allowed; no pattern with allEvents`) {
+		t.Errorf("got %v", err)
+	}
+}

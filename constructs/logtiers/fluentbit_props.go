@@ -124,7 +124,7 @@ func (p ServiceLogsProps) fluentBitSpec(region, bucket, endpoint string) fluentb
 	switch {
 	case fb.OpenSearchEndpoint != "":
 		s.OpenSearch = fluentbit.OpenSearch{Endpoint: fb.OpenSearchEndpoint, Index: fb.OpenSearchIndex}
-	case analysis:
+	case analysis && p.fluentBitIndexesAnalysis():
 		if endpoint == "" {
 			endpoint = "analysis.invalid"
 		}
@@ -141,11 +141,24 @@ func (p ServiceLogsProps) fluentBitSpec(region, bucket, endpoint string) fluentb
 			ft.S3KeyPrefix = ArchiveKeyPrefix(archivePrefix, p.Service, tier)
 		}
 		ft.Index = fb.OpenSearchEndpoint != "" && slices.Contains(fb.IndexedTiers, tier)
-		if analysis && slices.Contains(p.Analysis.Props.Tiers, tier) {
-			// The same tier table as the router's streams: one index per tier.
+		if analysis && slices.Contains(p.Analysis.Props.Tiers, tier) && !p.routerIndexes(tier) {
+			// The same tier table as the router's streams, one index per
+			// tier; only for a tier the router does not see (one that
+			// bypasses CloudWatch), so no event is indexed twice.
 			ft.Index, ft.IndexName = true, IndexName(p.Name, tier)
 		}
 		s.Tiers = append(s.Tiers, ft)
 	}
 	return s
+}
+
+// fluentBitIndexesAnalysis reports whether Fluent Bit sends some analysis
+// tier to the collection itself (after defaults).
+func (p ServiceLogsProps) fluentBitIndexesAnalysis() bool {
+	for _, t := range p.Analysis.Props.Tiers {
+		if !p.routerIndexes(t) && p.Tiers.get(t).Destination != Drop {
+			return true
+		}
+	}
+	return false
 }

@@ -239,7 +239,8 @@ func (s *ServiceLogs) publishFluentBit(p ServiceLogsProps) error {
 		}
 	}
 	endpoint, reviewEndpoint := "", ""
-	if p.Analysis != nil {
+	indexes := p.Analysis != nil && p.FluentBit.OpenSearchEndpoint == "" && p.fluentBitIndexesAnalysis()
+	if indexes {
 		// Always a token: the collection endpoint is known at deploy.
 		endpoint, reviewEndpoint = p.Analysis.Endpoint(), "${ANALYSIS_ENDPOINT}"
 	}
@@ -254,7 +255,7 @@ func (s *ServiceLogs) publishFluentBit(p ServiceLogsProps) error {
 	if reviewBucket != bucket {
 		reviewText = "# ${ARCHIVE_BUCKET} is the archive bucket's name, filled in at deploy in the SSM parameter.\n" + reviewText
 	}
-	if p.Analysis != nil && p.FluentBit.OpenSearchEndpoint == "" {
+	if indexes {
 		reviewText = "# ${ANALYSIS_ENDPOINT} is the analysis collection's host, filled in at deploy in the SSM parameter.\n" + reviewText
 	}
 	// Tokens render shorter than what they resolve to; a bucket name is at

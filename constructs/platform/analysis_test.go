@@ -41,11 +41,40 @@ func TestAnalysisTierIsWiredToTheRouterFluentBitAndTheRegionKey(t *testing.T) {
 	}
 	tpl := assertions.Template_FromStack(r.Stack, nil)
 	tpl.ResourceCountIs(jsii.String("AWS::OpenSearchServerless::Collection"), jsii.Number(1))
-	cfg := r.Shards[0].Logs["checkout-api"].FluentBitConfig
-	for _, want := range []string{"Host ${ANALYSIS_ENDPOINT}", "Index o11yscale-error", "Index o11yscale-warn", "AWS_Service_Name aoss"} {
-		if !strings.Contains(strings.Join(strings.Fields(cfg), " "), want) {
+	// ERROR and WARN stay in CloudWatch: their one subscription filter
+	// sends every event to the router, which indexes them, and Fluent Bit
+	// indexes nothing itself (no event twice).
+	shard := assertions.Template_FromStack(r.Shards[0].Stack, nil)
+	filters := *shard.FindResources(jsii.String("AWS::Logs::SubscriptionFilter"), nil)
+	if len(filters) != 2*len(r.Shards[0].Services) {
+		t.Errorf("%d subscription filters, want one per ERROR and WARN group", len(filters))
+	}
+	for id, f := range filters {
+		if pat := (*f)["Properties"].(map[string]any)["FilterPattern"]; pat != "" {
+			t.Errorf("%s: pattern %q, want every event for the router", id, pat)
+		}
+	}
+	if cfg := r.Shards[0].Logs["checkout-api"].FluentBitConfig; strings.Contains(cfg, "opensearch") {
+		t.Errorf("Fluent Bit indexes tiers the router already indexes:\n%s", cfg)
+	}
+}
+
+func TestFluentBitIndexesAnAnalysisTierThatBypassesCloudWatch(t *testing.T) {
+	p := withAnalysis()
+	p.Logs.Service.Tiers.Warn = logtiers.TierProps{Destination: logtiers.S3}
+	app := cdktest.NewApp(t, "")
+	pl, err := New(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Join(strings.Fields(pl.Regional[0].Shards[0].Logs["checkout-api"].FluentBitConfig), " ")
+	for _, want := range []string{"Match logtiers.warn Host ${ANALYSIS_ENDPOINT}", "Index o11yscale-warn", "AWS_Service_Name aoss"} {
+		if !strings.Contains(cfg, want) {
 			t.Errorf("Fluent Bit config lacks %q:\n%s", want, cfg)
 		}
+	}
+	if strings.Contains(cfg, "Index o11yscale-error") {
+		t.Errorf("Fluent Bit indexes ERROR, which the router indexes:\n%s", cfg)
 	}
 }
 

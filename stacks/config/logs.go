@@ -160,6 +160,7 @@ type LogForward struct {
 	Pattern      string   `yaml:"pattern,omitempty" json:"pattern,omitempty"`
 	Tiers        []string `yaml:"tiers,omitempty" json:"tiers,omitempty"`
 	Distribution string   `yaml:"distribution,omitempty" json:"distribution,omitempty"`
+	AllEvents    bool     `yaml:"allEvents,omitempty" json:"allEvents,omitempty"`
 }
 
 // LogsFluentBit is logtiers.FluentBitProps in the config file.
@@ -293,7 +294,7 @@ func (pl *Platform) ServiceLogsProps(service string, w LogsWiring) logtiers.Serv
 		p.MetricFilters = append(p.MetricFilters, mf)
 	}
 	for _, f := range s.Forwarding {
-		fp := logtiers.ForwardProps{Name: f.Name, Pattern: f.Pattern, Tiers: tiers(f.Tiers), Distribution: distribution(f.Distribution)}
+		fp := logtiers.ForwardProps{Name: f.Name, Pattern: f.Pattern, Tiers: tiers(f.Tiers), Distribution: distribution(f.Distribution), AllEvents: f.AllEvents}
 		if f.Destination != "" && f.Destination != string(logtiers.KindLambda) {
 			fp.Destination = unwired{logtiers.DestinationKind(f.Destination)}
 		}
