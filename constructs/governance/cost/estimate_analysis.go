@@ -170,7 +170,7 @@ func (e *estimator) analysis(v Volumes, t AnalysisTier) []AnalysisComparison {
 	idx, search := AnalysisMinimumOCUs(t.Standby)
 	ocu, _ := e.ps.UnitPrice(PriceOpenSearchServerlessOCUHour)
 	insights, _ := e.ps.UnitPrice(PriceLogsInsightsScanned)
-	var out []AnalysisComparison
+	out := make([]AnalysisComparison, 0, len(regions)) // byRegion points into it: no reallocation
 	for _, region := range regions {
 		e.add(Declared, ComponentAnalysis, SharedService, region, "OpenSearch Serverless indexing OCU-hours, the collection's minimum",
 			idx*HoursPerMonth, PriceOpenSearchServerlessOCUHour, fmt.Sprintf("%g OCU × %d h, billed even when idle", idx, HoursPerMonth))

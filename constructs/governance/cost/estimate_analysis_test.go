@@ -101,6 +101,16 @@ func TestAnalysisLinesPriceTheOCUFloorStorageAndFirehose(t *testing.T) {
 }
 
 func TestAnalysisFloorIsComparedWithLogsInsightsOnTheSameVolume(t *testing.T) {
+	// Both regions carry the same traffic, so both comparisons must match.
+	both := analysisReport(t, AnalysisTier{Regions: []string{"us-east-1", "eu-west-1"}, Standby: true})
+	if len(both.Analysis) != 2 {
+		t.Fatalf("comparisons %+v", both.Analysis)
+	}
+	a, b := both.Analysis[0], both.Analysis[1]
+	a.Region, b.Region = "", ""
+	if a != b || a.IndexedGB == 0 {
+		t.Errorf("comparisons of two identical regions differ: %+v", both.Analysis)
+	}
 	r := analysisReport(t, AnalysisTier{Regions: []string{"eu-west-1"}, Standby: true})
 	if len(r.Analysis) != 1 {
 		t.Fatalf("comparisons %+v", r.Analysis)
