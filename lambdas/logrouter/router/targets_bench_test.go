@@ -13,7 +13,9 @@ import (
 // acceptAll answers every PutRecordBatch with success, without I/O: a fake
 // so the benchmark measures the router's own CPU per target, not a
 // network. Delivery itself is tested against moto.
-type acceptAll struct{ resp []types.PutRecordBatchResponseEntry }
+type acceptAll struct {
+	resp []types.PutRecordBatchResponseEntry
+}
 
 func (a *acceptAll) PutRecordBatch(_ context.Context, in *firehose.PutRecordBatchInput, _ ...func(*firehose.Options)) (*firehose.PutRecordBatchOutput, error) {
 	if cap(a.resp) < len(in.Records) {
