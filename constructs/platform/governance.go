@@ -79,6 +79,12 @@ func (p *Platform) estimateCost() error {
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
 	}
+	if t, ok := p.Props.CostAnalysisTier(); ok {
+		// The budget guard sees the analysis tier's floor too.
+		if err := report.AddAnalysis(c.Volumes, t); err != nil {
+			return fmt.Errorf("cost: %w", err)
+		}
+	}
 	warning, err := c.Budget.Check(report)
 	if err != nil {
 		return err

@@ -83,8 +83,10 @@ type Regional struct {
 	// LogArchive is the region's S3 archive and INFO/critical-event Firehose.
 	LogArchive *logtiers.Archive
 	// LogRouter receives critical events from every service's subscription
-	// filters and forwards them to LogArchive.
+	// filters and forwards them to LogArchive (and Analysis).
 	LogRouter *logtiers.Router
+	// Analysis is the region's analysis tier; nil unless enabled.
+	Analysis *logtiers.Analysis
 	// Alerting is the alerts and incidents topics and the enricher.
 	Alerting *anomaly.Alerting
 	// Forwarder and MetricStream deliver metrics to the central stream;

@@ -13,7 +13,14 @@ func (p *Platform) addRegional(r *Regional) error {
 	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", p.Props.Logs.Archive); err != nil {
 		return err
 	}
-	if r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", p.routerProps(r.LogArchive)); err != nil {
+	if p.Props.Logs.Analysis.Enabled {
+		if r.Analysis, err = logtiers.NewAnalysis(r.Stack, "Analysis", p.analysisProps(r)); err != nil {
+			return err
+		}
+	}
+	rp := p.routerProps(r.LogArchive)
+	rp.Analysis = r.Analysis
+	if r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", rp); err != nil {
 		return err
 	}
 	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", p.alertingProps(r)); err != nil {
@@ -45,6 +52,19 @@ func (p *Platform) routerProps(archive *logtiers.Archive) logtiers.RouterProps {
 		rp.LogGroupPrefix = p.logGroupPrefix() + "/"
 	}
 	return rp
+}
+
+// analysisProps completes the analysis tier's props with the region's
+// collaborators.
+func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
+	a := p.Props.AnalysisProps(r.Region)
+	{
+		a.Archive = r.LogArchive
+		if !p.Props.Logs.Analysis.AWSOwnedKey && a.EncryptionKey == nil {
+			a.EncryptionKey = r.Key
+		}
+	}
+	return a
 }
 
 func (p *Platform) alertingProps(r *Regional) anomaly.AlertingProps {

@@ -43,6 +43,8 @@ const (
 	PriceLambdaRequests                = "lambda.requestsPerMillion"
 	PriceGrafanaEditor                 = "grafana.editorPerMonth"
 	PriceGrafanaViewer                 = "grafana.viewerPerMonth"
+	PriceOpenSearchServerlessOCUHour   = "opensearch.serverlessOCUHour"
+	PriceOpenSearchServerlessStorage   = "opensearch.serverlessStoragePerGBMonth"
 )
 
 // Price set names shipped with the package.
@@ -92,6 +94,8 @@ var priceKeys = map[string]priceUnit{
 	PriceLambdaRequests:                {1e6, "request"},
 	PriceGrafanaEditor:                 {1, "editor-month"},
 	PriceGrafanaViewer:                 {1, "viewer-month"},
+	PriceOpenSearchServerlessOCUHour:   {1, "OCU-hour"},
+	PriceOpenSearchServerlessStorage:   {1, "GB-month"},
 }
 
 // PriceKeys lists every price key, sorted.

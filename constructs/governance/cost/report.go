@@ -33,6 +33,9 @@ type Report struct {
 	Assumptions []string
 	// Lines is every priced quantity, declared lines first.
 	Lines []Line
+	// Analysis compares each region's analysis tier with Logs Insights;
+	// nil unless AddAnalysis priced one.
+	Analysis []AnalysisComparison
 }
 
 // Units states the units of a report.
@@ -100,7 +103,17 @@ func newReport(e *estimator) *Report {
 	for i := range lines {
 		l := &lines[i]
 		r.Total.add(l.Architecture, l.CostUSD)
-		components[componentIndex(l.Component)].add(l.Architecture, l.CostUSD)
+		// A component outside componentOrder (the optional analysis tier)
+		// gets its row only in reports that price it; lines are sorted, so
+		// its lines come last.
+		ci := componentIndex(l.Component)
+		if ci == len(componentOrder) {
+			if n := len(components); components[n-1].Name != string(l.Component) {
+				components = append(components, Row{Name: string(l.Component)})
+			}
+			ci = len(components) - 1
+		}
+		components[ci].add(l.Architecture, l.CostUSD)
 		rowFor(regions, l.Region).add(l.Architecture, l.CostUSD)
 		rowFor(services, l.Service).add(l.Architecture, l.CostUSD)
 	}
