@@ -12,6 +12,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/slo"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
+	"github.com/o11yscale/o11yscale/lambdas/enricher/enrich"
 )
 
 func synthSLOs(t *testing.T, p slo.ServiceSLOsProps) (*slo.ServiceSLOs, assertions.Template, map[string]any) {
@@ -212,4 +213,30 @@ func toJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The composite's description is what the enricher reads: built here,
+// parsed there, the SLO lines must come through.
+func TestTheEnricherReadsTheCompositeDescription(t *testing.T) {
+	_, _, raw := synthSLOs(t, props(availability()))
+	for _, c := range resourcesOf(raw, "AWS::CloudWatch::CompositeAlarm") {
+		if c["AlarmName"] != "o11yscale-checkout-availability-slow-burn" {
+			continue
+		}
+		alarm, _ := json.Marshal(map[string]any{
+			"AlarmName": c["AlarmName"], "AlarmDescription": c["AlarmDescription"], "NewStateValue": "ALARM", "OldStateValue": "OK",
+			"StateChangeTime": "2026-03-14T09:26:54.102+0000", "AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:o11yscale-checkout-availability-slow-burn",
+			"AlarmRule": `ALARM("a") AND ALARM("b")`,
+		})
+		change, err := enrich.ParseAlarm(string(alarm))
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := change.BurnRate
+		if br == nil || br.Note != "" || br.SLO != "o11yscale-checkout-availability" || br.Goal != 99.9 || br.Long != 360 || br.Short != 30 || br.Threshold != 6 {
+			t.Fatalf("enricher read %+v", br)
+		}
+		return
+	}
+	t.Fatal("no slow-burn composite")
 }
