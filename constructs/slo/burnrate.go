@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
 
 // Threshold is the burn rate at which budgetPercent of the error budget
@@ -31,18 +33,9 @@ func ErrorRateAt(burnRate, goal float64) float64 {
 	return r
 }
 
-// FormatWindow writes a window in its largest whole unit: 5m, 6h, 3d;
-// other durations as whole minutes.
-func FormatWindow(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	case d >= time.Hour && d%time.Hour == 0:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	default:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	}
-}
+// FormatWindow writes a window in its largest whole unit: 5m, 6h, 3d
+// (contract.WindowName of its whole minutes).
+func FormatWindow(d time.Duration) string { return contract.WindowName(int(d / time.Minute)) }
 
 // interval is a rolling window as Application Signals writes it.
 func interval(d time.Duration) (duration int, unit string) {

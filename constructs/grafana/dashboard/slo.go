@@ -78,7 +78,7 @@ func sloPanels(p Platform, service string, slos []SLO) []Panel {
 			for _, w := range s.Windows {
 				burn = append(burn, metric(r, enricher.SLOMetricNamespace, enricher.SLOMetricBurnRate,
 					dims(enricher.SLODimensionName, s.Name, enricher.SLODimensionBurnRateWindow, strconv.Itoa(w)), "Maximum",
-					fmt.Sprintf("%s %s %s", s.Name, windowLabel(w), r)))
+					fmt.Sprintf("%s %s %s", s.Name, enricher.WindowName(w), r)))
 			}
 		}
 	}
@@ -130,13 +130,3 @@ func slosOf(p Platform, service string) []SLO {
 }
 
 func formatPercent(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
-
-func windowLabel(m int) string {
-	switch {
-	case m >= 1440 && m%1440 == 0:
-		return strconv.Itoa(m/1440) + "d"
-	case m >= 60 && m%60 == 0:
-		return strconv.Itoa(m/60) + "h"
-	}
-	return strconv.Itoa(m) + "m"
-}

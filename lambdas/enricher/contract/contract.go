@@ -9,9 +9,11 @@ package contract
 import (
 	"errors"
 	"fmt"
-	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 )
 
 // ImportPath is the enricher's main package, which golambda builds.
@@ -258,4 +260,17 @@ func PartitionOfRegion(region string) string {
 // <base without trailing slashes>/<path-escaped alarm name>.
 func RunbookURL(base, alarmName string) string {
 	return strings.TrimRight(base, "/") + "/" + url.PathEscape(alarmName)
+}
+
+// WindowName writes a burn-rate window of whole minutes in its largest
+// whole unit, as alarm names, incidents and dashboards show it: 5m, 6h,
+// 3d.
+func WindowName(minutes int) string {
+	switch {
+	case minutes >= 1440 && minutes%1440 == 0:
+		return strconv.Itoa(minutes/1440) + "d"
+	case minutes >= 60 && minutes%60 == 0:
+		return strconv.Itoa(minutes/60) + "h"
+	}
+	return strconv.Itoa(minutes) + "m"
 }

@@ -226,10 +226,10 @@ func writeBurnRate(b *strings.Builder, br *BurnRate, f BurnFigures, fetchErr err
 		at      time.Time
 	}{{br.Long, f.Long, f.LongAt}, {br.Short, f.Short, f.ShortAt}} {
 		if math.IsNaN(w.value) || math.IsInf(w.value, 0) {
-			fmt.Fprintf(b, "Burn rate over %s: insufficient data (threshold %s)\n", windowName(w.minutes), threshold)
+			fmt.Fprintf(b, "Burn rate over %s: insufficient data (threshold %s)\n", contract.WindowName(w.minutes), threshold)
 			continue
 		}
-		fmt.Fprintf(b, "Burn rate over %s: %s at %s (threshold %s)\n", windowName(w.minutes), number(w.value), w.at.UTC().Format(time.RFC3339), threshold)
+		fmt.Fprintf(b, "Burn rate over %s: %s at %s (threshold %s)\n", contract.WindowName(w.minutes), number(w.value), w.at.UTC().Format(time.RFC3339), threshold)
 	}
 	rem := f.BudgetRemaining(br.Goal)
 	switch {
@@ -242,17 +242,6 @@ func writeBurnRate(b *strings.Builder, br *BurnRate, f BurnFigures, fetchErr err
 		fmt.Fprintf(b, "Error budget remaining: %s%% (attainment %s%% against the goal %s%%)\n",
 			number(rem), percent(f.Attainment), percent(br.Goal))
 	}
-}
-
-// windowName writes a window as the slo package names it: 5m, 6h, 3d.
-func windowName(m int) string {
-	switch {
-	case m >= 1440 && m%1440 == 0:
-		return strconv.Itoa(m/1440) + "d"
-	case m >= 60 && m%60 == 0:
-		return strconv.Itoa(m/60) + "h"
-	}
-	return strconv.Itoa(m) + "m"
 }
 
 // percent writes a percentage with up to 10 significant digits, so
