@@ -4,6 +4,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 )
 
 // addRegional creates one region's shared resources.
@@ -20,6 +21,9 @@ func (p *Platform) addRegional(r *Regional) error {
 	}
 	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", p.samplingProps()); err != nil {
 		return err
+	}
+	if p.Props.discovery() {
+		r.Discovery = slo.NewDiscovery(r.Stack, "ApplicationSignals")
 	}
 	return p.addMetricDelivery(r)
 }

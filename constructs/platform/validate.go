@@ -34,7 +34,10 @@ func (p Props) Validate() error {
 	add("logs.router", pl.routerProps(nil).Validate())
 	add("logs.retention", p.Logs.Retention.Validate())
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
-	for _, svc := range p.Services {
+	for i, svc := range p.Services {
+		if len(svc.SLOs) > 0 {
+			add("", pl.serviceSLOsProps(svc, nil).ValidateAs(validation.Index("services", i)+".slos"))
+		}
 		add("logs.service", pl.serviceLogsProps(nil, svc).Validate())
 		alarms := pl.serviceAlarmsProps(svc, nil)
 		for _, region := range p.Regions {

@@ -286,3 +286,21 @@ func (p ServiceSLOsProps) AlarmCount() (metric, composite int) {
 	}
 	return metric, composite
 }
+
+// Graphed is an SLO as a dashboard graphs it: its name, goal and
+// burn-rate windows in minutes.
+type Graphed struct {
+	Name    string
+	Goal    float64
+	Windows []int
+}
+
+// Dashboard lists the SLOs NewServiceSLOs creates, for dashboards.
+func (p ServiceSLOsProps) Dashboard() []Graphed {
+	d := p.withDefaults()
+	out := make([]Graphed, len(d.Objectives))
+	for i, o := range d.Objectives {
+		out[i] = Graphed{Name: SLOName(d.Name, d.Service, o.ID), Goal: o.Goal, Windows: lookBackWindows(o)}
+	}
+	return out
+}

@@ -66,6 +66,21 @@ func (p ServiceSLOsProps) Validate() error {
 	return v.Err()
 }
 
+// ValidateAs is Validate with the objectives' paths under path instead
+// of "objectives", e.g. "services[0].slos" for a platform that declares
+// them per service; errors outside the objectives keep their paths.
+func (p ServiceSLOsProps) ValidateAs(path string) error {
+	var v validation.Errors
+	for _, fe := range validation.Fields(p.Validate()) {
+		at := fe.Path
+		if rest, ok := strings.CutPrefix(at, "objectives"); ok {
+			at = path + rest
+		}
+		v.Add(at, fe.Value, "%s", fe.Allowed)
+	}
+	return v.Err()
+}
+
 func validateObjective(v *validation.Errors, at string, o Objective) {
 	if !idRe.MatchString(o.ID) {
 		v.Add(at+".id", o.ID, "a lowercase letter, then lowercase letters, digits or '-', at most 32 characters")

@@ -161,3 +161,17 @@ func TestResourceAndAlarmCounts(t *testing.T) {
 		t.Errorf("no alerts: ResourceCount = %d, want 1", n)
 	}
 }
+
+func TestValidateAsPutsTheObjectivesUnderAnotherPath(t *testing.T) {
+	o := availability()
+	o.Goal = 100
+	p := props(o)
+	p.RunbookURL = "ftp://x"
+	got := problems(p.ValidateAs("services[2].slos"))
+	if _, ok := got["services[2].slos[0].goal"]; !ok {
+		t.Errorf("got %v", got)
+	}
+	if _, ok := got["runbookUrl"]; !ok {
+		t.Errorf("a service-level problem keeps its path: %v", got)
+	}
+}
