@@ -122,7 +122,10 @@ func (DiscoveryMode) Enum() []string { return sortedKeys(discoveryModes) }
 // SLOWindow is a window of whole days, hours or minutes: 30d, 6h, 5m.
 type SLOWindow string
 
-var windowRe = regexp.MustCompile(`^([1-9][0-9]{0,5})(d|h|m)$`)
+// WindowPattern is the form of an SLOWindow.
+const WindowPattern = `^([1-9][0-9]{0,5})(d|h|m)$`
+
+var windowRe = regexp.MustCompile(WindowPattern)
 
 // Duration is the window's length; ok is false for a value that is not
 // one.
