@@ -36,7 +36,9 @@ func (p Props) Validate() error {
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
 	for i, svc := range p.Services {
 		if len(svc.SLOs) > 0 {
-			add("", pl.serviceSLOsProps(svc, nil).ValidateAs(validation.Index("services", i)+".slos"))
+			for _, region := range p.Regions {
+				add("", pl.serviceSLOsProps(svc, nil).ValidateAs(validation.Index("services", i)+".slos", region))
+			}
 		}
 		add("logs.service", pl.serviceLogsProps(nil, svc).Validate())
 		alarms := pl.serviceAlarmsProps(svc, nil)

@@ -56,7 +56,8 @@ type AlertResources struct {
 // NewServiceSLOs creates, for one service, an SLO per objective and three
 // alarms per burn-rate alert. Errors name the construct path.
 func NewServiceSLOs(scope constructs.Construct, id string, props ServiceSLOsProps) (*ServiceSLOs, error) {
-	if err := props.Validate(); err != nil {
+	region := *awscdk.Stack_Of(scope).Region()
+	if err := props.ValidateIn(region); err != nil {
 		return nil, pathError(scope, id, err)
 	}
 	p := props.withDefaults()
@@ -71,7 +72,6 @@ func NewServiceSLOs(scope constructs.Construct, id string, props ServiceSLOsProp
 		}
 		notify = false
 	}
-	region := *awscdk.Stack_Of(scope).Region()
 	c := constructs.NewConstruct(scope, &id)
 	out := &ServiceSLOs{Construct: c}
 	var actions *[]*string

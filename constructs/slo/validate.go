@@ -57,21 +57,45 @@ func (p ServiceSLOsProps) Validate() error {
 				}
 			}
 		}
-		for j, pa := range plan(d, o, "") {
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return d.checkDescriptions("")
+}
+
+// ValidateIn is Validate for SLOs created in region (a region code, or
+// the CDK token of a stack's region): the composites' descriptions end
+// with their console link in that region and must fit CloudWatch's 1024
+// characters.
+func (p ServiceSLOsProps) ValidateIn(region string) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return p.withDefaults().checkDescriptions(region)
+}
+
+// checkDescriptions checks the description lengths (props with defaults).
+func (p ServiceSLOsProps) checkDescriptions(region string) error {
+	var v validation.Errors
+	for i, o := range p.Objectives {
+		for j, pa := range plan(p, o, region) {
 			if len(pa.description) > maxDescription {
-				v.Add(validation.Index(at+".alerts", j), len(pa.description), "an alarm description of at most %d characters (shorten the runbook URL)", maxDescription)
+				v.Add(validation.Index(validation.Index("objectives", i)+".alerts", j), len(pa.description),
+					"an alarm description of at most %d characters (shorten the runbook URL)", maxDescription)
 			}
 		}
 	}
 	return v.Err()
 }
 
-// ValidateAs is Validate with the objectives' paths under path instead
-// of "objectives", e.g. "services[0].slos" for a platform that declares
-// them per service; errors outside the objectives keep their paths.
-func (p ServiceSLOsProps) ValidateAs(path string) error {
+// ValidateAs is ValidateIn(region) with the objectives' paths under path
+// instead of "objectives", e.g. "services[0].slos" for a platform that
+// declares them per service; errors outside the objectives keep their
+// paths.
+func (p ServiceSLOsProps) ValidateAs(path, region string) error {
 	var v validation.Errors
-	for _, fe := range validation.Fields(p.Validate()) {
+	for _, fe := range validation.Fields(p.ValidateIn(region)) {
 		at := fe.Path
 		if rest, ok := strings.CutPrefix(at, "objectives"); ok {
 			at = path + rest

@@ -167,11 +167,24 @@ func TestValidateAsPutsTheObjectivesUnderAnotherPath(t *testing.T) {
 	o.Goal = 100
 	p := props(o)
 	p.RunbookURL = "ftp://x"
-	got := problems(p.ValidateAs("services[2].slos"))
+	got := problems(p.ValidateAs("services[2].slos", "eu-west-1"))
 	if _, ok := got["services[2].slos[0].goal"]; !ok {
 		t.Errorf("got %v", got)
 	}
 	if _, ok := got["runbookUrl"]; !ok {
 		t.Errorf("a service-level problem keeps its path: %v", got)
+	}
+}
+
+func TestOverlongRunbookIsRejectedForTheDescription(t *testing.T) {
+	o := availability()
+	o.RunbookURL = "https://runbooks.example.com/" + strings.Repeat("x", 700)
+	got := problems(props(o).ValidateIn("ap-southeast-1"))
+	if !strings.Contains(got["objectives[0].alerts[0]"], "an alarm description of at most 1024 characters") {
+		t.Errorf("got %v", got)
+	}
+	o.RunbookURL = "https://runbooks.example.com/checkout"
+	if err := props(o).ValidateIn("ap-southeast-1"); err != nil {
+		t.Error(err)
 	}
 }

@@ -185,7 +185,9 @@ func (p *Platform) validateSLOs(v *validation.Errors) {
 			continue
 		}
 		props := slo.ServiceSLOsProps{Name: p.Name, Service: svc.Name, Objectives: svc.sloObjectives(), RunbookURL: p.Alarms.Service.RunbookURL}
-		mergeNew(v, seen, "", props.ValidateAs(validation.Index("services", i)+".slos"))
+		for _, region := range p.Regions {
+			mergeNew(v, seen, "", props.ValidateAs(validation.Index("services", i)+".slos", region))
+		}
 	}
 }
 
