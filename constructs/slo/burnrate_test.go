@@ -85,3 +85,15 @@ func TestFormatWindowUsesTheLargestWholeUnit(t *testing.T) {
 		}
 	}
 }
+
+func TestReportShowsEveryAlertWithItsArithmetic(t *testing.T) {
+	o := slo.Objective{ID: "availability", Kind: slo.KindAvailability, Environment: "lambda:default"}
+	got := slo.ServiceSLOsProps{Service: "checkout", Objectives: []slo.Objective{o}}.Report()
+	want := "o11yscale-checkout-availability: availability, goal 99.9% over 30d (error budget 0.1%); burn-rate windows 5m, 30m, 1h, 6h, 3d\n" +
+		"  o11yscale-checkout-availability-fast-burn [critical]: both 1h and 5m >= 14.4; threshold 14.4 = 2% of the error budget x 30d window / 1h long window; at goal 99.9% a burn rate of 14.4 is an error rate of 1.44%\n" +
+		"  o11yscale-checkout-availability-slow-burn [high]: both 6h and 30m >= 6; threshold 6 = 5% of the error budget x 30d window / 6h long window; at goal 99.9% a burn rate of 6 is an error rate of 0.6%\n" +
+		"  o11yscale-checkout-availability-ticket [low]: both 3d and 6h >= 1; threshold 1 = 10% of the error budget x 30d window / 3d long window; at goal 99.9% a burn rate of 1 is an error rate of 0.1%\n"
+	if got != want {
+		t.Errorf("report:\n%s\nwant:\n%s", got, want)
+	}
+}

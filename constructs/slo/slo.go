@@ -14,6 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/o11yscale/o11yscale/constructs/review"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 )
@@ -32,6 +33,9 @@ type ServiceSLOs struct {
 	constructs.Construct
 	// Objectives, in the order of the props.
 	Objectives []*ObjectiveResources
+	// Report lists the objectives and alerts with their thresholds; it is
+	// also written to cdk.out/review/slo/<service>.txt.
+	Report string
 }
 
 // ObjectiveResources is one SLO and its alerts.
@@ -104,7 +108,33 @@ func NewServiceSLOs(scope constructs.Construct, id string, props ServiceSLOsProp
 		}
 		out.Objectives = append(out.Objectives, res)
 	}
+	out.Report = p.report()
+	// The same in every region, so each regional copy is identical.
+	if err := review.Add(c, "slo/"+p.Service+".txt", []byte(out.Report)); err != nil {
+		return nil, pathError(scope, id, err)
+	}
 	return out, nil
+}
+
+// Report lists each objective and its alerts with the threshold
+// arithmetic, one line each: what cdk.out/review/slo/<service>.txt holds.
+func (p ServiceSLOsProps) Report() string { return p.withDefaults().report() }
+
+func (p ServiceSLOsProps) report() string {
+	var b strings.Builder
+	for _, o := range p.Objectives {
+		windows := make([]string, 0)
+		for _, m := range lookBackWindows(o) {
+			windows = append(windows, contract.WindowName(m))
+		}
+		fmt.Fprintf(&b, "%s: %s, goal %s%% over %s (error budget %s%%); burn-rate windows %s\n", SLOName(p.Name, p.Service, o.ID), o.Kind,
+			formatNumber(o.Goal), FormatWindow(o.Window), strconv.FormatFloat(100-o.Goal, 'g', 10, 64), strings.Join(windows, ", "))
+		for _, a := range o.Alerts {
+			fmt.Fprintf(&b, "  %s [%s]: both %s and %s >= %s; %s\n", CompositeAlarmName(p.Name, p.Service, o.ID, a.ID), a.Severity,
+				FormatWindow(a.LongWindow), FormatWindow(a.ShortWindow), formatNumber(Threshold(a.BudgetPercent, o.Window, a.LongWindow)), arithmetic(o, a))
+		}
+	}
+	return b.String()
 }
 
 // plannedAlert is an alert's names, threshold and description, computed
