@@ -172,8 +172,11 @@ func validateObjective(v *validation.Errors, at string, o Objective) {
 	}
 	switch o.Kind {
 	case KindAvailability:
-		if o.Threshold != 0 || o.Percentile != "" {
-			v.Add(at+".threshold", o.Threshold.String(), "no threshold or percentile on an availability objective")
+		if o.Threshold != 0 {
+			v.Add(at+".threshold", o.Threshold.String(), "no threshold on an availability objective (latency objectives have one)")
+		}
+		if o.Percentile != "" {
+			v.Add(at+".percentile", o.Percentile, "no percentile on an availability objective (latency objectives have one)")
 		}
 	case KindLatency:
 		if o.Percentile != "" && !validPercentile(o.Percentile) {

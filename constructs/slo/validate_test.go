@@ -188,3 +188,13 @@ func TestOverlongRunbookIsRejectedForTheDescription(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestAvailabilityHasNoThresholdOrPercentile(t *testing.T) {
+	o := availability()
+	o.Percentile, o.Threshold = "p99", time.Second
+	got := problems(props(o).Validate())
+	if !strings.HasPrefix(got["objectives[0].percentile"], "p99 | no percentile on an availability objective") ||
+		!strings.HasPrefix(got["objectives[0].threshold"], "1s | no threshold on an availability objective") {
+		t.Errorf("got %v", got)
+	}
+}
