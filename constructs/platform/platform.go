@@ -33,6 +33,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/slo"
 )
@@ -55,6 +56,11 @@ type Platform struct {
 	CostReport *cost.Report
 	// CostWarning is set when the estimate nears the budget.
 	CostWarning string
+	// QuotaUsage is what every account-region used of each service quota
+	// when the app was last synthesized; QuotaError the breach, nil when
+	// every account-region is within every quota.
+	QuotaUsage []quotas.Usage
+	QuotaError error
 }
 
 // Central is the aggregation stack in the central region.
@@ -140,6 +146,9 @@ func New(scope constructs.Construct, props Props) (*Platform, error) {
 	if err := p.build(scope); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
+	// Checked when the app is validated: after prepare, when every
+	// reference is final, and before any template is written.
+	quotas.Attach(p.Central.Stack, p.Stacks, props.Quotas, func(u []quotas.Usage, err error) { p.QuotaUsage, p.QuotaError = u, err })
 	return p, nil
 }
 

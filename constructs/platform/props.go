@@ -9,6 +9,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/slo"
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -51,8 +52,9 @@ type Props struct {
 	Tags map[string]string
 
 	// Sampling is each region's X-Ray rules, groups and collector config.
-	// Name defaults to the platform's; a nil Groups.Services to every
-	// service.
+	// Name defaults to the platform's. Per-service X-Ray groups are
+	// opt-in (Groups.Services): X-Ray allows 25 groups per account and
+	// region and does not raise that quota.
 	Sampling sampling.Props
 	// Logs is the tiered log pipeline.
 	Logs Logs
@@ -69,6 +71,10 @@ type Props struct {
 	Cost *cost.Config
 	// Billing is the billing alarm and budget (in us-east-1).
 	Billing Billing
+	// Quotas are the service quotas checked at synth; Overrides raise
+	// adjustable ones for accounts with an approved increase. Default:
+	// AWS's documented defaults (quotas.Table).
+	Quotas quotas.Props
 	// ApplicationSignals says where AWS::ApplicationSignals::Discovery is
 	// created. Default: in every workload region when any service has
 	// SLOs, and nowhere otherwise.

@@ -62,9 +62,5 @@ func (p *Platform) samplingProps() sampling.Props {
 	if s.Name == "" {
 		s.Name = p.Props.Name
 	}
-	if s.Groups.Services == nil {
-		// One X-Ray group per platform service, not only those the rules name.
-		s.Groups.Services = p.Props.ServiceNames()
-	}
 	return s
 }

@@ -48,6 +48,7 @@ func (p Props) Validate() error {
 	}
 	add("", pl.validateMetrics())
 	add("grafana", pl.grafanaProps(nil).Validate())
+	add("quotas", p.Quotas.Validate())
 	if c, ok := p.CostConfig(); ok {
 		add("cost", c.Validate())
 	}

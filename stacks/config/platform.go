@@ -48,6 +48,7 @@ func (p *Platform) Props(account string) platform.Props {
 			},
 		},
 	}
+	out.Quotas = p.Quotas.QuotasProps()
 	out.Services = p.platformServices()
 	out.ApplicationSignals = platform.ApplicationSignals{Discovery: discoveryModes[p.Alarms.ApplicationSignals.Discovery]}
 	if len(p.Metrics.Regions) > 0 {

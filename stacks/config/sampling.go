@@ -53,8 +53,9 @@ type SamplingBoost struct {
 type SamplingGroups struct {
 	Disabled   bool   `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	NamePrefix string `yaml:"namePrefix,omitempty" json:"namePrefix,omitempty"`
-	// Services get one group each. Default (when omitted): every platform
-	// service; an explicit empty list creates no per-service group.
+	// Services get one group each. Default: none; per-service groups are
+	// opt-in because X-Ray allows 25 groups per account and region, not
+	// adjustable (the errors and slow groups use two).
 	Services      []string `yaml:"services,omitempty" json:"services,omitempty"`
 	Insights      bool     `yaml:"insights,omitempty" json:"insights,omitempty"`
 	Notifications bool     `yaml:"notifications,omitempty" json:"notifications,omitempty"`
@@ -72,8 +73,8 @@ type TailSampling struct {
 }
 
 // SamplingProps maps the sampling section to complete construct props for
-// this platform: its name, and one X-Ray group per platform service unless
-// groups.services is given.
+// this platform: its name, and one X-Ray group per service listed in
+// groups.services.
 func (p *Platform) SamplingProps() sampling.Props {
 	s := p.Sampling
 	out := sampling.Props{
@@ -94,18 +95,6 @@ func (p *Platform) SamplingProps() sampling.Props {
 			ReceiverHost:    s.TailSampling.ReceiverHost,
 			ParameterName:   s.TailSampling.ParameterName,
 		},
-	}
-	if s.Groups.Services == nil {
-		// Each name once: a service listed twice is reported at
-		// services[i].name, not again as a duplicate group.
-		seen := map[string]bool{}
-		out.Groups.Services = []string{}
-		for _, name := range p.ServiceNames() {
-			if !seen[name] {
-				seen[name] = true
-				out.Groups.Services = append(out.Groups.Services, name)
-			}
-		}
 	}
 	for _, r := range s.Rules {
 		rule := sampling.Rule{

@@ -36,7 +36,7 @@ sampling:
 			{Priority: 9999, FixedRate: 0.05, ReservoirSize: 1},
 		},
 		SlowThreshold: 1500 * time.Millisecond,
-		Groups:        sampling.GroupsProps{NamePrefix: "shop-", Services: []string{"checkout-api", "search"}, Insights: true, Notifications: true},
+		Groups:        sampling.GroupsProps{NamePrefix: "shop-", Insights: true, Notifications: true},
 		TailSampling: sampling.TailSamplingProps{BaselinePercent: 1, DecisionWait: 30 * time.Second, NumTraces: 1000,
 			ReceiverHost: "0.0.0.0", ParameterName: "/shop/otel"},
 	}
@@ -45,13 +45,15 @@ sampling:
 	}
 }
 
-func TestSamplingGroupsDefaultToEveryPlatformServiceAndAnEmptyListMeansNone(t *testing.T) {
+func TestPerServiceSamplingGroupsAreOptIn(t *testing.T) {
 	p, err := Parse("p.yaml", []byte(twoServices))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.SamplingProps().Groups.Services; strings.Join(got, ",") != "checkout-api,search" {
-		t.Errorf("omitted groups.services = %v, want every platform service", got)
+	// X-Ray's 25 groups per account-region are not adjustable, so omitting
+	// the list creates only the errors and slow groups.
+	if got := p.SamplingProps().Groups.Services; len(got) != 0 {
+		t.Errorf("omitted groups.services = %v, want no per-service group", got)
 	}
 	p, err = Parse("p.yaml", []byte(twoServices+"sampling: {groups: {services: []}}\n"))
 	if err != nil {
@@ -73,10 +75,10 @@ func TestSamplingDefaultsMapToTheDefaultProps(t *testing.T) {
 	p := Default()
 	got := p.SamplingProps()
 	if got.Name != "o11yscale" || got.Rules != nil || got.SlowThreshold != 0 || got.TailSampling != (sampling.TailSamplingProps{}) {
-		t.Errorf("default sampling props = %+v, want only the name and services set", got)
+		t.Errorf("default sampling props = %+v, want only the name set", got)
 	}
-	if strings.Join(got.Groups.Services, ",") != strings.Join(p.ServiceNames(), ",") {
-		t.Errorf("groups.services = %v, want %v", got.Groups.Services, p.ServiceNames())
+	if len(got.Groups.Services) != 0 {
+		t.Errorf("groups.services = %v, want none (opt-in)", got.Groups.Services)
 	}
 	if err := got.Validate(); err != nil {
 		t.Fatal(err)
@@ -92,10 +94,9 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 		{"shadowed rule", "sampling: {rules: [{priority: 1}, {serviceName: a, priority: 2}]}\n", `p.yaml: sampling.rules[1]: "a" is not allowed`},
 		{"tail sampling", "sampling: {tailSampling: {decisionWait: 10ms}}\n", `p.yaml: sampling.tailSampling.decisionWait: "10ms" is not allowed`},
 		{"group prefix", "sampling: {groups: {namePrefix: a/b}}\n", `p.yaml: sampling.groups.namePrefix: "a/b"`},
-		// The complete props carry a group per platform service, so a
-		// service whose group would be named like the slow-requests group
-		// is reported before synth.
-		{"platform service named like a group", "sampling: {}\nservices: [{name: slow}]\n",
+		// A listed service whose group would be named like the
+		// slow-requests group is reported before synth.
+		{"service group named like the slow group", "sampling: {groups: {services: [slow]}}\nservices: [{name: slow}]\n",
 			`p.yaml: sampling.groups: "o11yscale-slow" is not allowed; distinct group names`},
 		{"unknown key", "sampling: {tailsampling: {}}\n", "tailsampling"},
 	}
