@@ -27,13 +27,70 @@ import (
 // BillingRegion is the only region that publishes AWS/Billing metrics.
 const BillingRegion = "us-east-1"
 
-// BillingServices are the AWS/Billing ServiceName dimension values of the
-// services an observability platform pays for.
-var BillingServices = []string{"AmazonCloudWatch", "AWSXRay", "AmazonKinesis", "AmazonKinesisFirehose"}
+// Service is one AWS service the platform pays for, named as each billing
+// API names it. Services is the one table the billing alarm and the budget
+// both read, so they always watch the same services.
+type Service struct {
+	// BillingName is the AWS/Billing EstimatedCharges metric's ServiceName
+	// dimension value
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
+	BillingName string
+	// CostExplorerNames are the values of the Cost Explorer SERVICE
+	// dimension, which an AWS Budgets FilterExpression matches exactly
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expressiondimensionvalues.html).
+	// A service renamed by AWS is listed under both names: a value with
+	// no cost simply matches nothing.
+	CostExplorerNames []string
+}
 
-// BudgetServices are the same services as AWS Budgets' Service cost filter
-// names them.
-var BudgetServices = []string{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}
+// Services are the services an observability platform pays for.
+//
+// Cost Explorer names CloudWatch "AmazonCloudWatch" (no space), unlike its
+// other services; Firehose appears as "Amazon Kinesis Firehose" and, since
+// its rename, "Amazon Data Firehose"
+// (https://docs.aws.amazon.com/cli/latest/reference/firehose/index.html:
+// "Amazon Data Firehose was previously known as Amazon Kinesis Data Firehose").
+// No AWS page lists the SERVICE values: they are unverified against AWS
+// documentation, so the README says how to check them with
+// `aws ce get-dimension-values --dimension SERVICE`.
+var Services = []Service{
+	{BillingName: "AmazonCloudWatch", CostExplorerNames: []string{"AmazonCloudWatch"}},
+	{BillingName: "AWSXRay", CostExplorerNames: []string{"AWS X-Ray"}},
+	{BillingName: "AmazonKinesis", CostExplorerNames: []string{"Amazon Kinesis"}},
+	{BillingName: "AmazonKinesisFirehose", CostExplorerNames: []string{"Amazon Kinesis Firehose", "Amazon Data Firehose"}},
+}
+
+// BillingServices are the alarm's ServiceName dimension values, in the
+// order of Services.
+func BillingServices() []string {
+	var out []string
+	for _, s := range Services {
+		out = append(out, s.BillingName)
+	}
+	return out
+}
+
+// BudgetServices are the budget filter's SERVICE values, in the order of
+// Services.
+func BudgetServices() []string {
+	var out []string
+	for _, s := range Services {
+		out = append(out, s.CostExplorerNames...)
+	}
+	return out
+}
+
+// BudgetFilter is the budget's FilterExpression: the cost of Services,
+// by the non-deprecated FilterExpression rather than CostFilters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html).
+func BudgetFilter() *awsbudgets.CfnBudget_ExpressionProperty {
+	return &awsbudgets.CfnBudget_ExpressionProperty{
+		Dimensions: &awsbudgets.CfnBudget_ExpressionDimensionValuesProperty{
+			Key:    jsii.String("SERVICE"),
+			Values: jsii.Strings(BudgetServices()...),
+		},
+	}
+}
 
 // DefaultName is the platform name BillingProps.Name defaults to.
 const DefaultName = "o11yscale"
@@ -171,7 +228,7 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	// One alarm on the sum of the observability services' charges.
 	metrics := map[string]awscloudwatch.IMetric{}
 	var ids []string
-	for i, svc := range BillingServices {
+	for i, svc := range BillingServices() {
 		id := fmt.Sprintf("s%d", i)
 		ids = append(ids, id)
 		metrics[id] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
@@ -193,7 +250,7 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		AlarmDescription: jsii.String(fmt.Sprintf("Month-to-date charges of %s exceed the observability budget of $%.2f. "+
-			"Runbook: review cdk.out/review/cost/report.md against Cost Explorer.", strings.Join(BillingServices, ", "), p.MonthlyUSD)),
+			"Runbook: review cdk.out/review/cost/report.md against Cost Explorer.", strings.Join(BillingServices(), ", "), p.MonthlyUSD)),
 	})
 	out.Alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(out.Topic))
 
@@ -206,11 +263,11 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	}
 	out.Budget = awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
 		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{
-			BudgetName:  jsii.String(p.BudgetName),
-			BudgetType:  jsii.String("COST"),
-			TimeUnit:    jsii.String("MONTHLY"),
-			BudgetLimit: &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
-			CostFilters: map[string]any{"Service": BudgetServices},
+			BudgetName:       jsii.String(p.BudgetName),
+			BudgetType:       jsii.String("COST"),
+			TimeUnit:         jsii.String("MONTHLY"),
+			BudgetLimit:      &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
+			FilterExpression: BudgetFilter(),
 		},
 		NotificationsWithSubscribers: &[]any{
 			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{

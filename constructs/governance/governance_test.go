@@ -44,8 +44,19 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
 		"Budget": assertions.Match_ObjectLike(&map[string]any{
 			"BudgetLimit": map[string]any{"Amount": 3000, "Unit": "USD"},
-			"CostFilters": map[string]any{"Service": []any{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}},
+			// Cost Explorer's names, exactly, by the non-deprecated
+			// FilterExpression: "Amazon CloudWatch" matched about $0 of
+			// the largest cost line.
+			"FilterExpression": map[string]any{"Dimensions": map[string]any{"Key": "SERVICE",
+				"Values": []any{"AmazonCloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose", "Amazon Data Firehose"}}},
+			"CostFilters": assertions.Match_Absent(),
 		}),
+	})
+	// The alarm sums the same services, by their AWS/Billing names.
+	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{"Id": "s0",
+			"MetricStat": assertions.Match_ObjectLike(&map[string]any{"Metric": assertions.Match_ObjectLike(&map[string]any{
+				"Dimensions": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": "ServiceName", "Value": "AmazonCloudWatch"}})})})})}),
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
 	asm := app.Synth(nil)
