@@ -56,7 +56,7 @@ func TestDefaultCostBlockMapsBackToTheDefaultModel(t *testing.T) {
 }
 
 func TestCostBlockParsesEveryKindOfField(t *testing.T) {
-	p, err := Parse("p.yaml", []byte(billingBase+`billing: {monthlyUsd: 10}
+	p, err := Parse("p.yaml", []byte(billingBase+`billing: {monthlyUSD: 10}
 cost:
   pricing: {base: seed, overrides: {xray.tracesRecordedPerMillion: 5.5}}
   volumes:
@@ -96,7 +96,7 @@ cost:
 
 // The cost block's YAML uses lowerCamelCase keys and durations as strings.
 func TestCostBlockDecodesLikeTheCostModelDocumentsIt(t *testing.T) {
-	const doc = billingBase + "billing: {monthlyUsd: 10}\n" + `
+	const doc = billingBase + "billing: {monthlyUSD: 10}\n" + `
 cost:
   pricing:
     base: seed

@@ -9,7 +9,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
 
-const twoServices = "regions: [us-east-1]\nservices: [{name: checkout-api}, {name: search}]\nbilling: {monthlyUsd: 10}\n"
+const twoServices = "regions: [us-east-1]\nservices: [{name: checkout-api}, {name: search}]\nbilling: {monthlyUSD: 10}\n"
 
 func TestSamplingYAMLMapsToCompleteProps(t *testing.T) {
 	p, err := Parse("p.yaml", []byte(twoServices+`name: shop
@@ -101,7 +101,7 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc := "regions: [us-east-1]\nbilling: {monthlyUsd: 10}\n" + c.doc
+			doc := "regions: [us-east-1]\nbilling: {monthlyUSD: 10}\n" + c.doc
 			if !strings.Contains(c.doc, "services:") {
 				doc += "services: [{name: a}]\n"
 			}
