@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -110,7 +111,9 @@ type BillingProps struct {
 	ForecastShare float64
 	// ActualShare notifies when actual spend exceeds this share. Default: 0.8.
 	ActualShare float64
-	// Emails also receive budget notifications (at most 10).
+	// Emails subscribe to the topic: they receive the billing alarm and
+	// the budget notifications (at most 10). Default: none, and synth
+	// warns that billing alerts reach nobody.
 	Emails []string
 	// BudgetName names the AWS Budgets budget, at most 100 characters
 	// without ':' or '\\'. Default: "<Name>-observability", e.g.
@@ -142,7 +145,7 @@ func (p BillingProps) Validate() error {
 		v.Add("name", p.Name, "1-64 letters, digits, '-', '_' or '.'")
 	}
 	if !(p.MonthlyUSD > 0) || math.IsInf(p.MonthlyUSD, 0) {
-		v.Add("monthlyUsd", p.MonthlyUSD, "a positive monthly amount in USD")
+		v.Add("monthlyUSD", p.MonthlyUSD, "a positive monthly amount in USD")
 	}
 	for _, s := range []struct {
 		name  string
@@ -153,7 +156,7 @@ func (p BillingProps) Validate() error {
 		}
 	}
 	if len(p.Emails) > 10 {
-		v.Add("emails", len(p.Emails), "at most 10 addresses (AWS Budgets' subscriber limit)")
+		v.Add("emails", len(p.Emails), "at most 10 addresses")
 	}
 	for i, e := range p.Emails {
 		if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\n") {
@@ -254,12 +257,14 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	})
 	out.Alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(out.Topic))
 
+	// The emails subscribe to the topic, so they receive the alarm as
+	// well as the budget's notifications (which the topic relays; a
+	// direct EMAIL subscriber of the budget would get those twice).
+	for _, e := range p.Emails {
+		out.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
+	}
 	subscribers := func() *[]any {
-		subs := []any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
-		for _, e := range p.Emails {
-			subs = append(subs, &awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("EMAIL"), Address: jsii.String(e)})
-		}
-		return &subs
+		return &[]any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
 	}
 	out.Budget = awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
 		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{

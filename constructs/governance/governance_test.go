@@ -15,7 +15,7 @@ import (
 
 func TestValidateNamesEveryBadField(t *testing.T) {
 	err := governance.BillingProps{MonthlyUSD: -5, ActualShare: 20, Emails: []string{"not-an-address"}, BudgetName: "a:b"}.Validate()
-	for _, want := range []string{"monthlyUsd: -5", "actualShare: 20", `emails[0]: "not-an-address"`, `budgetName: "a:b"`} {
+	for _, want := range []string{"monthlyUSD: -5", "actualShare: 20", `emails[0]: "not-an-address"`, `budgetName: "a:b"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
@@ -59,6 +59,13 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 				"Dimensions": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": "ServiceName", "Value": "AmazonCloudWatch"}})})})})}),
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+	// The email gets the alarm too: it subscribes to the topic, and the
+	// budget notifies only the topic (which relays to the email once).
+	tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ops@example.com"})
+	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+		"NotificationsWithSubscribers": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Subscribers": []any{map[string]any{"SubscriptionType": "SNS", "Address": assertions.Match_AnyValue()}}})}),
+	})
 	asm := app.Synth(nil)
 	files, _ := filepath.Glob(filepath.Join(*asm.Directory(), "*.template.json"))
 	if b, err := exec.Command("cfn-lint", append([]string{"--non-zero-exit-code", "warning", "--regions", "us-east-1", "--"}, files...)...).CombinedOutput(); err != nil {
@@ -69,7 +76,7 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 func TestNewBillingErrorsCarryTheConstructPath(t *testing.T) {
 	app := cdktest.NewApp(t, "")
 	_, err := governance.NewBilling(cdktest.NewStack(app, "S", "us-east-1"), "Billing", governance.BillingProps{})
-	if err == nil || !strings.Contains(err.Error(), "governance S/Billing: monthlyUsd: 0 is not allowed") {
+	if err == nil || !strings.Contains(err.Error(), "governance S/Billing: monthlyUSD: 0 is not allowed") {
 		t.Fatalf("got %v", err)
 	}
 }
