@@ -129,3 +129,71 @@ func TestPlatformExampleIsCompleteAndValid(t *testing.T) {
 		}
 	}
 }
+
+// normalisedLines drops blank lines and whole-line comments and collapses
+// runs of spaces and tabs (indentation, gofmt's comment alignment), so a
+// README snippet can be found inside a test function's body.
+func normalisedLines(src []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(src), "\n") {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" || strings.HasPrefix(l, "//") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func containsRun(haystack, needle []string) bool {
+	for i := 0; i+len(needle) <= len(haystack); i++ {
+		if slicesEqual(haystack[i:i+len(needle)], needle) {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesEqual(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Every Go snippet of every README is compiled: its lines (ignoring
+// indentation, blank lines and comments) appear, in order, in a _test.go
+// file of the repository, which go vet and go test compile.
+func TestEveryReadmeGoSnippetIsCompiledByATest(t *testing.T) {
+	var tests [][]string
+	var testFiles []string
+	for _, f := range repoFiles(t, func(n string) bool { return strings.HasSuffix(n, "_test.go") }) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests, testFiles = append(tests, normalisedLines(b)), append(testFiles, f)
+	}
+	_, blocks := markdownBlocks(t)
+	checked := 0
+	for _, b := range blocks {
+		if b.lang != "go" {
+			continue
+		}
+		checked++
+		want := normalisedLines(b.body)
+		found := ""
+		for i, lines := range tests {
+			if containsRun(lines, want) {
+				found = testFiles[i]
+				break
+			}
+		}
+		if found == "" {
+			t.Errorf("the Go snippet at %s:%d is not in any _test.go file (make it an Example test, or copy it there verbatim)", b.file, b.line)
+		}
+	}
+	t.Logf("%d Go snippets in README.md files checked against %d test files", checked, len(testFiles))
+}
