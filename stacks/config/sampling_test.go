@@ -98,6 +98,10 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 		{"platform service named like a group", "sampling: {}\nservices: [{name: slow}]\n",
 			`p.yaml: sampling.groups: "o11yscale-slow" is not allowed; distinct group names`},
 		{"unknown key", "sampling: {tailsampling: {}}\n", "tailsampling"},
+		// The collector's baseline defaults to the catch-all's rate: a 0%
+		// catch-all needs an explicit baseline, and the error names both.
+		{"0% catch-all without a baseline", "sampling: {rules: [{priority: 1, fixedRate: 0}]}\n",
+			`p.yaml: sampling.tailSampling.baselinePercent: 0 is not allowed; a percentage above 0 and at most 100; it defaults to the catch-all rule rules[0] (priority 1) with fixedRate 0`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -114,7 +118,7 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse("p.yaml", []byte(twoServices+"sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.1, boost: {maxRate: 0.5}}, {priority: 2}]}\n")); err != nil {
+	if _, err := Parse("p.yaml", []byte(twoServices+"sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.1, boost: {maxRate: 0.5}}, {priority: 2, fixedRate: 0.05}]}\n")); err != nil {
 		t.Fatalf("a boost with maxRate only: %v", err)
 	}
 }
