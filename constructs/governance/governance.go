@@ -34,7 +34,9 @@ const BillingRegion = "us-east-1"
 type Service struct {
 	// BillingName is the AWS/Billing EstimatedCharges metric's ServiceName
 	// dimension value
-	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html
+	// describes the metric but lists no values: unverified, see the
+	// README).
 	BillingName string
 	// CostExplorerNames are the values of the Cost Explorer SERVICE
 	// dimension, which an AWS Budgets FilterExpression matches exactly
