@@ -14,6 +14,10 @@ import (
 // never fires.
 const ReceiveBillingAlertsURL = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html"
 
+// NoSubscriberWarning is the id of the warning annotation Synth records
+// on a topic without subscribers (`cdk synth` shows it as "[ack: <id>]").
+const NoSubscriberWarning = "o11yscale:noSubscriber"
+
 // Warning is something synth lets through that the user should know:
 // Path is the construct it is about, Message what to do.
 type Warning struct {
@@ -57,7 +61,7 @@ func (p *Platform) Warnings() []Warning {
 // metadata, where `cdk synth` prints it.
 func annotate(warnings []Warning) {
 	for _, w := range warnings {
-		awscdk.Annotations_Of(w.scope).AddWarningV2(jsii.String("o11yscale:noSubscriber"), jsii.String(w.Message))
+		awscdk.Annotations_Of(w.scope).AddWarningV2(jsii.String(NoSubscriberWarning), jsii.String(w.Message))
 	}
 }
 
