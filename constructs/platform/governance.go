@@ -27,7 +27,21 @@ func (p Props) CostConfig() (c cost.Config, ok bool) {
 	if c.Architecture.CentralRegion == "" {
 		c.Architecture.CentralRegion = p.CentralRegion
 	}
-	return ResolveTraceSampling(c, p.Sampling.Rules), true
+	return ResolveTransactionSearch(ResolveTraceSampling(c, p.Sampling.Rules), p.Sampling), true
+}
+
+// ResolveTransactionSearch prices Transaction Search as the platform
+// configures it: off when sampling turns it off, at sampling's indexing
+// percentage unless the cost architecture names one.
+func ResolveTransactionSearch(c cost.Config, s sampling.Props) cost.Config {
+	ts := &c.Architecture.TransactionSearch
+	if s.TransactionSearch.Disabled {
+		ts.Disabled = true
+	}
+	if ts.IndexingPercentage == 0 {
+		ts.IndexingPercentage = s.TransactionSearch.IndexingPercentage
+	}
+	return c
 }
 
 // ResolveTraceSampling fills the trace sampling of every service declared
@@ -64,6 +78,12 @@ func (p *Platform) estimateCost() error {
 	report, err := c.Estimate()
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
+	}
+	if t, ok := p.Props.CostAnalysisTier(); ok {
+		// The budget guard sees the analysis tier's floor too.
+		if err := report.AddAnalysis(c.Volumes, t); err != nil {
+			return fmt.Errorf("cost: %w", err)
+		}
 	}
 	warning, err := c.Budget.Check(report)
 	if err != nil {

@@ -193,6 +193,21 @@ type CostArchitecture struct {
 	MetricArchive CostMetricArchive `yaml:"metricArchive,omitempty" json:"metricArchive,omitempty"`
 	// Naive holds the knobs of the naive architecture that the seed leaves open.
 	Naive CostNaiveArchitecture `yaml:"naive,omitempty" json:"naive,omitempty"`
+	// TransactionSearch prices X-Ray Transaction Search; disabled and
+	// indexingPercentage default to sampling.transactionSearch.
+	TransactionSearch CostTransactionSearch `yaml:"transactionSearch,omitempty" json:"transactionSearch,omitempty"`
+}
+
+// CostTransactionSearch is cost.TransactionSearch.
+type CostTransactionSearch struct {
+	Disabled           bool    `yaml:"disabled,omitempty" json:"disabled,omitempty"`
+	IndexingPercentage float64 `yaml:"indexingPercentage,omitempty" json:"indexingPercentage,omitempty"`
+	// SpansPerTrace is the average spans of an exported trace. Default: 10
+	// (an assumption).
+	SpansPerTrace float64 `yaml:"spansPerTrace,omitempty" json:"spansPerTrace,omitempty"`
+	// BytesPerSpan is the average stored span size. Default: 1000 (an
+	// assumption).
+	BytesPerSpan float64 `yaml:"bytesPerSpan,omitempty" json:"bytesPerSpan,omitempty"`
 }
 
 // CostLogArchitecture routes each tier and says how stored bytes relate to raw bytes.

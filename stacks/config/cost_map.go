@@ -16,7 +16,8 @@ func (p *Platform) CostConfig() (c cost.Config, ok bool) {
 	if p.Cost == nil {
 		return cost.Config{}, false
 	}
-	return platform.ResolveTraceSampling(p.costModel(), p.SamplingProps().Rules), true
+	sp := p.SamplingProps()
+	return platform.ResolveTransactionSearch(platform.ResolveTraceSampling(p.costModel(), sp.Rules), sp), true
 }
 
 // costModel maps the block without resolving traces.fromRules.

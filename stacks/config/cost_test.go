@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -151,5 +152,33 @@ cost:
 	}
 	if r.PriceSet.Name != "seed+overrides" || r.PriceSet.Prices[cost.PriceXRayTracesRecorded].USD != 5 {
 		t.Errorf("price set %q with trace price %g", r.PriceSet.Name, r.PriceSet.Prices[cost.PriceXRayTracesRecorded].USD)
+	}
+}
+
+func TestCostPricesTransactionSearchAsSamplingConfiguresIt(t *testing.T) {
+	base := "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\n" +
+		"cost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 10}]}]}%s}\n"
+	cases := []struct {
+		name, cost, sampling string
+		disabled             bool
+		pct                  float64
+	}{
+		{"sampling's percentage", "", "sampling: {transactionSearch: {indexingPercentage: 5}}\n", false, 5},
+		{"the cost block's own percentage wins", ", architecture: {transactionSearch: {indexingPercentage: 2}}", "sampling: {transactionSearch: {indexingPercentage: 5}}\n", false, 2},
+		{"off when sampling turns it off", "",
+			"sampling: {tailSampling: {exporter: xray-legacy}, transactionSearch: {disabled: true}}\n", true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse("p.yaml", []byte(fmt.Sprintf(base, c.cost)+c.sampling))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cc, ok := p.CostConfig()
+			ts := cc.Architecture.TransactionSearch
+			if !ok || ts.Disabled != c.disabled || ts.IndexingPercentage != c.pct {
+				t.Errorf("transactionSearch = %+v, want disabled %v, indexingPercentage %g", ts, c.disabled, c.pct)
+			}
+		})
 	}
 }

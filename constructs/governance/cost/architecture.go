@@ -25,6 +25,8 @@ type Architecture struct {
 	MetricArchive MetricArchive
 	// Naive holds the knobs of the naive architecture that the seed leaves open.
 	Naive NaiveArchitecture
+	// TransactionSearch prices X-Ray Transaction Search (estimate_spans.go).
+	TransactionSearch TransactionSearch
 }
 
 // Tier is a log tier (level): ERROR, WARN, INFO or DEBUG.
@@ -328,6 +330,7 @@ func (a Architecture) WithDefaults() Architecture {
 	setDefault(&a.MetricArchive.GlacierAfterDays, 90)
 	setDefault(&a.MetricArchive.ExpireAfterDays, 730)
 	setDefault(&a.Naive.LogRetentionDays, 30)
+	a.TransactionSearch = a.TransactionSearch.withDefaults()
 	return a
 }
 

@@ -51,8 +51,11 @@ type Component string
 
 // Components, in report order.
 const (
-	ComponentLogs          Component = "logs"
-	ComponentTraces        Component = "traces"
+	ComponentLogs   Component = "logs"
+	ComponentTraces Component = "traces"
+	// ComponentSpans is X-Ray Transaction Search (estimate_spans.go),
+	// reported right after the per-trace X-Ray lines.
+	ComponentSpans         Component = "spans"
 	ComponentMetrics       Component = "metrics"
 	ComponentAlarms        Component = "alarms"
 	ComponentForwarding    Component = "forwarding"
@@ -60,7 +63,7 @@ const (
 	ComponentGrafana       Component = "grafana"
 )
 
-var componentOrder = [...]Component{ComponentLogs, ComponentTraces, ComponentMetrics, ComponentAlarms, ComponentForwarding, ComponentMetricStreams, ComponentGrafana}
+var componentOrder = [...]Component{ComponentLogs, ComponentTraces, ComponentSpans, ComponentMetrics, ComponentAlarms, ComponentForwarding, ComponentMetricStreams, ComponentGrafana}
 
 // AllComponents lists the components in report order.
 func AllComponents() []Component { return append([]Component(nil), componentOrder[:]...) }
@@ -152,6 +155,8 @@ type estimator struct {
 	// stream, per architecture (0 naive, 1 declared).
 	kinesisRecords [2]float64
 	kinesisBytes   [2]float64
+	// spansWarned: the unverified span prices were warned about once.
+	spansWarned bool
 }
 
 var architectures = [2]string{Naive, Declared}
@@ -176,6 +181,7 @@ func (e *estimator) addBoth(c Component, service, region, item string, qty float
 func (e *estimator) serviceRegion(s Service, r RegionTraffic) {
 	e.logs(s, r)
 	e.traces(s, r)
+	e.spans(s, r)
 	e.metrics(s, r)
 	e.alarms(s, r.Region)
 	e.forwarding(s, r.Region)

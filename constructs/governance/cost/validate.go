@@ -219,6 +219,7 @@ func (a Architecture) Validate() error {
 	if d := a.Naive.LogRetentionDays; d != 0 && !isCloudWatchRetention(d) {
 		errs.Add("naive.logRetentionDays", d, retentionAllowed)
 	}
+	a.TransactionSearch.validate(&errs)
 	return errs.Err()
 }
 
