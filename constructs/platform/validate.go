@@ -71,7 +71,7 @@ func (p Props) Validate() error {
 		case ok:
 			add("billing", b.Validate())
 		case p.Cost == nil:
-			v.Add("billing.monthlyUsd", 0, "%s", underivedMonthlyUSD)
+			v.Add("billing.monthlyUSD", 0, "%s", underivedMonthlyUSD)
 		default:
 			// The estimate derives it; New checks once the estimate has run.
 		}

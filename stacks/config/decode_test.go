@@ -17,7 +17,7 @@ func TestUnknownAndMistypedFieldsAreReportedByPathValueAndAllowedKeys(t *testing
 			[]string{`p.yaml: (top level): unknown field "regoins"; allowed: name, account, centralRegion, regions, services,`, "(line 4)"}},
 		{"unknown key in a list item", "regions: [us-east-1]\nservices: [{name: a, api: x}]\n",
 			[]string{`p.yaml: services[0]: unknown field "api"; allowed: name, apiName, slos (line 2)`}},
-		{"unknown key in a nested mapping", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 5, monthly: 3}\n",
+		{"unknown key in a nested mapping", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 5, monthly: 3}\n",
 			[]string{`p.yaml: billing: unknown field "monthly"; allowed: disabled, `}},
 		{"a word where a number goes", minimal + "servicesPerShard: many\n",
 			[]string{`p.yaml: servicesPerShard: "many" is not allowed; a whole number (line 4)`}},

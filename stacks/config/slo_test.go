@@ -11,7 +11,7 @@ import (
 )
 
 const sloPlatform = `regions: [us-east-1, eu-west-1]
-billing: {monthlyUsd: 10}
+billing: {monthlyUSD: 10}
 services:
   - name: checkout
     slos:
