@@ -30,10 +30,10 @@ func TestCheckSinkArnAcceptsOnlyTheMonitoringAccountsSinkInItsRegion(t *testing.
 		t.Errorf("good ARN refused: %v", err)
 	}
 	for arn, want := range map[string]string{
-		"arn:aws:sns:eu-west-1:111122223333:topic":                      "not an OAM sink ARN",
-		"arn:aws:oam:us-east-1:111122223333:sink/abc":                   "not the monitoring region eu-west-1",
-		"arn:aws:oam:eu-west-1:999999999999:sink/abc":                   "not the monitoring account 111122223333",
-		"arn:aws:oam:eu-west-1:111122223333:link/abc":                   "not an OAM sink ARN",
+		"arn:aws:sns:eu-west-1:111122223333:topic":                       "not an OAM sink ARN",
+		"arn:aws:oam:us-east-1:111122223333:sink/abc":                    "not the monitoring region eu-west-1",
+		"arn:aws:oam:eu-west-1:999999999999:sink/abc":                    "not the monitoring account 111122223333",
+		"arn:aws:oam:eu-west-1:111122223333:link/abc":                    "not an OAM sink ARN",
 		"arn:aws:oam:eu-west-1:111122223333:sink/abc\narn:aws:oam:x:y:z": "not an OAM sink ARN",
 	} {
 		err := CheckSinkArn(arn, "111122223333", "eu-west-1")
