@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"slices"
 	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
@@ -51,6 +52,13 @@ func (m Metrics) DeliveryIn(region string) Delivery {
 func (p *Platform) centralMetricsProps() metricstream.CentralProps {
 	c := p.Props.Metrics.Central
 	c.Name = p.Props.Name
+	// The forwarders of every other workload account assume the writer
+	// role: its trust follows the accounts instead of a hand-kept list.
+	for _, a := range p.Props.SourceAccounts() {
+		if !slices.Contains(c.WorkloadAccounts, a) {
+			c.WorkloadAccounts = append(slices.Clone(c.WorkloadAccounts), a)
+		}
+	}
 	return c
 }
 
