@@ -44,6 +44,12 @@ type CentralProps struct {
 	// WorkloadAccounts may also assume the writer role (cross-account).
 	// Default: none; the stack's own account always may.
 	WorkloadAccounts []string
+	// StreamAccounts deliver Metric Streams into the archive bucket from
+	// their own accounts (StreamProps.CrossAccount): the bucket policy lets
+	// each write only under metrics/account=<id>/ and errors/account=<id>/,
+	// and only through its roles named Names.StreamDeliveryRolePrefix().
+	// Default: none (the bucket grants no other account anything).
+	StreamAccounts []string
 }
 
 func (p CentralProps) withDefaults() CentralProps {
@@ -99,6 +105,11 @@ func (p CentralProps) Validate() error {
 	for i, a := range p.WorkloadAccounts {
 		if !isAccount(a) {
 			v.Add(validation.Index("workloadAccounts", i), a, "a 12-digit AWS account id")
+		}
+	}
+	for i, a := range p.StreamAccounts {
+		if !isAccount(a) {
+			v.Add(validation.Index("streamAccounts", i), a, "a 12-digit AWS account id")
 		}
 	}
 	if n, _ := p.Shards(); n > 10000 {

@@ -177,3 +177,39 @@ func TestWorkloadRegionWithoutASinkIsAnError(t *testing.T) {
 		t.Fatalf("New created stacks for an invalid platform: %v", err)
 	}
 }
+
+// Metric streams of other accounts deliver into the central bucket: the
+// bucket policy grants each such account, by id and delivery-role name,
+// only its own prefixes; the stream writes exactly there.
+func TestOrgMetricStreamsWriteOnlyUnderTheirAccountPrefix(t *testing.T) {
+	p := orgProps()
+	p.Metrics.Delivery = map[string]Delivery{"us-east-1": DeliverStream}
+	app := cdktest.NewApp(t, "")
+	pl, err := New(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	central := templateOf(t, pl.Central.Stack)
+	for _, want := range []string{`"Sid":"MetricStreamObjects222222222222"`, "/metrics/account=222222222222/*", "/errors/account=222222222222/*",
+		`"aws:PrincipalArn":"arn:aws:iam::222222222222:role/acme-metric-stream-*"`} {
+		if !strings.Contains(central, want) {
+			t.Errorf("central bucket policy lacks %s", want)
+		}
+	}
+	// identity has no stream region; ops is the monitoring account itself.
+	if strings.Contains(central, "MetricStreamObjects333333333333") || strings.Contains(central, "MetricStreamObjects111111111111") {
+		t.Error("accounts without a cross-account stream were granted bucket writes")
+	}
+	var stream string
+	for _, r := range pl.Regional {
+		if r.AccountName == "payments" && r.Region == "us-east-1" {
+			stream = templateOf(t, r.Stack)
+		}
+	}
+	for _, want := range []string{`"RoleName":"acme-metric-stream-us-east-1"`, `"Prefix":"metrics/account=222222222222/region=us-east-1/year=`,
+		`"ErrorOutputPrefix":"errors/account=222222222222/`} {
+		if !strings.Contains(stream, want) {
+			t.Errorf("payments us-east-1 stream lacks %s", want)
+		}
+	}
+}
