@@ -186,7 +186,7 @@ func lintByRegion(t *testing.T, s *synthesized) int {
 var cfnServices = map[string]string{
 	"CloudFormation": "cloudformation", "IAM": "iam", "KMS": "kms", "Logs": "logs", "Lambda": "lambda", "SNS": "sns",
 	"SQS": "sqs", "Kinesis": "kinesis", "KinesisFirehose": "firehose", "S3": "s3", "CloudWatch": "cloudwatch",
-	"XRay": "xray", "Events": "events", "SSM": "ssm", "Oam": "oam", "Budgets": "budgets", "Grafana": "grafana",
+	"XRay": "xray", "Events": "events", "SSM": "ssm", "Oam": "oam", "Budgets": "budgets", "Grafana": "grafana", "DynamoDB": "dynamodb",
 }
 
 // TestExecutionPolicyCoversEveryResourceType keeps the README's execution
