@@ -1,7 +1,8 @@
 // Command o11yscale is the deployable o11yscale app. It reads a platform
 // config (`cdk synth -c config=platform.yaml`, YAML or JSON), or uses the
 // embedded default, and synthesizes the platform construct: one central
-// stack and one stack per workload region.
+// stack and one stack per workload region (for an organization: per
+// workload account and region, plus one OAM sink stack per region).
 package main
 
 import (

@@ -91,8 +91,10 @@ func TestMain(m *testing.M) {
 	}
 	flag.Parse()
 	code := m.Run()
-	if defaultApp != nil {
-		os.RemoveAll(defaultApp.dir)
+	for _, s := range []*synthesized{defaultApp, orgApp} {
+		if s != nil {
+			os.RemoveAll(s.dir)
+		}
 	}
 	jsii.Close()
 	os.Exit(code)

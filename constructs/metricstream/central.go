@@ -100,6 +100,25 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 		AccessLogPrefix: "metrics-archive/", Removal: p.RemovalPolicy,
 	})
 	out.Bucket, out.AccessLogs = buckets.Bucket, buckets.AccessLogs
+	// Other accounts' metric-stream Firehoses: each account by id (never
+	// "*"), only its delivery roles, only its own prefixes. The bucket is
+	// SSE-S3 encrypted, so no key policy is involved.
+	for _, a := range p.StreamAccounts {
+		who := []awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String(a))}
+		cond := &map[string]any{"ArnLike": map[string]any{
+			"aws:PrincipalArn": fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), a, names.StreamDeliveryRolePrefix())}}
+		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("MetricStreamBucket" + a), Principals: &who, Conditions: cond,
+			Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+			Resources: &[]*string{out.Bucket.BucketArn()},
+		}))
+		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("MetricStreamObjects" + a), Principals: &who, Conditions: cond,
+			Actions: jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
+			Resources: &[]*string{out.Bucket.ArnForObjects(jsii.String("metrics/account=" + a + "/*")),
+				out.Bucket.ArnForObjects(jsii.String("errors/account=" + a + "/*"))},
+		}))
+	}
 
 	logGroup := awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
 		Retention:     retention.Enum(30),

@@ -53,6 +53,12 @@ type CentralProps struct {
 	// with the stack (CloudFormation deletes a bucket only when it is
 	// empty). Default: awscdk.RemovalPolicy_RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
+	// StreamAccounts deliver Metric Streams into the archive bucket from
+	// their own accounts (StreamProps.CrossAccount): the bucket policy lets
+	// each write only under metrics/account=<id>/ and errors/account=<id>/,
+	// and only through its roles named Names.StreamDeliveryRolePrefix().
+	// Default: none (the bucket grants no other account anything).
+	StreamAccounts []string
 }
 
 func (p CentralProps) withDefaults() CentralProps {
@@ -114,6 +120,11 @@ func (p CentralProps) Validate() error {
 	for i, a := range p.WorkloadAccounts {
 		if !isAccount(a) {
 			v.Add(validation.Index("workloadAccounts", i), a, "a 12-digit AWS account id")
+		}
+	}
+	for i, a := range p.StreamAccounts {
+		if !isAccount(a) {
+			v.Add(validation.Index("streamAccounts", i), a, "a 12-digit AWS account id")
 		}
 	}
 	if n, _ := p.Shards(); n > 10000 {

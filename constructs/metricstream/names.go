@@ -23,6 +23,11 @@ func (n Names) WriterRole() string { return n.Platform + "-metrics-writer" }
 // writer role trusts only roles with this prefix.
 func (n Names) ForwarderRolePrefix() string { return n.Platform + "-forwarder-" }
 
+// StreamDeliveryRolePrefix starts the name of every cross-account metric
+// stream's Firehose role; the central bucket policy trusts only roles
+// named so, in each of its StreamAccounts.
+func (n Names) StreamDeliveryRolePrefix() string { return n.Platform + "-metric-stream-" }
+
 // Bucket is the central archive bucket name for an account and region
 // (tokens are fine: each stack resolves its own account).
 func (n Names) Bucket(account, region string) string {

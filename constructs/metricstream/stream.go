@@ -37,25 +37,32 @@ func NewStream(scope constructs.Construct, id string, props StreamProps) (*Strea
 		account = *stack.Account()
 	}
 	bucketArn := fmt.Sprintf("arn:%s:s3:::%s", *stack.Partition(), p.Central.CentralNames().Bucket(account, p.Central.CentralRegion()))
-	prefix := "metrics/region=" + *stack.Region() + "/"
+	prefix, errPrefix := "metrics/region="+*stack.Region()+"/", "errors/"
+	var roleName *string
+	if p.CrossAccount {
+		prefix = "metrics/account=" + *stack.Account() + "/region=" + *stack.Region() + "/"
+		errPrefix = "errors/account=" + *stack.Account() + "/"
+		roleName = jsii.String(p.Central.CentralNames().StreamDeliveryRolePrefix() + *stack.Region())
+	}
 
 	logGroup := awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{Retention: retention.Enum(30), RemovalPolicy: awscdk.RemovalPolicy_RETAIN})
 	logStream := logGroup.AddStream(jsii.String("S3Delivery"), nil)
 	role := awsiam.NewRole(c, jsii.String("DeliveryRole"), &awsiam.RoleProps{
+		RoleName: roleName,
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
 			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
 		}),
 	})
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"),
-		Resources: jsii.Strings(bucketArn, bucketArn+"/"+prefix+"*", bucketArn+"/errors/*"),
+		Resources: jsii.Strings(bucketArn, bucketArn+"/"+prefix+"*", bucketArn+"/"+errPrefix+"*"),
 	}))
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("logs:PutLogEvents"),
 		Resources: jsii.Strings(archive.LogStreamArn(stack, *logGroup.LogGroupName(), *logStream.LogStreamName())),
 	}))
 	nag.Suppress(role.Node().TryFindChild(jsii.String("DefaultPolicy")), nag.Suppression{ID: "AwsSolutions-IAM5",
-		AppliesTo: []string{"Resource::" + bucketArn + "/" + prefix + "*", "Resource::" + bucketArn + "/errors/*"},
+		AppliesTo: []string{"Resource::" + bucketArn + "/" + prefix + "*", "Resource::" + bucketArn + "/" + errPrefix + "*"},
 		Reason:    "Firehose writes objects with generated names under this region's prefix and the error prefix only"})
 
 	out := &Stream{Construct: c}
@@ -70,7 +77,7 @@ func NewStream(scope constructs.Construct, id string, props StreamProps) (*Strea
 			CompressionFormat: jsii.String("GZIP"),
 			BufferingHints:    &awskinesisfirehose.CfnDeliveryStream_BufferingHintsProperty{IntervalInSeconds: jsii.Number(300), SizeInMBs: jsii.Number(5)},
 			Prefix:            jsii.String(prefix + "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"),
-			ErrorOutputPrefix: jsii.String("errors/!{firehose:error-output-type}/region=" + *stack.Region() + "/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"),
+			ErrorOutputPrefix: jsii.String(errPrefix + "!{firehose:error-output-type}/region=" + *stack.Region() + "/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"),
 			CloudWatchLoggingOptions: &awskinesisfirehose.CfnDeliveryStream_CloudWatchLoggingOptionsProperty{
 				Enabled: jsii.Bool(true), LogGroupName: logGroup.LogGroupName(), LogStreamName: logStream.LogStreamName(),
 			},

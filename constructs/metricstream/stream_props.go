@@ -38,6 +38,13 @@ type StreamProps struct {
 	// Statistics adds percentiles etc. for specific metrics (at most 100).
 	// Default: none.
 	Statistics []StreamStatistics
+	// CrossAccount is set when the central bucket is in another account:
+	// the Firehose role is then named Names.StreamDeliveryRolePrefix() plus
+	// the region, for the bucket policy's condition, and objects go under
+	// metrics/account=<account>/ and errors/account=<account>/, the only
+	// prefixes that policy grants the account (CentralProps.StreamAccounts).
+	// Default: false (metrics/region=<region>/, an unnamed role).
+	CrossAccount bool
 }
 
 // StreamStatistics asks the stream for extra statistics of some metrics.

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
+	"github.com/o11yscale/o11yscale/constructs/oam"
 	"github.com/o11yscale/o11yscale/constructs/platform"
 )
 
@@ -55,4 +56,34 @@ func ExampleProps_Validate() {
 	// services[1].name: "Checkout_API" is not allowed; lowercase letters, digits and hyphens, starting with a letter, 1-40 characters
 	// services[2].name: "checkout-api" is not allowed; a name not used by another service
 	// servicesPerShard: 500 is not allowed; 1-100 services per nested stack
+}
+
+// An organization: the monitoring account holds the central stack and an
+// OAM sink per region; each workload account gets a stack per region with
+// its own services and an OAM link (the README's "Organizations").
+func ExampleProps_accounts() {
+	props := platform.Props{
+		Name: "acme",
+		Monitoring: platform.Monitoring{
+			Account:        "111111111111",
+			Region:         "eu-west-1",
+			OrganizationID: "o-a1b2c3d4e5",
+			Link:           oam.LinkProps{ResourceTypes: []oam.ResourceType{oam.Metrics, oam.LogGroups, oam.Traces}},
+		},
+		Accounts: []platform.Account{
+			{Name: "payments", ID: "222222222222", Regions: []string{"eu-west-1", "us-east-1"},
+				Services: []platform.Service{{Name: "checkout-api", APIName: "checkout-api"}}},
+			{Name: "identity", ID: "333333333333", Regions: []string{"eu-west-1"},
+				Services: []platform.Service{{Name: "auth-service"}}},
+		},
+		Billing: platform.Billing{BillingProps: governance.BillingProps{MonthlyUSD: 5000}},
+	}
+	fmt.Println(props.Validate())
+	d := props.WithDefaults()
+	fmt.Println(d.Account, d.CentralRegion, d.Regions, len(d.Services))
+	fmt.Println(platform.WorkloadStackName("acme", "payments", "us-east-1"), platform.MonitoringStackName("acme", "eu-west-1"))
+	// Output:
+	// <nil>
+	// 111111111111 eu-west-1 [eu-west-1 us-east-1] 2
+	// acme-payments-us-east-1 acme-monitoring-eu-west-1
 }

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"slices"
 	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
@@ -51,6 +52,26 @@ func (m Metrics) DeliveryIn(region string) Delivery {
 func (p *Platform) centralMetricsProps() metricstream.CentralProps {
 	c := p.Props.Metrics.Central
 	c.Name = p.Props.Name
+	// The forwarders of every other workload account assume the writer
+	// role: its trust follows the accounts instead of a hand-kept list.
+	for _, a := range p.Props.SourceAccounts() {
+		if !slices.Contains(c.WorkloadAccounts, a) {
+			c.WorkloadAccounts = append(slices.Clone(c.WorkloadAccounts), a)
+		}
+	}
+	// Accounts with a metric stream in any of their regions write into the
+	// archive bucket from there.
+	for _, a := range p.Props.Accounts {
+		if a.ID == p.Props.Monitoring.Account || slices.Contains(c.StreamAccounts, a.ID) {
+			continue
+		}
+		for _, r := range a.Regions {
+			if mode := p.Props.Metrics.DeliveryIn(r); mode == DeliverStream || mode == DeliverBoth {
+				c.StreamAccounts = append(slices.Clone(c.StreamAccounts), a.ID)
+				break
+			}
+		}
+	}
 	return c
 }
 
@@ -82,6 +103,10 @@ func (p *Platform) streamProps(central metricstream.CentralTarget) metricstream.
 	s := p.Props.Metrics.Stream
 	if s.Central == nil {
 		s.Central = central
+	}
+	// A workload account other than the monitoring account.
+	if p.Props.Org() && p.Props.Account != p.Props.Monitoring.Account {
+		s.CrossAccount = true
 	}
 	return s
 }

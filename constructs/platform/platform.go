@@ -33,6 +33,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/oam"
 	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/slo"
@@ -42,9 +43,12 @@ import (
 // (the escape hatch).
 type Platform struct {
 	// Props are the props the platform was built from, defaults applied.
-	Props    Props
-	Central  *Central
-	Regional []*Regional
+	Props   Props
+	Central *Central
+	// Monitoring are the monitoring account's per-region stacks holding
+	// the OAM sinks (organization platforms only).
+	Monitoring []*MonitoringRegion
+	Regional   []*Regional
 	// Billing is the billing alarm and budget, in the central stack or,
 	// when the central region is not us-east-1, in BillingStack; nil when
 	// disabled.
@@ -76,6 +80,11 @@ type Central struct {
 type Regional struct {
 	Stack  awscdk.Stack
 	Region string
+	// Account is the stack's account ("" when account-agnostic);
+	// AccountName names the workload account of an organization platform
+	// ("" in a single-account platform).
+	Account     string
+	AccountName string
 	// Key encrypts regional data at rest (log groups, topics, queues).
 	Key awskms.Key
 	// Shards hold the per-service resources.
@@ -99,6 +108,9 @@ type Regional struct {
 	// either may be nil depending on the region's delivery mode.
 	Forwarder    *metricstream.Forwarder
 	MetricStream *metricstream.Stream
+	// Link shares this account-region's telemetry with the monitoring
+	// account (organization platforms, other than the monitoring account).
+	Link *oam.Link
 }
 
 // Shard is a nested stack holding a group of services.
@@ -113,11 +125,15 @@ type Shard struct {
 	SLOs map[string]*slo.ServiceSLOs
 }
 
-// Stacks lists the platform's top-level stacks: central, regional, billing.
+// Stacks lists the platform's top-level stacks: central, monitoring,
+// regional, billing.
 func (p *Platform) Stacks() []awscdk.Stack {
 	var out []awscdk.Stack
 	if p.Central != nil {
 		out = append(out, p.Central.Stack)
+	}
+	for _, m := range p.Monitoring {
+		out = append(out, m.Stack)
 	}
 	for _, r := range p.Regional {
 		out = append(out, r.Stack)
@@ -154,6 +170,39 @@ func New(scope constructs.Construct, props Props) (*Platform, error) {
 	return p, nil
 }
 
+// addRegionalStack creates one workload stack named id in region with the
+// services of view (the platform itself, or one workload account's view
+// of it) in nested-stack shards.
+func (p *Platform) addRegionalStack(scope constructs.Construct, view *Platform, id, description, region string) (*Regional, error) {
+	props := view.Props
+	rs := awscdk.NewStack(scope, jsii.String(id), &awscdk.StackProps{
+		Env:         view.env(region),
+		StackName:   jsii.String(id),
+		Description: jsii.String(description),
+	})
+	// Regional resources name central ones deterministically instead of
+	// importing exports, so only the deploy order needs stating.
+	rs.AddDependency(p.Central.Stack, jsii.String("regional stacks send data to the central stack"))
+	r := &Regional{Stack: rs, Region: region, Account: props.Account, Key: newKey(rs, region)}
+	if err := view.addRegional(r); err != nil {
+		return nil, err
+	}
+	for i, services := range props.Shards() {
+		ns := awscdk.NewNestedStack(rs, jsii.String(fmt.Sprintf("Services%02d", i+1)), &awscdk.NestedStackProps{
+			Description: jsii.String(fmt.Sprintf("o11yscale %s %s: services %s to %s", props.Name, region, services[0].Name, services[len(services)-1].Name)),
+		})
+		shard := &Shard{Stack: ns, Services: services, Logs: map[string]*logtiers.ServiceLogs{}, Alarms: map[string]*anomaly.ServiceAlarms{},
+			SLOs: map[string]*slo.ServiceSLOs{}}
+		for _, svc := range services {
+			if err := view.addService(r, shard, svc); err != nil {
+				return nil, err
+			}
+		}
+		r.Shards = append(r.Shards, shard)
+	}
+	return r, nil
+}
+
 func (p *Platform) env(region string) *awscdk.Environment {
 	e := &awscdk.Environment{Region: jsii.String(region)}
 	if p.Props.Account != "" {
@@ -179,34 +228,19 @@ func (p *Platform) build(scope constructs.Construct) error {
 		return err
 	}
 
-	for _, region := range props.Regions {
-		id := props.Name + "-" + region
-		rs := awscdk.NewStack(scope, jsii.String(id), &awscdk.StackProps{
-			Env:         p.env(region),
-			StackName:   jsii.String(id),
-			Description: jsii.String(fmt.Sprintf("o11yscale %s: workload region %s", props.Name, region)),
-		})
-		// Regional resources name central ones deterministically instead of
-		// importing exports, so only the deploy order needs stating.
-		rs.AddDependency(cs, jsii.String("regional stacks send data to the central stack"))
-		r := &Regional{Stack: rs, Region: region, Key: newKey(rs, region)}
-		if err := p.addRegional(r); err != nil {
+	if props.Org() {
+		if err := p.buildOrg(scope); err != nil {
 			return err
 		}
-		for i, services := range props.Shards() {
-			ns := awscdk.NewNestedStack(rs, jsii.String(fmt.Sprintf("Services%02d", i+1)), &awscdk.NestedStackProps{
-				Description: jsii.String(fmt.Sprintf("o11yscale %s %s: services %s to %s", props.Name, region, services[0].Name, services[len(services)-1].Name)),
-			})
-			shard := &Shard{Stack: ns, Services: services, Logs: map[string]*logtiers.ServiceLogs{}, Alarms: map[string]*anomaly.ServiceAlarms{},
-				SLOs: map[string]*slo.ServiceSLOs{}}
-			for _, svc := range services {
-				if err := p.addService(r, shard, svc); err != nil {
-					return err
-				}
+	} else {
+		for _, region := range props.Regions {
+			id := props.Name + "-" + region
+			r, err := p.addRegionalStack(scope, p, id, fmt.Sprintf("o11yscale %s: workload region %s", props.Name, region), region)
+			if err != nil {
+				return err
 			}
-			r.Shards = append(r.Shards, shard)
+			p.Regional = append(p.Regional, r)
 		}
-		p.Regional = append(p.Regional, r)
 	}
 	if p.RetentionGuard, err = logtiers.NewRetentionGuard(props.Logs.Retention); err != nil {
 		return err

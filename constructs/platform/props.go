@@ -79,6 +79,23 @@ type Props struct {
 	// created. Default: in every workload region when any service has
 	// SLOs, and nowhere otherwise.
 	ApplicationSignals ApplicationSignals
+
+	// Monitoring is the monitoring account of an organization platform
+	// (one with Accounts): it holds the central stack (in Monitoring.Region)
+	// and one OAM sink stack per region. Account and CentralRegion are then
+	// left empty and derived from it.
+	Monitoring Monitoring
+	// Accounts are the workload accounts of an organization platform, each
+	// with its own regions and services; one stack per account-region.
+	// Regions and Services are then left empty and derived as the union of
+	// the accounts' (for the central dashboards, the cost model and the
+	// validation of capability props). Default: none, a single-account
+	// platform.
+	Accounts []Account
+
+	// derived is set once withDefaults has filled the organization-derived
+	// fields, so validating completed props does not report them as set.
+	derived bool
 }
 
 // ApplicationSignals configures Application Signals discovery.
@@ -196,9 +213,17 @@ var (
 	tagKeyRE  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 )
 
+// WithDefaults is p with every default applied; for an organization
+// platform, with the account, central region, regions and services
+// derived from Monitoring and Accounts.
+func (p Props) WithDefaults() Props { return p.withDefaults() }
+
 func (p Props) withDefaults() Props {
 	if p.Name == "" {
 		p.Name = DefaultName
+	}
+	if p.Org() && !p.derived {
+		p = p.withOrgDefaults()
 	}
 	if p.CentralRegion == "" {
 		p.CentralRegion = DefaultCentralRegion
@@ -213,8 +238,14 @@ func (p Props) withDefaults() Props {
 // regions, services, sharding and tags), every problem at once, with
 // their field paths. Validate adds the capabilities.
 func (p Props) ValidatePlatform() error {
-	p = p.withDefaults()
 	var v validation.Errors
+	if p.Org() {
+		p.validateOrg(&v)
+		if v.Len() > 0 {
+			return v.Err()
+		}
+	}
+	p = p.withDefaults()
 	if !platRE.MatchString(p.Name) {
 		v.Add("name", p.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-20 characters")
 	}

@@ -38,10 +38,12 @@ type Platform struct {
 	Account string `yaml:"account,omitempty" json:"account,omitempty"`
 	// CentralRegion holds the aggregation stack. Default: us-east-1.
 	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
-	// Regions are the workload regions; one regional stack each. Required.
-	Regions []string `yaml:"regions" json:"regions"`
-	// Services are the workloads observed in every region. Required.
-	Services []Service `yaml:"services" json:"services"`
+	// Regions are the workload regions; one regional stack each. Required,
+	// unless accounts are configured (each account has its own).
+	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
+	// Services are the workloads observed in every region. Required,
+	// unless accounts are configured (each account has its own).
+	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
 	// ServicesPerShard is how many services share one nested stack, which
 	// keeps every template under CloudFormation's 500-resource limit.
 	// Default: 20. Range 1-100.
@@ -75,6 +77,15 @@ type Platform struct {
 	// Quotas raises adjustable AWS service quotas that synth checks, for
 	// accounts with an approved increase.
 	Quotas Quotas `yaml:"quotas,omitempty" json:"quotas,omitempty"`
+
+	// Monitoring is the monitoring account of an organization platform
+	// (with accounts): it replaces account and centralRegion. Default:
+	// none, a single-account platform.
+	Monitoring *Monitoring `yaml:"monitoring,omitempty" json:"monitoring,omitempty"`
+	// Accounts are the workload accounts of an organization platform, each
+	// with a name, an id, its regions and its services; they replace
+	// regions and services. Default: none.
+	Accounts []Account `yaml:"accounts,omitempty" json:"accounts,omitempty"`
 }
 
 // Service is one observed workload.
@@ -170,7 +181,8 @@ func (p *Platform) applyDefaults() {
 	if p.Name == "" {
 		p.Name = "o11yscale"
 	}
-	if p.CentralRegion == "" {
+	// An organization platform's central region is monitoring.region.
+	if p.CentralRegion == "" && !p.Org() {
 		p.CentralRegion = "us-east-1"
 	}
 	if p.ServicesPerShard == 0 {
@@ -181,6 +193,10 @@ func (p *Platform) applyDefaults() {
 // Validate checks every field and returns all problems at once.
 func (p *Platform) Validate() error {
 	var v validation.Errors
+	if p.Monitoring != nil && !p.Org() {
+		v.Add("accounts", nil, "at least one workload account {name, id, regions, services} when monitoring is set")
+		return v.Err()
+	}
 	// The platform construct checks its own fields with the same paths.
 	v.Merge("", p.Props(p.Account).ValidatePlatform())
 	// The capabilities built from them are checked as complete props only
@@ -196,15 +212,20 @@ func (p *Platform) Validate() error {
 		}
 	}
 	var c validation.Errors
-	p.validateSampling(&c)
-	p.validateLogs(&c)
-	p.validateAlarms(&c)
-	p.validateSLOs(&c)
-	p.validateMetrics(&c)
-	p.validateCost(&c)
-	p.validateGrafana(&c, platformOK)
-	p.validateBilling(&c)
-	c.Merge("quotas", p.Quotas.QuotasProps().Validate())
+	if !platformOK && p.Org() {
+		// The union of the accounts is not meaningful yet.
+		return v.Err()
+	}
+	e := p.effective()
+	e.validateSampling(&c)
+	e.validateLogs(&c)
+	e.validateAlarms(&c)
+	e.validateSLOs(&c)
+	e.validateMetrics(&c)
+	e.validateCost(&c)
+	e.validateGrafana(&c, platformOK)
+	e.validateBilling(&c)
+	c.Merge("quotas", e.Quotas.QuotasProps().Validate())
 	for _, fe := range validation.Fields(c.Err()) {
 		if s, ok := fe.Value.(string); ok && bad[s] {
 			continue

@@ -30,6 +30,13 @@ func ParseFragment(source string, fragment []byte) (*Platform, error) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		set[top.Content[i].Value] = true
 	}
+	if set["accounts"] || set["monitoring"] {
+		// An organization fragment replaces the default's single-account
+		// keys, which may not be set beside accounts.
+		for _, k := range []string{"account", "centralRegion", "regions", "services"} {
+			set[k] = true
+		}
+	}
 	var def yaml.Node
 	if err := yaml.Unmarshal(defaultYAML, &def); err != nil {
 		return nil, err

@@ -36,3 +36,18 @@ func TestAFragmentIsDecodedStrictlyWithItsOwnLineNumbers(t *testing.T) {
 		t.Fatalf("a flow-style fragment is validated too: %v", err)
 	}
 }
+
+// An organization fragment replaces accounts and services wholesale: the
+// default's single-account keys may not be set beside accounts, so they are
+// not merged in.
+func TestAnOrganizationFragmentDropsTheDefaultsSingleAccountKeys(t *testing.T) {
+	f := "monitoring: {account: \"111111111111\", region: us-east-1}\n" +
+		"accounts: [{name: shop, id: \"222222222222\", regions: [us-east-1], services: [{name: checkout-api}]}]\n"
+	p, err := ParseFragment("org.yaml", []byte(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Regions) != 0 || len(p.Services) != 0 || p.CentralRegion != "" || len(p.Accounts) != 1 {
+		t.Errorf("regions %v services %v centralRegion %q accounts %d, want only the fragment's accounts", p.Regions, p.Services, p.CentralRegion, len(p.Accounts))
+	}
+}

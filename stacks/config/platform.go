@@ -11,11 +11,25 @@ import (
 // region's key, archive, router and alert topic, the central target); the
 // mapping functions of each capability give the rest.
 func (p *Platform) Props(account string) platform.Props {
+	if p.Org() {
+		// The monitoring account is configured; the deploy account does
+		// not decide where anything goes.
+		return p.effective().propsOf(p.orgProps())
+	}
+	return p.propsOf(platform.Props{Account: account, CentralRegion: p.CentralRegion, Regions: p.Regions})
+}
+
+// propsOf maps the capability sections onto base, which carries the
+// platform's placement (account, central region and regions, or the
+// organization fields).
+func (p *Platform) propsOf(base platform.Props) platform.Props {
 	out := platform.Props{
 		Name:             p.Name,
-		Account:          account,
-		CentralRegion:    p.CentralRegion,
-		Regions:          p.Regions,
+		Account:          base.Account,
+		CentralRegion:    base.CentralRegion,
+		Regions:          base.Regions,
+		Monitoring:       base.Monitoring,
+		Accounts:         base.Accounts,
 		ServicesPerShard: p.ServicesPerShard,
 		Tags:             p.Tags,
 		Sampling:         p.SamplingProps(),
@@ -52,6 +66,9 @@ func (p *Platform) Props(account string) platform.Props {
 	out.Quotas = p.Quotas.QuotasProps()
 	out.Services = p.platformServices()
 	out.ApplicationSignals = platform.ApplicationSignals{Discovery: discoveryModes[p.Alarms.ApplicationSignals.Discovery]}
+	if len(base.Accounts) > 0 {
+		out.Services = base.Services
+	}
 	if len(p.Metrics.Regions) > 0 {
 		out.Metrics.Delivery = map[string]platform.Delivery{}
 		for region, mode := range p.Metrics.Regions {

@@ -66,6 +66,14 @@ func Generate() ([]byte, error) {
 	if err := applyHints(s); err != nil {
 		return nil, err
 	}
+	// A platform is either single-account (regions and services) or an
+	// organization (monitoring and accounts), never both; the loader
+	// refuses the mix with the same rule.
+	s.Required = nil
+	s.OneOf = []*jsonschema.Schema{
+		{Required: []string{"regions", "services"}},
+		{Required: []string{"monitoring", "accounts"}},
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

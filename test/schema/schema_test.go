@@ -142,7 +142,8 @@ var yamlBlock = regexp.MustCompile("(?ms)^[ \t]*```ya?ml[ \t]*\n(.*?)^[ \t]*```"
 // blocks (collector configs, CloudFormation, ...) are not platform configs
 // and are skipped. A fragment without the required regions or services
 // gets minimal ones (regions: [us-east-1], services: [{name: app}]) before
-// validation; nothing else is added.
+// validation, unless it is an organization config (it has accounts);
+// nothing else is added.
 func TestSchemaAcceptsReadmeBlocks(t *testing.T) {
 	root(t)
 	s := compiled(t)
@@ -178,10 +179,11 @@ func TestSchemaAcceptsReadmeBlocks(t *testing.T) {
 				continue
 			}
 			checked++
-			if _, ok := top["regions"]; !ok {
+			_, org := top["accounts"]
+			if _, ok := top["regions"]; !ok && !org {
 				block = append([]byte("regions: [us-east-1]\n"), block...)
 			}
-			if _, ok := top["services"]; !ok {
+			if _, ok := top["services"]; !ok && !org {
 				block = append([]byte("services: [{name: app}]\n"), block...)
 			}
 			if err := validate(s, block); err != nil {

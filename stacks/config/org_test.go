@@ -1,0 +1,91 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/o11yscale/o11yscale/constructs/oam"
+)
+
+const orgDoc = `name: acme
+monitoring:
+  account: "111111111111"
+  region: eu-west-1
+  organizationId: o-a1b2c3d4e5
+  link:
+    resourceTypes: [AWS::CloudWatch::Metric, AWS::Logs::LogGroup]
+accounts:
+  - name: payments
+    id: "222222222222"
+    regions: [eu-west-1, us-east-1]
+    services: [{name: checkout-api, apiName: checkout-api}]
+  - name: identity
+    id: "333333333333"
+    regions: [eu-west-1]
+    services: [{name: auth-service}, {name: checkout-api}]
+metrics:
+  regions: {us-east-1: both}
+billing: {monthlyUSD: 500}
+`
+
+func TestOrgConfigMapsToAnOrganizationPlatform(t *testing.T) {
+	p, err := Parse("org.yaml", []byte(orgDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The deploy account given to Props does not move anything.
+	props := p.Props("999999999999")
+	if props.Account != "" || props.CentralRegion != "" || len(props.Regions) != 0 || len(props.Services) != 0 {
+		t.Fatalf("placement fields set: %+v", props)
+	}
+	if props.Monitoring.Account != "111111111111" || props.Monitoring.Region != "eu-west-1" || props.Monitoring.OrganizationID != "o-a1b2c3d4e5" ||
+		len(props.Monitoring.Link.ResourceTypes) != 2 || props.Monitoring.Link.ResourceTypes[1] != oam.LogGroups {
+		t.Fatalf("monitoring %+v", props.Monitoring)
+	}
+	if len(props.Accounts) != 2 || props.Accounts[1].Name != "identity" || props.Accounts[1].ID != "333333333333" ||
+		len(props.Accounts[1].Services) != 2 || props.Accounts[0].Services[0].APIName != "checkout-api" {
+		t.Fatalf("accounts %+v", props.Accounts)
+	}
+	// Per-region sections see the union of the accounts' regions.
+	if props.Metrics.Delivery["us-east-1"] != "both" {
+		t.Fatalf("delivery %v", props.Metrics.Delivery)
+	}
+	d := props.WithDefaults()
+	if d.Account != "111111111111" || d.CentralRegion != "eu-west-1" || strings.Join(d.Regions, ",") != "eu-west-1,us-east-1" || len(d.Services) != 2 {
+		t.Fatalf("derived %s %s %v %v", d.Account, d.CentralRegion, d.Regions, d.Services)
+	}
+}
+
+func TestOrgConfigErrorsNameFileFieldAndValue(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"unknown account field", strings.Replace(orgDoc, "    id: \"333333333333\"\n", "    id: \"333333333333\"\n    region: eu-west-1\n", 1),
+			[]string{"org.yaml", "accounts[1]", "region"}},
+		{"unknown monitoring field", strings.Replace(orgDoc, "  region: eu-west-1\n", "  regoin: eu-west-1\n", 1), []string{"org.yaml", "monitoring", "regoin"}},
+		{"bad resource type", strings.Replace(orgDoc, "AWS::Logs::LogGroup]", "AWS::S3::Bucket]", 1), []string{`org.yaml: monitoring.link.resourceTypes[1]: "AWS::S3::Bucket" is not allowed`}},
+		{"duplicate account id", strings.Replace(orgDoc, `"333333333333"`, `"222222222222"`, 1), []string{`accounts[1].id: "222222222222" is not allowed; an account id not used by accounts[0]`}},
+		{"short account id and duplicate service", strings.Replace(strings.Replace(orgDoc, `"333333333333"`, `"3333"`, 1), "{name: auth-service}", "{name: checkout-api}", 1),
+			[]string{`accounts[1].id: "3333" is not allowed`, `accounts[1].services[1].name: "checkout-api" is not allowed; a name not used by another service of account identity`}},
+		{"monitoring region not covered", strings.Replace(orgDoc, "  region: eu-west-1\n", "  region: ap-south-1\n", 1),
+			[]string{`monitoring.region: "ap-south-1" is not allowed; a region with an OAM sink, one of [eu-west-1 us-east-1]`}},
+		{"top-level regions with accounts", "regions: [us-east-1]\n" + orgDoc, []string{`regions: "set" is not allowed; left empty with accounts`}},
+		{"top-level account with accounts", "account: \"111111111111\"\n" + orgDoc, []string{`account: "set" is not allowed`}},
+		{"monitoring without accounts", "monitoring: {account: \"111111111111\"}\nbilling: {monthlyUSD: 5}\n", []string{"accounts: <empty> is not allowed; at least one workload account"}},
+		{"metrics region outside every account", strings.Replace(orgDoc, "{us-east-1: both}", "{ap-south-1: both}", 1), []string{`metrics.regions["ap-south-1"]`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("org.yaml", []byte(c.doc))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+}
