@@ -12,55 +12,21 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost/chart"
 	"github.com/o11yscale/o11yscale/constructs/review"
-	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
-
-// CostConfig is Props.Cost completed: the central region defaults to the
-// platform's and each service declared with FromRules takes its trace
-// sampling from the platform's X-Ray rules. ok is false without Cost.
-func (p Props) CostConfig() (c cost.Config, ok bool) {
-	if p.Cost == nil {
-		return cost.Config{}, false
-	}
-	p = p.withDefaults()
-	c = *p.Cost
-	if c.Architecture.CentralRegion == "" {
-		c.Architecture.CentralRegion = p.CentralRegion
-	}
-	return ResolveTraceSampling(c, p.Sampling.Rules), true
-}
-
-// ResolveTraceSampling fills the trace sampling of every service declared
-// with FromRules from the X-Ray rule an ordinary request of that service
-// matches (any method and path, so method-specific rules are skipped).
-// With no matching rule X-Ray's built-in default applies: one request a
-// second, then 5%
-// (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
-func ResolveTraceSampling(c cost.Config, rules []sampling.Rule) cost.Config {
-	services := append([]cost.Service(nil), c.Volumes.Services...)
-	for i := range services {
-		t := &services[i].Traces
-		if !t.FromRules {
-			continue
-		}
-		rule, ok := sampling.RateFor(rules, sampling.Request{ServiceName: services[i].Name})
-		if !ok {
-			rule = sampling.Rule{FixedRate: 0.05, ReservoirSize: 1}
-		}
-		t.BaselineRate, t.ReservoirPerSecond, t.FromRules = rule.FixedRate, float64(rule.ReservoirSize), false
-	}
-	c.Volumes.Services = services
-	return c
-}
 
 // estimateCost runs the cost model and the budget guard. New calls it
 // before creating any construct, so an over-budget platform costs no
 // bundling and writes nothing.
 func (p *Platform) estimateCost() error {
-	c, ok := p.Props.CostConfig()
-	if !ok {
-		return nil
+	c, err := p.Props.CostConfig()
+	if err != nil {
+		return err
 	}
+	return p.priceCost(c)
+}
+
+// priceCost estimates c and runs the budget guard on it.
+func (p *Platform) priceCost(c cost.Config) error {
 	report, err := c.Estimate()
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
@@ -69,7 +35,7 @@ func (p *Platform) estimateCost() error {
 	if err != nil {
 		return err
 	}
-	p.CostReport, p.CostWarning = report, warning
+	p.CostConfig, p.CostReport, p.CostWarning = c, report, warning
 	return nil
 }
 
@@ -84,7 +50,7 @@ func (p Props) BillingProps(report *cost.Report) (props governance.BillingProps,
 	if props.MonthlyUSD == 0 && p.Cost != nil && p.Cost.Budget.MonthlyUSD > 0 {
 		props.MonthlyUSD = p.Cost.Budget.MonthlyUSD
 	}
-	if props.MonthlyUSD == 0 && report != nil {
+	if props.MonthlyUSD == 0 && report != nil && p.Cost != nil {
 		// No budget declared: alarm 25% above what was declared.
 		props.MonthlyUSD = math.Ceil(report.Total.Declared * 1.25)
 	}
@@ -114,8 +80,7 @@ func (p *Platform) addGovernance(scope constructs.Construct) error {
 		if err := review.Add(scope, "cost/report.md", append(report.Markdown(), chart.Mermaid(report)...)); err != nil {
 			return err
 		}
-		c, _ := p.Props.CostConfig()
-		svg, err := chart.SVG(report, c.Budget.MonthlyUSD)
+		svg, err := chart.SVG(report, p.CostConfig.Budget.MonthlyUSD)
 		if err != nil {
 			return err
 		}
