@@ -21,7 +21,10 @@ var _ = registerCostPart("alarms", func(d *costDerivation) {
 		d.source(s, cost.SourceAlarms, fmt.Sprintf("alarms.service: %d anomaly-band alarms and detectors, %d error-rate alarm(s) reading 2 metrics, %d health composite", c.Band, c.Static, c.Composite))
 	}
 	if !d.p.Billing.Disabled {
-		d.arch.SharedAlarms = map[string]cost.Alarms{governance.BillingRegion: {Standard: 1}}
-		d.archSource(cost.SourceAlarms, "billing: the EstimatedCharges alarm")
+		// One alarm on the sum of one EstimatedCharges metric per billed
+		// service: a metric-math alarm reading each.
+		n := len(governance.BillingServices)
+		d.arch.SharedAlarms = map[string]cost.Alarms{governance.BillingRegion: {Standard: n}}
+		d.archSource(cost.SourceAlarms, fmt.Sprintf("billing: the EstimatedCharges alarm, reading %d metrics", n))
 	}
 })

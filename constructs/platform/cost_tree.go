@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -77,69 +78,94 @@ func (p *Platform) countTree() treeAlarms {
 // an alarm, composite or detector the tree has beyond the derived ones
 // (another construct's, or one added through the escape hatch) is priced
 // as one standard alarm metric, composite or detector, and the estimate
-// and budget guard run again. Fewer in the tree than derived is a bug in
-// the derivation, reported as an error.
-func (p *Platform) reconcileTreeAlarms() error {
+// and budget guard run again. Extras a service has alike in every region
+// are priced as the service's; others as the region's shared alarms.
+// Fewer in the tree than derived is a bug in the derivation, reported as
+// an error.
+//
+// New runs it before the billing alarm and review files are created, and
+// Synth again before the assembly is written, so alarms added to the
+// platform's stacks after New (an escape hatch) are priced too.
+func (p *Platform) reconcileTreeAlarms() (changed bool, err error) {
 	tree := p.countTree()
-	c := p.CostConfig
-	changed := false
-	billingPending := !p.Props.Billing.Disabled && p.Billing == nil
-	derived := func(region, service string) (metricAlarms int, a cost.Alarms, set func(cost.Alarms)) {
-		if service == cost.SharedService {
-			a = c.Architecture.SharedAlarms[region]
-			n := a.Standard + a.HighResolution + a.Anomaly
-			if region == governance.BillingRegion && billingPending {
-				n-- // the billing alarm is created after this check, from the report
-			}
-			return n, a, func(x cost.Alarms) {
-				if c.Architecture.SharedAlarms == nil {
-					c.Architecture.SharedAlarms = map[string]cost.Alarms{}
-				}
-				c.Architecture.SharedAlarms[region] = x
-			}
-		}
-		for i := range c.Volumes.Services {
-			s := &c.Volumes.Services[i]
-			if s.Name == service {
-				static := (s.Alarms.Standard + s.Alarms.HighResolution) / 2 // the error-rate alarm reads 2 metrics
-				return s.Alarms.Anomaly + static, s.Alarms, func(x cost.Alarms) {
-					// Counts are per service in every region; a per-region
-					// difference is priced in every region (an upper bound).
-					s.Alarms = x
-				}
-			}
-		}
-		return 0, cost.Alarms{}, nil
+	c, err := p.Props.CostConfig()
+	if err != nil {
+		return false, err
+	}
+	// Alarm resources derived per service: band alarms, static alarms, composites.
+	type derived struct{ metricAlarms, composites, detectors int }
+	want := map[string]derived{}
+	for _, svc := range p.Props.Services {
+		n := p.serviceAlarmsProps(svc, nil).Counts()
+		want[svc.Name] = derived{n.Band + n.Static, n.Composite, n.Detectors}
+	}
+	if p.Billing != nil {
+		// The billing alarm exists once addGovernance has run.
+		want[cost.SharedService+governance.BillingRegion] = derived{metricAlarms: 1}
 	}
 	var problems []string
+	extras := map[string]map[string]cost.Alarms{} // service → region → extra
 	for _, region := range sortedKeys(tree) {
 		for _, service := range sortedKeys(tree[region]) {
 			got := tree[region][service]
-			want, a, set := derived(region, service)
-			if set == nil {
-				continue
+			w := want[service]
+			if service == cost.SharedService {
+				w = want[cost.SharedService+region]
 			}
-			extra := cost.Alarms{Standard: got.Standard - want, Composite: got.Composite - a.Composite, Detectors: got.Detectors - a.Detectors}
+			extra := cost.Alarms{Standard: got.Standard - w.metricAlarms, Composite: got.Composite - w.composites, Detectors: got.Detectors - w.detectors}
 			if extra.Standard < 0 || extra.Composite < 0 || extra.Detectors < 0 {
 				problems = append(problems, fmt.Sprintf("%s in %s: derived %d metric alarms, %d composites, %d detectors; the construct tree has %d, %d, %d",
-					service, region, want, a.Composite, a.Detectors, got.Standard, got.Composite, got.Detectors))
+					service, region, w.metricAlarms, w.composites, w.detectors, got.Standard, got.Composite, got.Detectors))
 				continue
 			}
 			if extra != (cost.Alarms{}) {
-				set(a.Add(extra))
-				changed = true
+				if extras[service] == nil {
+					extras[service] = map[string]cost.Alarms{}
+				}
+				extras[service][region] = extra
 			}
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("cost: the alarm counts derived from the props disagree with the construct tree: %s", strings.Join(problems, "; "))
+		return false, fmt.Errorf("cost: the alarm counts derived from the props disagree with the construct tree: %s", strings.Join(problems, "; "))
 	}
-	if !changed {
-		return nil
+	addShared := func(region string, x cost.Alarms) {
+		if c.Architecture.SharedAlarms == nil {
+			c.Architecture.SharedAlarms = map[string]cost.Alarms{}
+		}
+		c.Architecture.SharedAlarms[region] = c.Architecture.SharedAlarms[region].Add(x)
 	}
-	return p.priceCost(c)
+	for _, service := range sortedKeys(extras) {
+		byRegion := extras[service]
+		same := len(byRegion) == len(p.Props.Regions) && service != cost.SharedService
+		var first cost.Alarms
+		for _, region := range sortedKeys(byRegion) {
+			if first == (cost.Alarms{}) {
+				first = byRegion[region]
+			}
+			same = same && byRegion[region] == first
+		}
+		if same {
+			for i := range c.Volumes.Services {
+				if s := &c.Volumes.Services[i]; s.Name == service {
+					s.Alarms = s.Alarms.Add(first)
+					s.Sources[cost.SourceAlarms] += fmt.Sprintf("; construct tree: %d more alarm(s), %d composite(s), %d detector(s) in every region", first.Standard, first.Composite, first.Detectors)
+				}
+			}
+			continue
+		}
+		for _, region := range sortedKeys(byRegion) {
+			addShared(region, byRegion[region])
+		}
+	}
+	if len(extras) > 0 {
+		c.Architecture.Sources[cost.SourceAlarms] += "; construct tree: alarms not derived from the props priced as standard alarms"
+	}
+	if reflect.DeepEqual(c, p.CostConfig) {
+		return false, nil
+	}
+	return true, p.priceCost(c)
 }
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

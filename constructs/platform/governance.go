@@ -62,6 +62,47 @@ func (p Props) BillingProps(report *cost.Report) (props governance.BillingProps,
 	return props, props.MonthlyUSD != 0
 }
 
+// addCostReview registers (or replaces) the cost report's review files.
+func (p *Platform) addCostReview() error {
+	report := p.CostReport
+	if report == nil {
+		return nil
+	}
+	js, err := report.JSON()
+	if err != nil {
+		return err
+	}
+	svg, err := chart.SVG(report, p.CostConfig.Budget.MonthlyUSD)
+	if err != nil {
+		return err
+	}
+	for name, content := range map[string][]byte{
+		"cost/report.json": js,
+		"cost/report.md":   append(report.Markdown(), chart.Mermaid(report)...),
+		"cost/cost.svg":    svg,
+	} {
+		if err := review.Replace(p.reviewScope, name, content); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// repriceFromTree prices the alarms the construct tree holds now (see
+// reconcileTreeAlarms) and, when they changed the estimate, runs the budget
+// guard again and replaces the cost review files. Synth calls it before
+// the assembly is written.
+func (p *Platform) repriceFromTree() error {
+	if p.CostReport == nil || p.reviewScope == nil {
+		return nil
+	}
+	changed, err := p.reconcileTreeAlarms()
+	if err != nil || !changed {
+		return err
+	}
+	return p.addCostReview()
+}
+
 // underivedMonthlyUSD is what billing.monthlyUsd allows when nothing
 // derives it.
 const underivedMonthlyUSD = "a monthly USD threshold for the billing alarm and budget; or declare cost volumes or a cost budget to derive it from, or disable billing"
@@ -69,24 +110,9 @@ const underivedMonthlyUSD = "a monthly USD threshold for the billing alarm and b
 // addGovernance registers the cost report for review and creates the
 // billing alarm and budget.
 func (p *Platform) addGovernance(scope constructs.Construct) error {
-	if report := p.CostReport; report != nil {
-		js, err := report.JSON()
-		if err != nil {
-			return err
-		}
-		if err := review.Add(scope, "cost/report.json", js); err != nil {
-			return err
-		}
-		if err := review.Add(scope, "cost/report.md", append(report.Markdown(), chart.Mermaid(report)...)); err != nil {
-			return err
-		}
-		svg, err := chart.SVG(report, p.CostConfig.Budget.MonthlyUSD)
-		if err != nil {
-			return err
-		}
-		if err := review.Add(scope, "cost/cost.svg", svg); err != nil {
-			return err
-		}
+	p.reviewScope = scope
+	if err := p.addCostReview(); err != nil {
+		return err
 	}
 	if p.Props.Billing.Disabled {
 		return nil

@@ -56,6 +56,8 @@ type Platform struct {
 	CostReport *cost.Report
 	// CostWarning is set when the estimate nears the budget.
 	CostWarning string
+	// reviewScope holds the cost review files.
+	reviewScope constructs.Construct
 }
 
 // Central is the aggregation stack in the central region.
@@ -194,7 +196,7 @@ func (p *Platform) build(scope constructs.Construct) error {
 		return err
 	}
 	p.RetentionGuard.Apply(scope)
-	if err := p.reconcileTreeAlarms(); err != nil {
+	if _, err := p.reconcileTreeAlarms(); err != nil {
 		return err
 	}
 	if err := p.addGovernance(scope); err != nil {

@@ -35,8 +35,15 @@ type Result struct {
 // `cdk synth` of the o11yscale app, the test suite and a consumer's own
 // app: call it instead of app.Synth. The returned error is the limit
 // breach, if any; the Result is filled in either way once the assembly is
-// written.
+// written. Before writing anything it prices the alarms the construct tree
+// holds (those added after New included) and runs the budget guard again;
+// an over-budget platform then returns a nil Result and the error.
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
+	// Alarms added after New are priced, and the budget guard runs again,
+	// before anything is written.
+	if err := p.repriceFromTree(); err != nil {
+		return nil, err
+	}
 	asm := app.Synth(nil)
 	res := &Result{Dir: *asm.Directory(), Assembly: asm, Platform: p}
 	var err error

@@ -9,7 +9,7 @@ import (
 // composite alarm per alarm; detectors are not billed and only named.
 func (e *estimator) alarms(service, region string, a Alarms) {
 	e.addBoth(ComponentAlarms, service, region, "standard resolution alarm metrics", float64(a.Standard), PriceAlarmStandard,
-		"one per single-metric alarm, one per metric a metric-math alarm reads")
+		"one per single-metric alarm, one per metric a metric-math alarm reads (per-metric billing of math alarms unverified)")
 	e.addBoth(ComponentAlarms, service, region, "high resolution alarm metrics", float64(a.HighResolution), PriceAlarmHighResolution, "")
 	note := fmt.Sprintf("%d alarms × 3 alarm metrics each", a.Anomaly)
 	if a.Detectors > 0 {
