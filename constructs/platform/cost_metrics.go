@@ -66,12 +66,9 @@ var _ = registerCostPart("metrics", func(d *costDerivation) {
 	}
 	d.arch.Forwarder.Schedule, d.arch.Forwarder.Period = f.Schedule, period
 	d.arch.Forwarder.LambdaMemoryMB, d.arch.Forwarder.LambdaArchitecture = f.Function.MemorySize, f.Function.Architecture
-	what := "metrics.forwarder.metrics"
-	if len(m.Forwarder.Metrics) == 0 && len(m.Forwarder.Searches) == 0 {
-		what = "the default forwarded set (platform.DefaultForwarded)"
-	}
+	what := "metrics.forwarder.metrics and searches (default: platform.DefaultForwarded)"
 	d.archSource(cost.SourceForwarding, fmt.Sprintf("metrics.forwarder: one run every %s, %s period, %d MB %s; metrics.delivery: forwarder in [%s]",
-		f.Schedule, period, f.Function.MemorySize, f.Function.Architecture, strings.Join(d.arch.ForwarderRegions, ", ")))
+		shortDuration(f.Schedule), shortDuration(period), f.Function.MemorySize, f.Function.Architecture, strings.Join(d.arch.ForwarderRegions, ", ")))
 
 	// A metric belongs to the service one of its dimension values names
 	// (function or API name); one naming none is counted with the first
@@ -116,3 +113,14 @@ var _ = registerCostPart("metrics", func(d *costDerivation) {
 		d.source(s, cost.SourceForwarding, from)
 	}
 })
+
+// shortDuration prints 5m rather than 5m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	for _, suffix := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, suffix) {
+			s = strings.TrimSuffix(s, suffix[1:])
+		}
+	}
+	return s
+}

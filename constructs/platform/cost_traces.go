@@ -17,7 +17,11 @@ var _ = registerCostPart("traces", func(d *costDerivation) {
 	for i := range d.services {
 		s := &d.services[i]
 		rule, ok := sampling.RateFor(rules, sampling.Request{ServiceName: s.Name})
-		from := fmt.Sprintf("sampling.rules %q: reservoir %d/s, fixedRate %g", rule.Name, rule.ReservoirSize, rule.FixedRate)
+		name := rule.Name
+		if name == "" {
+			name = fmt.Sprintf("priority %d, serviceName %q", rule.Priority, rule.ServiceName)
+		}
+		from := fmt.Sprintf("sampling rule (%s): reservoir %d/s, fixedRate %g", name, rule.ReservoirSize, rule.FixedRate)
 		if !ok {
 			rule = sampling.Rule{FixedRate: 0.05, ReservoirSize: 1}
 			from = "X-Ray's default rule (no sampling rule matches): reservoir 1/s, fixedRate 0.05"

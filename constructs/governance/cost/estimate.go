@@ -225,7 +225,7 @@ func (e *estimator) serviceRegion(s Service, r RegionTraffic) {
 	e.traces(s, r)
 	e.from = source(traffic, s.Sources[SourceMetrics], e.a.Sources[SourceMetrics])
 	e.metrics(s, r)
-	e.from = source(s.Sources[SourceAlarms], e.a.Sources[SourceAlarms])
+	e.from = s.Sources[SourceAlarms]
 	e.alarms(s.Name, r.Region, s.Alarms)
 	if inRegions(e.a.ForwarderRegions, r.Region) {
 		e.from = source(s.Sources[SourceForwarding], e.a.Sources[SourceForwarding])

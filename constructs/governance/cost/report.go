@@ -91,6 +91,7 @@ var assumptions = []string{
 	"Custom metric tiers are applied per region; the blended rate is charged to each service in the region.",
 	"Errors and slow requests are treated as disjoint when counting always-kept traces (an upper bound).",
 	"Trace retrieval and scans, dashboards, data transfer and OpenSearch are not modelled.",
+	"A metric-math alarm is billed one alarm metric per metric it reads (unverified); anomaly detectors are not billed on their own.",
 	"The naive architecture sends every tier to one CloudWatch Logs Standard group, traces every request, calls PutMetricData once per datapoint, forwards one record per datapoint and polls streamed metrics with GetMetricData every minute.",
 }
 
