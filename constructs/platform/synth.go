@@ -106,6 +106,9 @@ func ArchitectureMarkdown(g *diagram.Graph) []byte {
 // what `cdk synth` of the app prints (to stderr, since the CDK CLI keeps
 // stdout for templates).
 func (r *Result) Print(w io.Writer) {
+	if r == nil {
+		return // Synth stopped before writing anything
+	}
 	if r.Summary != nil {
 		fmt.Fprint(w, r.Summary.String())
 	}
