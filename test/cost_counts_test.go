@@ -189,3 +189,45 @@ func TestAnAlarmAddedAfterNewIsPricedBeforeTheAssemblyIsWritten(t *testing.T) {
 	}
 	assertAlarmsPricedAsSynthesized(t, &synthesized{dir: res.Dir, asm: res.Assembly, platform: p, summary: res.Summary})
 }
+
+// The budget guard runs again on the final tree: an alarm added after New
+// that takes the estimate over the budget stops Synth before it writes a
+// template or the manifest.
+func TestAnAlarmThatBreaksTheBudgetStopsSynthBeforeAnythingIsWritten(t *testing.T) {
+	cfg := config.Default()
+	c := *cfg.Cost
+	est, err := cfg.CostConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := est.Estimate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Budget.MonthlyUSD = r.Total.Declared + 0.05 // an alarm metric costs $0.10
+	cfg.Cost = &c
+	ctx, err := cdktest.Context()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(dir), Context: &ctx})
+	p, err := stacks.Build(app, cfg, "")
+	if err != nil {
+		t.Fatalf("within budget before the extra alarm: %v", err)
+	}
+	awscloudwatch.NewAlarm(p.Central.Stack, jsii.String("Extra"), &awscloudwatch.AlarmProps{
+		Metric:    awscloudwatch.NewMetric(&awscloudwatch.MetricProps{Namespace: jsii.String("AWS/Kinesis"), MetricName: jsii.String("IncomingRecords")}),
+		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+	})
+	res, err := platform.Synth(app, p)
+	if err == nil || !strings.Contains(err.Error(), "exceeds the budget") || res != nil {
+		t.Fatalf("Synth over budget: result %v, error %v", res, err)
+	}
+	if templates, _ := filepath.Glob(filepath.Join(dir, "*.template.json")); len(templates) != 0 {
+		t.Fatalf("templates were written: %v", templates)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		t.Fatal("a cloud assembly manifest was written")
+	}
+}

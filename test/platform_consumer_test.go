@@ -39,7 +39,7 @@ func TestConsumerPlatformAppMatchesTheAppsDefaultPlatform(t *testing.T) {
 		t.Fatalf("consumer platform app failed: %v\n%s", err, b)
 	}
 	assertNoAbnormalExit(t, "consumer platform app", b)
-	for _, want := range []string{"o11yscale-ap-southeast-1", "Lambda binaries bundled", "Estimated monthly cost", "total           $87,404.45"} {
+	for _, want := range []string{"o11yscale-ap-southeast-1", "Lambda binaries bundled", "Estimated monthly cost", "total           $87,205.74"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("output lacks %q:\n%s", want, b)
 		}
