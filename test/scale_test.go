@@ -11,6 +11,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -47,6 +48,7 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	// The cost report prices exactly the alarms, composites and detectors
 	// of the 200 × 6 templates.
 	assertAlarmsPricedAsSynthesized(t, s)
+	assertWithinEveryQuota(t, s.platform, 6)
 	var largestRes, largestBytes platform.TemplateStats
 	for _, ts := range s.summary.All() {
 		if ts.Resources > largestRes.Resources {
@@ -88,6 +90,36 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	fmt.Fprint(os.Stderr, s.summary.String())
 }
 
+// assertWithinEveryQuota checks the usages the synth-time quota check saw:
+// every account-region within every quota of the table, and the check saw
+// each of the regions.
+func assertWithinEveryQuota(t *testing.T, p *platform.Platform, regions int) {
+	t.Helper()
+	if p.QuotaError != nil {
+		t.Fatal(p.QuotaError)
+	}
+	seen := map[string]bool{}
+	for _, u := range p.QuotaUsage {
+		service, name, _ := strings.Cut(u.Quota, "/")
+		q, ok := quotas.Lookup(service, name)
+		if !ok {
+			t.Fatalf("usage of unknown quota %s", u.Quota)
+		}
+		limit, _ := p.Props.Quotas.Limit(q, u.Account, u.Region)
+		if u.Count > limit {
+			t.Errorf("%s in %s/%s %s: %d over %d", u.Quota, u.Account, u.Region, u.Subject, u.Count, limit)
+		}
+		if u.Quota == "xray/groups" {
+			seen[u.Region] = true
+		}
+	}
+	// Guard the guard: the check must have counted every region's groups.
+	if len(seen) != regions {
+		t.Fatalf("X-Ray groups counted in %d regions, want %d", len(seen), regions)
+	}
+	t.Logf("highest use of each quota:\n%s", quotas.PeaksTable(p.Props.Quotas.Peaks(p.QuotaUsage)))
+}
+
 func TestLimitsErrorNamesTheStackAccountRegionTemplateAndTheFix(t *testing.T) {
 	s := &platform.Summary{Stacks: []platform.StackSummary{{Name: "acme-eu-west-1", Account: "111122223333", Region: "eu-west-1",
 		Template: platform.TemplateStats{File: "x.template.json", Resources: 501, Bytes: 1_200_000}}}}
@@ -113,4 +145,30 @@ func BenchmarkSynth(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkQuotaCheck measures the synth-time quota check (Collect and
+// Count over every stack) against the whole synth of the same platform in
+// the same run; the ratio is the check's share of synth.
+func BenchmarkQuotaCheck(b *testing.B) {
+	cfg := largePlatform(b, 50)
+	var s *synthesized
+	b.Run("synth", func(b *testing.B) {
+		for b.Loop() {
+			var err error
+			if s, err = synth(b.TempDir(), cfg, "123456789012", false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if s == nil {
+		b.Fatal("the synth sub-benchmark must run first (it builds the platform the check reads)")
+	}
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.platform.Props.Quotas.Check(quotas.Count(quotas.Collect(s.platform.Stacks()))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -99,14 +99,17 @@ func (p ServiceLogsProps) validateFluentBit(v *validation.Errors) {
 	if !ssmNameRE.MatchString(fb.ParameterName) {
 		v.Add("fluentBit.parameterName", fb.ParameterName, "an SSM parameter name starting with '/', of letters, digits and _ . - /")
 	}
-	if err := p.fluentBitSpec("", "").CheckRouting(); err != nil {
+	if err := p.fluentBitSpec("", "", "").CheckRouting(); err != nil {
 		v.Add("fluentBit", "", "a config Fluent Bit can run (%v)", err)
 	}
 }
 
 // fluentBitSpec builds the routing from the tiers (after defaults) for a
 // region and archive bucket; the key prefixes come from the archive.
-func (p ServiceLogsProps) fluentBitSpec(region, bucket string) fluentbit.Spec {
+//
+// endpoint is the analysis collection's host when p.Analysis is set ("" in
+// validation, where a placeholder stands in).
+func (p ServiceLogsProps) fluentBitSpec(region, bucket, endpoint string) fluentbit.Spec {
 	fb := p.FluentBit
 	archivePrefix := DefaultArchivePrefix
 	if p.Archive != nil {
@@ -117,8 +120,15 @@ func (p ServiceLogsProps) fluentBitSpec(region, bucket string) fluentbit.Spec {
 		TailPath: fb.TailPath, ParsersFile: fb.ParsersFile, LevelKey: fb.LevelKey,
 		UnmatchedTier: fb.UnmatchedTier.lower(),
 	}
-	if fb.OpenSearchEndpoint != "" {
+	analysis := p.Analysis != nil && fb.OpenSearchEndpoint == ""
+	switch {
+	case fb.OpenSearchEndpoint != "":
 		s.OpenSearch = fluentbit.OpenSearch{Endpoint: fb.OpenSearchEndpoint, Index: fb.OpenSearchIndex}
+	case analysis && p.fluentBitIndexesAnalysis():
+		if endpoint == "" {
+			endpoint = "analysis.invalid"
+		}
+		s.OpenSearch = fluentbit.OpenSearch{Endpoint: endpoint, Index: fb.OpenSearchIndex, Serverless: true}
 	}
 	for _, tier := range TierNames {
 		t := p.Tiers.get(tier)
@@ -131,7 +141,24 @@ func (p ServiceLogsProps) fluentBitSpec(region, bucket string) fluentbit.Spec {
 			ft.S3KeyPrefix = ArchiveKeyPrefix(archivePrefix, p.Service, tier)
 		}
 		ft.Index = fb.OpenSearchEndpoint != "" && slices.Contains(fb.IndexedTiers, tier)
+		if analysis && slices.Contains(p.Analysis.Props.Tiers, tier) && !p.routerIndexes(tier) {
+			// The same tier table as the router's streams, one index per
+			// tier; only for a tier the router does not see (one that
+			// bypasses CloudWatch), so no event is indexed twice.
+			ft.Index, ft.IndexName = true, IndexName(p.Name, tier)
+		}
 		s.Tiers = append(s.Tiers, ft)
 	}
 	return s
+}
+
+// fluentBitIndexesAnalysis reports whether Fluent Bit sends some analysis
+// tier to the collection itself (after defaults).
+func (p ServiceLogsProps) fluentBitIndexesAnalysis() bool {
+	for _, t := range p.Analysis.Props.Tiers {
+		if !p.routerIndexes(t) && p.Tiers.get(t).Destination != Drop {
+			return true
+		}
+	}
+	return false
 }

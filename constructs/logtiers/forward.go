@@ -21,6 +21,12 @@ type ForwardProps struct {
 	// events, { $.level = "ERROR" || $.status_code >= 500 } for JSON logs,
 	// [time, request_id, level = ERROR*, ...] for space-delimited ones.
 	Pattern string
+	// AllEvents subscribes every event of the tiers' log groups (an empty
+	// filter pattern), for a destination that selects events itself: the
+	// log router with an analysis tier, which indexes every ERROR and WARN
+	// event. Pattern must then be empty. Default: false, except for the
+	// default rule of a service with ServiceLogsProps.Analysis.
+	AllEvents bool
 	// Tiers whose log groups are subscribed. Default: every CloudWatch
 	// tier of the STANDARD class.
 	Tiers []Tier
@@ -51,6 +57,9 @@ func (f ForwardProps) validate(v *validation.Errors, path string) (pattern.Patte
 		case f.Destination != nil && f.Destination.SubscriptionKind() != KindKinesis:
 			v.Add(path+".distribution", distributionName(f.Distribution), "no value: distribution applies to kinesis only")
 		}
+	}
+	if f.AllEvents && f.Pattern != "" {
+		v.Add(path+".pattern", f.Pattern, "no pattern with allEvents (every event of the log groups is forwarded)")
 	}
 	pat, err := pattern.Parse(f.Pattern)
 	if err != nil {

@@ -45,6 +45,10 @@ type RouterProps struct {
 	// Description of the function. Default: "Forwards critical log events
 	// from subscription filters to the log archive".
 	Description string
+	// Analysis, when set, is the second target: the events of its tiers
+	// also go to its tier streams (and indexes), and the router may put
+	// records to them. Default: nil, the archive only.
+	Analysis *Analysis
 }
 
 func (p RouterProps) withDefaults() RouterProps {
@@ -74,6 +78,9 @@ func (p RouterProps) config() contract.Config {
 	c := contract.Config{MinStatus: p.MinStatus, LogLevel: p.LogLevel, MetricNamespace: naming.PipelineNamespace(p.Name)}
 	if p.Archive != nil {
 		c.DeliveryStreamName = p.Archive.DeliveryStreamName()
+	}
+	if p.Analysis != nil {
+		c.AnalysisStreams = p.Analysis.StreamNames()
 	}
 	if p.DisableStatusRule {
 		c.MinStatus = 0
@@ -150,6 +157,9 @@ func NewRouter(scope constructs.Construct, id string, props RouterProps) (*Route
 		return nil, fmt.Errorf("logtiers router %s: %w", where, err)
 	}
 	p.Archive.GrantPutRecords(r.Function.Function)
+	if p.Analysis != nil {
+		p.Analysis.GrantPutRecords(r.Function.Function)
+	}
 	// A sibling, not a child: one statement at the stack's top level.
 	r.InvokePermission = AllowLogsToInvoke(scope, id+"Invoke", r.Function.Function, p.LogGroupPrefix)
 	return r, nil

@@ -238,20 +238,30 @@ func (s *ServiceLogs) publishFluentBit(p ServiceLogsProps) error {
 			reviewBucket = "${ARCHIVE_BUCKET}"
 		}
 	}
-	text, err := fluentbit.Generate(p.fluentBitSpec(region, bucket))
+	endpoint, reviewEndpoint := "", ""
+	indexes := p.Analysis != nil && p.FluentBit.OpenSearchEndpoint == "" && p.fluentBitIndexesAnalysis()
+	if indexes {
+		// Always a token: the collection endpoint is known at deploy.
+		endpoint, reviewEndpoint = p.Analysis.Endpoint(), "${ANALYSIS_ENDPOINT}"
+	}
+	text, err := fluentbit.Generate(p.fluentBitSpec(region, bucket, endpoint))
 	if err != nil {
 		return err
 	}
-	reviewText, err := fluentbit.Generate(p.fluentBitSpec(reviewRegion, reviewBucket))
+	reviewText, err := fluentbit.Generate(p.fluentBitSpec(reviewRegion, reviewBucket, reviewEndpoint))
 	if err != nil {
 		return err
 	}
 	if reviewBucket != bucket {
 		reviewText = "# ${ARCHIVE_BUCKET} is the archive bucket's name, filled in at deploy in the SSM parameter.\n" + reviewText
 	}
+	if indexes {
+		reviewText = "# ${ANALYSIS_ENDPOINT} is the analysis collection's host, filled in at deploy in the SSM parameter.\n" + reviewText
+	}
 	// Tokens render shorter than what they resolve to; a bucket name is at
 	// most 63 characters.
-	size := len(reviewText) + strings.Count(reviewText, "${ARCHIVE_BUCKET}")*63
+	size := len(reviewText) + strings.Count(reviewText, "${ARCHIVE_BUCKET}")*63 +
+		strings.Count(reviewText, "${ANALYSIS_ENDPOINT}")*64
 	if size > advancedParameterBytes {
 		return fmt.Errorf("fluentBit: the generated config is about %d bytes; an SSM parameter holds at most %d", size, advancedParameterBytes)
 	}

@@ -1,6 +1,7 @@
 package logtiers
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -68,6 +69,12 @@ type ServiceLogsProps struct {
 	// Archive is the region's archive; required when FluentBit is
 	// published and a tier goes to S3.
 	Archive *Archive
+	// Analysis is the region's analysis tier. With it, and no
+	// FluentBit.OpenSearchEndpoint, the published Fluent Bit config sends
+	// the analysis tiers to the collection, each to its index, signed for
+	// OpenSearch Serverless; the task role must be one of the tier's
+	// Writers (and get Analysis.GrantWrite). Default: nil.
+	Analysis *Analysis
 }
 
 // withDefaults fills every zero value with its documented default.
@@ -102,7 +109,10 @@ func (p ServiceLogsProps) withDefaults() ServiceLogsProps {
 	p.MetricFilters = filters
 
 	if p.Forwarding == nil && p.Destination != nil && !p.DisableForwarding {
-		p.Forwarding = []ForwardProps{{}}
+		// With an analysis tier the router sees every event of the
+		// filterable tiers: it indexes ERROR and WARN and still archives
+		// only the critical ones. One filter per group either way.
+		p.Forwarding = []ForwardProps{{AllEvents: p.Analysis != nil}}
 	}
 	if p.DisableForwarding {
 		p.Forwarding = nil
@@ -115,7 +125,7 @@ func (p ServiceLogsProps) withDefaults() ServiceLogsProps {
 		if f.Destination == nil {
 			f.Destination = p.Destination
 		}
-		if f.Pattern == "" {
+		if f.Pattern == "" && !f.AllEvents {
 			f.Pattern = p.criticalPattern()
 		}
 		if f.Tiers == nil {
@@ -264,4 +274,17 @@ func (p ServiceLogsProps) checkFilterTier(v *validation.Errors, path string, tie
 		return false
 	}
 	return true
+}
+
+// routerIndexes reports whether a forwarding rule sends every event of
+// tier's log group on (AllEvents), so the analysis tier gets the tier from
+// the router and Fluent Bit must not index it a second time (after
+// defaults).
+func (p ServiceLogsProps) routerIndexes(tier Tier) bool {
+	for _, f := range p.Forwarding {
+		if f.AllEvents && slices.Contains(f.Tiers, tier) && p.Tiers.get(tier).Destination == CloudWatch {
+			return true
+		}
+	}
+	return false
 }

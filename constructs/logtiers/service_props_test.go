@@ -194,7 +194,7 @@ func TestDefaultForwardingSkipsInfrequentAccessTiers(t *testing.T) {
 func TestFluentBitSpecFollowsTheTiers(t *testing.T) {
 	p := ServiceLogsProps{Service: "checkout-api", Tiers: TiersProps{Warn: TierProps{Destination: Drop}, Debug: TierProps{Destination: CloudWatch, RetentionDays: 1}},
 		FluentBit: FluentBitProps{Publish: true, OpenSearchEndpoint: "search-x.us-east-1.es.amazonaws.com"}}.withDefaults()
-	spec := p.fluentBitSpec("us-east-1", "bucket")
+	spec := p.fluentBitSpec("us-east-1", "bucket", "")
 	want := map[string]string{
 		"error": "group=/o11yscale/checkout-api/error index=true",
 		"warn":  "dropped",

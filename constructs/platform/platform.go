@@ -32,6 +32,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
 
@@ -58,6 +59,11 @@ type Platform struct {
 	CostWarning string
 	// reviewScope holds the cost review files.
 	reviewScope constructs.Construct
+	// QuotaUsage is what every account-region used of each service quota
+	// when the app was last synthesized; QuotaError the breach, nil when
+	// every account-region is within every quota.
+	QuotaUsage []quotas.Usage
+	QuotaError error
 }
 
 // Central is the aggregation stack in the central region.
@@ -82,8 +88,10 @@ type Regional struct {
 	// LogArchive is the region's S3 archive and INFO/critical-event Firehose.
 	LogArchive *logtiers.Archive
 	// LogRouter receives critical events from every service's subscription
-	// filters and forwards them to LogArchive.
+	// filters and forwards them to LogArchive (and Analysis).
 	LogRouter *logtiers.Router
+	// Analysis is the region's analysis tier; nil unless enabled.
+	Analysis *logtiers.Analysis
 	// Alerting is the alerts and incidents topics and the enricher.
 	Alerting *anomaly.Alerting
 	// Forwarder and MetricStream deliver metrics to the central stream;
@@ -136,6 +144,9 @@ func New(scope constructs.Construct, props Props) (*Platform, error) {
 	if err := p.build(scope); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
+	// Checked when the app is validated: after prepare, when every
+	// reference is final, and before any template is written.
+	quotas.Attach(p.Central.Stack, p.Stacks, props.Quotas, func(u []quotas.Usage, err error) { p.QuotaUsage, p.QuotaError = u, err })
 	return p, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -50,8 +51,9 @@ type Props struct {
 	Tags map[string]string
 
 	// Sampling is each region's X-Ray rules, groups and collector config.
-	// Name defaults to the platform's; a nil Groups.Services to every
-	// service.
+	// Name defaults to the platform's. Per-service X-Ray groups are
+	// opt-in (Groups.Services): X-Ray allows 25 groups per account and
+	// region and does not raise that quota.
 	Sampling sampling.Props
 	// Logs is the tiered log pipeline.
 	Logs Logs
@@ -69,6 +71,10 @@ type Props struct {
 	Cost *cost.Inputs
 	// Billing is the billing alarm and budget (in us-east-1).
 	Billing Billing
+	// Quotas are the service quotas checked at synth; Overrides raise
+	// adjustable ones for accounts with an approved increase. Default:
+	// AWS's documented defaults (quotas.Table).
+	Quotas quotas.Props
 }
 
 // Service is one observed workload.
@@ -93,6 +99,32 @@ type Logs struct {
 	Router logtiers.RouterProps
 	// Retention is the guard applied to every log group of the app.
 	Retention logtiers.RetentionGuardProps
+	// Analysis is each region's analysis tier (OpenSearch Serverless).
+	// Default: off.
+	Analysis Analysis
+}
+
+// Analysis configures each region's analysis tier: the router also sends
+// its tiers (default ERROR and WARN) to an OpenSearch Serverless
+// collection, and Fluent Bit's opensearch output points at it.
+type Analysis struct {
+	// Enabled creates the tier in every region. Default: false.
+	Enabled bool
+	// AWSOwnedKey encrypts the collection and its streams with AWS-owned
+	// keys instead of the region's key. A collection with its own KMS key
+	// gets its own OCUs, so this lets it share the account's OCUs with
+	// other collections that use AWS-owned keys
+	// (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-scaling.html).
+	// Default: false (the region's key).
+	AWSOwnedKey bool
+	// Vpcs are the VPCs of private collections by region (a VPC belongs to
+	// one region); a region without an entry uses AnalysisProps.Vpc.
+	// Default: none.
+	Vpcs map[string]logtiers.AnalysisVpc
+	// AnalysisProps of every region's tier. Name, Archive and (unless
+	// AWSOwnedKey) EncryptionKey are set by the platform; a zero
+	// Retention of a tier follows that tier's log group retention.
+	logtiers.AnalysisProps
 }
 
 // Alarms configures alerting (per region) and alarms (per service).
@@ -226,4 +258,29 @@ func (p Props) Shards() [][]Service {
 		out = append(out, p.Services[i:min(i+p.ServicesPerShard, len(p.Services))])
 	}
 	return out
+}
+
+// AnalysisProps is the analysis tier's props as a region completes them,
+// without the region's collaborators (Archive, EncryptionKey): named after
+// the platform, the region's VPC, a tier's zero retention following its
+// log group's.
+func (p Props) AnalysisProps(region string) logtiers.AnalysisProps {
+	a := p.Logs.Analysis.AnalysisProps
+	a.Name = p.Name
+	if vpc, ok := p.Logs.Analysis.Vpcs[region]; ok {
+		a.Vpc = vpc
+	}
+	t := p.Logs.Service.Tiers
+	for _, f := range []struct {
+		days *int
+		tier int
+	}{
+		{&a.Retention.Error, t.Error.RetentionDays}, {&a.Retention.Warn, t.Warn.RetentionDays},
+		{&a.Retention.Info, t.Info.RetentionDays}, {&a.Retention.Debug, t.Debug.RetentionDays},
+	} {
+		if *f.days == 0 {
+			*f.days = f.tier
+		}
+	}
+	return a
 }

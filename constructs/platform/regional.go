@@ -4,6 +4,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
 // addRegional creates one region's shared resources.
@@ -12,13 +13,22 @@ func (p *Platform) addRegional(r *Regional) error {
 	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", p.Props.Logs.Archive); err != nil {
 		return err
 	}
-	if r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", p.routerProps(r.LogArchive)); err != nil {
+	if p.Props.Logs.Analysis.Enabled {
+		if r.Analysis, err = logtiers.NewAnalysis(r.Stack, "Analysis", p.analysisProps(r)); err != nil {
+			return err
+		}
+	}
+	rp := p.routerProps(r.LogArchive)
+	rp.Analysis = r.Analysis
+	if r.LogRouter, err = logtiers.NewRouter(r.Stack, "LogRouter", rp); err != nil {
 		return err
 	}
 	if r.Alerting, err = anomaly.NewAlerting(r.Stack, "Alerting", p.alertingProps(r)); err != nil {
 		return err
 	}
-	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", p.samplingProps()); err != nil {
+	sp := p.samplingProps()
+	sp.TailSampling.Region = r.Region
+	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", sp); err != nil {
 		return err
 	}
 	return p.addMetricDelivery(r)
@@ -44,6 +54,19 @@ func (p *Platform) routerProps(archive *logtiers.Archive) logtiers.RouterProps {
 	return rp
 }
 
+// analysisProps completes the analysis tier's props with the region's
+// collaborators.
+func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
+	a := p.Props.AnalysisProps(r.Region)
+	{
+		a.Archive = r.LogArchive
+		if !p.Props.Logs.Analysis.AWSOwnedKey && a.EncryptionKey == nil {
+			a.EncryptionKey = r.Key
+		}
+	}
+	return a
+}
+
 func (p *Platform) alertingProps(r *Regional) anomaly.AlertingProps {
 	a := p.Props.Alarms.Alerting
 	a.Name = p.Props.Name
@@ -58,9 +81,31 @@ func (p *Platform) samplingProps() sampling.Props {
 	if s.Name == "" {
 		s.Name = p.Props.Name
 	}
-	if s.Groups.Services == nil {
-		// One X-Ray group per platform service, not only those the rules name.
-		s.Groups.Services = p.Props.ServiceNames()
-	}
 	return s
+}
+
+// ValidateCollectorLogGroup checks that the collector's logs pipeline, when
+// enabled, writes into one of the platform's tiered log groups (prefix,
+// service, tier), so collector logs get the tiers' retention, metric
+// filters and routing. The error's path is relative to sampling.
+func ValidateCollectorLogGroup(logs sampling.LogsExportProps, prefix string, services []string) error {
+	if !logs.Enabled || logs.LogGroupName == "" {
+		return nil // sampling.Props.Validate reports a missing name
+	}
+	var example string
+	for _, svc := range services {
+		for _, tier := range []logtiers.Tier{logtiers.Error, logtiers.Warn, logtiers.Info, logtiers.Debug} {
+			name := logtiers.LogGroupName(prefix, svc, tier)
+			if example == "" {
+				example = name
+			}
+			if name == logs.LogGroupName {
+				return nil
+			}
+		}
+	}
+	var v validation.Errors
+	v.Add("tailSampling.logs.logGroupName", logs.LogGroupName,
+		"one of the platform's tiered log groups, <logGroupPrefix>/<service>/<tier> such as %q", example)
+	return v.Err()
 }

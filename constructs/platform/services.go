@@ -30,7 +30,7 @@ func (p *Platform) serviceLogsProps(r *Regional, svc Service) logtiers.ServiceLo
 	l := p.Props.Logs.Service
 	l.Name, l.Service = p.Props.Name, svc.Name
 	if r != nil {
-		l.EncryptionKey, l.Archive = r.Key, r.LogArchive
+		l.EncryptionKey, l.Archive, l.Analysis = r.Key, r.LogArchive, r.Analysis
 		if l.Destination == nil {
 			l.Destination = r.LogRouter
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 
 	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
+	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/review"
 )
 
@@ -33,7 +34,10 @@ type Result struct {
 // under <cdk.out>/review, summarizes the platform's templates and checks
 // them against CloudFormation's limits. It is the one pipeline behind
 // `cdk synth` of the o11yscale app, the test suite and a consumer's own
-// app: call it instead of app.Synth. The returned error is the limit
+// app: call it instead of app.Synth. Service quotas (constructs/quotas,
+// attached by New) are checked while the app is validated, before the
+// assembly is written: a breach returns Result.Dir and the error, and no
+// template. Otherwise the returned error is the CloudFormation limit
 // breach, if any; the Result is filled in either way once the assembly is
 // written. Before writing anything it prices the alarms the construct tree
 // holds (those added after New included) and runs the budget guard again;
@@ -44,9 +48,11 @@ func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	if err := p.repriceFromTree(); err != nil {
 		return nil, err
 	}
-	asm := app.Synth(nil)
+	asm, err := synthAssembly(app, p)
+	if err != nil {
+		return &Result{Dir: *app.Outdir(), Platform: p}, err
+	}
 	res := &Result{Dir: *asm.Directory(), Assembly: asm, Platform: p}
-	var err error
 	if res.Review, err = review.Write(app, res.Dir); err != nil {
 		return res, err
 	}
@@ -60,6 +66,22 @@ func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	res.Review = append(res.Review, pictures...)
 	sort.Strings(res.Review)
 	return res, res.Summary.LimitsError()
+}
+
+// synthAssembly runs app.Synth and turns a failed validation (CDK throws,
+// jsii panics) into an error; a service-quota breach is returned as the
+// platform's own message, since nothing was written.
+func synthAssembly(app awscdk.App, p *Platform) (asm cxapi.CloudAssembly, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if p != nil && p.QuotaError != nil {
+				err = p.QuotaError
+				return
+			}
+			err = fmt.Errorf("synth: %v", r)
+		}
+	}()
+	return app.Synth(nil), nil
 }
 
 // writeArchitecture draws the assembly's architecture as
@@ -114,6 +136,9 @@ func (r *Result) Print(w io.Writer) {
 	}
 	if r.Platform == nil {
 		return
+	}
+	if peaks := r.Platform.Props.Quotas.Peaks(r.Platform.QuotaUsage); len(peaks) > 0 && r.Platform.QuotaError == nil {
+		fmt.Fprintf(w, "\nService quotas, highest use per account-region (checked before writing):\n%s", quotas.PeaksTable(peaks))
 	}
 	if rep := r.Platform.CostReport; rep != nil {
 		fmt.Fprintf(w, "\nEstimated monthly cost (full report: %s/review/cost/report.md)\n%s", r.Dir, rep.Table())

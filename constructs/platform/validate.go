@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"slices"
+
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -30,8 +32,19 @@ func (p Props) Validate() error {
 		}
 	}
 	add("sampling", pl.samplingProps().Validate())
+	add("sampling", ValidateCollectorLogGroup(pl.samplingProps().TailSampling.Logs, pl.logGroupPrefix(), p.ServiceNames()))
 	add("logs.archive", p.Logs.Archive.Validate())
 	add("logs.router", pl.routerProps(nil).Validate())
+	if p.Logs.Analysis.Enabled {
+		for _, region := range p.Regions {
+			add("logs.analysis", p.AnalysisProps(region).Validate())
+		}
+		for region := range p.Logs.Analysis.Vpcs {
+			if !slices.Contains(p.Regions, region) {
+				v.Add(validation.Key("logs.analysis.vpcs", region), region, "a region of the platform (regions)")
+			}
+		}
+	}
 	add("logs.retention", p.Logs.Retention.Validate())
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
 	for _, svc := range p.Services {
@@ -43,6 +56,7 @@ func (p Props) Validate() error {
 	}
 	add("", pl.validateMetrics())
 	add("grafana", pl.grafanaProps(nil).Validate())
+	add("quotas", p.Quotas.Validate())
 	if _, err := p.CostConfig(); err != nil {
 		add("", err)
 	}

@@ -59,17 +59,102 @@ func TestDefaultCollectorConfigKeepsErrorsSlowAppliesRulesThenBaseline(t *testin
 	}
 	tr := c.Service.Pipelines.Traces
 	if strings.Join(tr.Receivers, ",") != "otlp" || strings.Join(tr.Processors, ",") != "memory_limiter,tail_sampling,batch" ||
-		strings.Join(tr.Exporters, ",") != "awsxray" {
+		strings.Join(tr.Exporters, ",") != "otlphttp/xray" {
 		t.Errorf("traces pipeline = %+v", tr)
 	}
 	var generic struct {
-		Exporters map[string]any
+		Exporters  map[string]any
+		Extensions map[string]map[string]string
+		Service    struct {
+			Extensions []string
+			Pipelines  map[string]any
+		}
 	}
 	if err := yaml.Unmarshal(b, &generic); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := generic.Exporters["awsxray"]; !ok {
-		t.Error("no awsxray exporter")
+	if _, ok := generic.Exporters["awsxray"]; ok || len(generic.Exporters) != 1 {
+		t.Errorf("exporters = %v, want only otlphttp/xray", generic.Exporters)
+	}
+	// Without a region the collector expands AWS_REGION at startup.
+	if got := c.Exporters.XRay.TracesEndpoint; got != "https://xray.${env:AWS_REGION}.amazonaws.com/v1/traces" {
+		t.Errorf("traces_endpoint = %s", got)
+	}
+	if c.Exporters.XRay.Auth.Authenticator != "sigv4auth/xray" || generic.Extensions["sigv4auth/xray"]["service"] != "xray" ||
+		strings.Join(generic.Service.Extensions, ",") != "sigv4auth/xray" {
+		t.Errorf("auth %+v, extensions %v, service.extensions %v", c.Exporters.XRay.Auth, generic.Extensions, generic.Service.Extensions)
+	}
+	if _, ok := generic.Service.Pipelines["logs"]; ok {
+		t.Error("no logs pipeline unless logs are enabled")
+	}
+}
+
+func TestRegionNamesTheEndpointAndTheSigningRegion(t *testing.T) {
+	c, _ := parse(t, Props{TailSampling: TailSamplingProps{Region: "eu-west-1"}})
+	if got := c.Exporters.XRay.TracesEndpoint; got != "https://xray.eu-west-1.amazonaws.com/v1/traces" {
+		t.Errorf("traces_endpoint = %s", got)
+	}
+	if got := *c.Extensions.SigV4XRay; got != (otelcol.SigV4Auth{Region: "eu-west-1", Service: "xray"}) {
+		t.Errorf("sigv4auth/xray = %+v", got)
+	}
+}
+
+func TestLegacyExporterKeepsAWSXRayWithoutExtensions(t *testing.T) {
+	c, b := parse(t, Props{TailSampling: TailSamplingProps{Exporter: ExporterXRayLegacy, Region: "us-west-2"}})
+	if c.Exporters.AWSXRay == nil || c.Exporters.AWSXRay.Region != "us-west-2" || c.Exporters.XRay != nil || c.Extensions != nil {
+		t.Errorf("exporters %+v, extensions %+v", c.Exporters, c.Extensions)
+	}
+	if strings.Join(c.Service.Pipelines.Traces.Exporters, ",") != "awsxray" || len(c.Service.Extensions) != 0 {
+		t.Errorf("service = %+v", c.Service)
+	}
+	if !strings.Contains(string(b), "Export: awsxray (legacy)") {
+		t.Errorf("header should name the legacy exporter:\n%s", b)
+	}
+}
+
+func TestLogsGoToTheCloudWatchLogsEndpointWithGroupAndStreamHeaders(t *testing.T) {
+	c, _ := parse(t, Props{TailSampling: TailSamplingProps{Region: "us-east-1",
+		Logs: LogsExportProps{Enabled: true, LogGroupName: "/o11yscale/checkout-api/warn"}}})
+	l := c.Exporters.Logs
+	if l == nil || l.LogsEndpoint != "https://logs.us-east-1.amazonaws.com/v1/logs" || l.Auth.Authenticator != "sigv4auth/logs" {
+		t.Fatalf("otlphttp/logs = %+v", l)
+	}
+	if l.Headers["x-aws-log-group"] != "/o11yscale/checkout-api/warn" || l.Headers["x-aws-log-stream"] != DefaultLogStreamName {
+		t.Errorf("headers = %v", l.Headers)
+	}
+	if got := *c.Extensions.SigV4Logs; got != (otelcol.SigV4Auth{Region: "us-east-1", Service: "logs"}) {
+		t.Errorf("sigv4auth/logs = %+v", got)
+	}
+	lp := c.Service.Pipelines.Logs
+	if lp == nil || strings.Join(lp.Exporters, ",") != "otlphttp/logs" || strings.Join(lp.Processors, ",") != "memory_limiter,batch" {
+		t.Errorf("logs pipeline = %+v", lp)
+	}
+	if strings.Join(c.Service.Extensions, ",") != "sigv4auth/xray,sigv4auth/logs" {
+		t.Errorf("service.extensions = %v", c.Service.Extensions)
+	}
+}
+
+func TestExportFieldsAreValidatedTogether(t *testing.T) {
+	err := Props{TailSampling: TailSamplingProps{Exporter: "jaeger", Region: "Mars-1",
+		Logs: LogsExportProps{Enabled: true, LogStreamName: "a:b"}}}.Validate()
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, want := range []string{
+		`tailSampling.exporter: "jaeger"`, `"otlp" (default) or "xray-legacy"`,
+		`tailSampling.region: "Mars-1"`, "tailSampling.logs.logGroupName", "tailSampling.logs.logStreamName",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	err = Props{TailSampling: TailSamplingProps{Exporter: ExporterXRayLegacy, Logs: LogsExportProps{Enabled: true, LogGroupName: "/g"}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "tailSampling.logs.enabled") {
+		t.Errorf("logs with the legacy exporter: %v", err)
+	}
+	err = Props{TailSampling: TailSamplingProps{Logs: LogsExportProps{LogGroupName: "/g"}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "tailSampling.logs.enabled: false") {
+		t.Errorf("a log group without enabled: %v", err)
 	}
 }
 

@@ -29,6 +29,9 @@ type Props struct {
 	Groups GroupsProps
 	// TailSampling configures the OpenTelemetry tail-sampling collector.
 	TailSampling TailSamplingProps
+	// TransactionSearch configures Transaction Search (on by default: the
+	// X-Ray OTLP endpoint needs it).
+	TransactionSearch TransactionSearchProps
 }
 
 // Defaults.
@@ -70,6 +73,7 @@ func (p Props) withDefaults() Props {
 	}
 	p.Groups = p.Groups.withDefaults(p.Name)
 	p.TailSampling = p.TailSampling.withDefaults(p.Name)
+	p.TransactionSearch = p.TransactionSearch.withDefaults(p.Name)
 	return p
 }
 
@@ -116,6 +120,7 @@ func (p Props) Validate() error {
 	}
 	validateGroups(&v, p)
 	validateTailSampling(&v, p)
+	validateTransactionSearch(&v, p)
 	return v.Err()
 }
 

@@ -3,6 +3,7 @@ package sampling
 import (
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsxray"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -12,8 +13,14 @@ import (
 )
 
 // ReviewPath is where the collector configuration is registered for
-// review (cdk.out/review/sampling/otel-collector.yaml).
+// review (cdk.out/review/sampling/otel-collector.yaml) when the stack's
+// region is unknown; RegionReviewPath otherwise.
 const ReviewPath = "sampling/otel-collector.yaml"
+
+// RegionReviewPath is the review path of a region's collector
+// configuration, which names that region's endpoints:
+// sampling/<region>/otel-collector.yaml.
+func RegionReviewPath(region string) string { return "sampling/" + region + "/otel-collector.yaml" }
 
 // StandardParamBytes is the largest value of a Standard-tier SSM
 // parameter; larger configurations use the Advanced tier (up to 8 KB).
@@ -35,6 +42,9 @@ type Tracing struct {
 	// CollectorConfig is the OpenTelemetry Collector configuration (YAML).
 	// Nil when tail sampling is disabled.
 	CollectorConfig []byte
+	// TransactionSearch is the Transaction Search configuration, policy
+	// and log groups; nil when disabled.
+	TransactionSearch *TransactionSearch
 }
 
 // NewTracing validates props and defines the sampling rules, the groups and
@@ -47,6 +57,12 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 		return nil, fmt.Errorf("sampling %s: %w", path, err)
 	}
 	p := props.withDefaults()
+	if props.TailSampling.Region == "" {
+		// The stack's region, when known at synth, names the endpoints.
+		if r := awscdk.Stack_Of(scope).Region(); r != nil && !*awscdk.Token_IsUnresolved(r) {
+			p.TailSampling.Region = *r
+		}
+	}
 
 	// Children hang off the jsii construct, never off the Go struct that
 	// embeds it.
@@ -60,6 +76,9 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 			t.Groups = append(t.Groups, newGroup(c, g, p.Groups))
 		}
 	}
+	if !p.TransactionSearch.Disabled {
+		t.TransactionSearch = newTransactionSearch(c, p.TransactionSearch)
+	}
 	if !p.TailSampling.Disabled {
 		cfg, err := collectorConfig(p)
 		if err != nil {
@@ -72,7 +91,11 @@ func NewTracing(scope constructs.Construct, id string, props Props) (*Tracing, e
 			StringValue:   jsii.String(string(cfg)),
 			Tier:          parameterTier(len(cfg)),
 		})
-		if err := review.Add(scope, ReviewPath, cfg); err != nil {
+		path := ReviewPath
+		if p.TailSampling.Region != RegionFromEnvironment {
+			path = RegionReviewPath(p.TailSampling.Region)
+		}
+		if err := review.Add(scope, path, cfg); err != nil {
 			return nil, fmt.Errorf("sampling %s: %w", path, err)
 		}
 	}

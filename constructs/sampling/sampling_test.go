@@ -73,9 +73,11 @@ func TestDefaults(t *testing.T) {
 	t.Run("collector configuration in a Standard SSM parameter and in review", func(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{
 			"Name": sampling.DefaultParameterName, "Type": "String", "Tier": "Standard", "Value": string(tr.CollectorConfig)})
-		got, ok := review.Content(stack, sampling.ReviewPath)
+		// The stack is in us-east-1, whose endpoints the config names.
+		path := sampling.RegionReviewPath("us-east-1")
+		got, ok := review.Content(stack, path)
 		if !ok || string(got) != string(tr.CollectorConfig) {
-			t.Errorf("review file %s: registered %v, equal to CollectorConfig %v", sampling.ReviewPath, ok, string(got) == string(tr.CollectorConfig))
+			t.Errorf("review file %s: registered %v, equal to CollectorConfig %v", path, ok, string(got) == string(tr.CollectorConfig))
 		}
 		if len(tr.CollectorConfig) > sampling.StandardParamBytes {
 			t.Errorf("default configuration is %d bytes, expected to fit Standard", len(tr.CollectorConfig))

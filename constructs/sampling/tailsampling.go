@@ -27,6 +27,18 @@ type TailSamplingProps struct {
 	// "localhost" (a sidecar collector); a gateway collector behind a
 	// private load balancer needs "0.0.0.0".
 	ReceiverHost string
+	// Exporter sends the sampled traces: ExporterOTLP (otlphttp to the
+	// region's X-Ray OTLP endpoint, SigV4-signed) or ExporterXRayLegacy
+	// (awsxray). Default: ExporterOTLP.
+	Exporter Exporter
+	// Region of the OTLP endpoints (and of the awsxray exporter). Default:
+	// the stack's region in NewTracing; RegionFromEnvironment
+	// ("${env:AWS_REGION}", expanded by the collector) when that is a
+	// token or for CollectorConfig alone.
+	Region string
+	// Logs optionally adds a logs pipeline to the CloudWatch Logs OTLP
+	// endpoint. Default: no logs pipeline.
+	Logs LogsExportProps
 	// ParameterName of the SSM parameter holding the configuration.
 	// Default: "/<Props.Name>/otel/collector-config"
 	// (ParameterName(Name), "/o11yscale/otel/collector-config" for the
@@ -50,6 +62,13 @@ func (t TailSamplingProps) withDefaults(name string) TailSamplingProps {
 	if t.ParameterName == "" {
 		t.ParameterName = ParameterName(name)
 	}
+	if t.Exporter == "" {
+		t.Exporter = ExporterOTLP
+	}
+	if t.Region == "" {
+		t.Region = RegionFromEnvironment
+	}
+	t.Logs = t.Logs.withDefaults()
 	return t
 }
 
@@ -71,6 +90,7 @@ func validateTailSampling(v *validation.Errors, p Props) {
 		v.Add("tailSampling.receiverHost", t.ReceiverHost, "a host name or IP address such as localhost or 0.0.0.0")
 	}
 	validateParameterName(v, "tailSampling.parameterName", t.ParameterName)
+	validateExport(v, t)
 	if v.Len() > 0 {
 		return // the configuration below is built from the fields just checked
 	}

@@ -2,12 +2,15 @@
 // configuration that constructs/sampling generates: typed structs whose YAML
 // keys come out in a fixed, reviewable order, and their encoding.
 //
-// Key names are those of the OpenTelemetry Collector contrib components
-// (otlp receiver, memory_limiter, tail_sampling and batch processors,
-// awsxray exporter), all of which the ADOT Collector ships. See
-// https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-advanced
-// and the tail sampling processor's documentation,
-// https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/processor/tailsamplingprocessor.
+// Key names are those of the OpenTelemetry Collector components (otlp
+// receiver, memory_limiter, tail_sampling and batch processors, otlphttp
+// and awsxray exporters, sigv4auth extension), all of which the ADOT
+// Collector ships. See
+// https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-advanced,
+// the tail sampling processor's documentation,
+// https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/processor/tailsamplingprocessor,
+// and the sigv4auth extension's,
+// https://github.com/open-telemetry/opentelemetry-collector-contrib/tree/main/extension/sigv4authextension.
 //
 // The package has no CDK dependency; it only knows the YAML shape.
 package otelcol
@@ -19,13 +22,25 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Config is a collector configuration with one traces pipeline.
+// Config is a collector configuration with a traces pipeline and an
+// optional logs pipeline.
 type Config struct {
-	Receivers  Receivers  `yaml:"receivers"`
-	Processors Processors `yaml:"processors"`
-	Exporters  Exporters  `yaml:"exporters"`
-	Service    Service    `yaml:"service"`
+	Receivers  Receivers   `yaml:"receivers"`
+	Processors Processors  `yaml:"processors"`
+	Exporters  Exporters   `yaml:"exporters"`
+	Extensions *Extensions `yaml:"extensions,omitempty"`
+	Service    Service     `yaml:"service"`
 }
+
+// Component IDs of the exporters and extensions, as pipelines and the
+// service's extension list name them.
+const (
+	ExporterXRay       = "otlphttp/xray"
+	ExporterLogs       = "otlphttp/logs"
+	ExporterXRayLegacy = "awsxray"
+	AuthXRay           = "sigv4auth/xray"
+	AuthLogs           = "sigv4auth/logs"
+)
 
 // Receivers holds the OTLP receiver.
 type Receivers struct {
@@ -116,15 +131,52 @@ type NotPolicy struct {
 	SubPolicy Policy `yaml:"not_sub_policy"`
 }
 
-// Exporters holds the awsxray exporter.
+// Exporters holds the OTLP/HTTP exporters to the X-Ray traces and
+// CloudWatch Logs endpoints, or the legacy awsxray exporter.
 type Exporters struct {
-	AWSXRay struct{} `yaml:"awsxray"`
+	XRay    *OTLPHTTP `yaml:"otlphttp/xray,omitempty"`
+	Logs    *OTLPHTTP `yaml:"otlphttp/logs,omitempty"`
+	AWSXRay *AWSXRay  `yaml:"awsxray,omitempty"`
 }
 
-// Service holds the pipelines.
+// OTLPHTTP is an otlphttp exporter's configuration: one signal's endpoint,
+// extra request headers and the authenticator extension that signs it.
+type OTLPHTTP struct {
+	TracesEndpoint string            `yaml:"traces_endpoint,omitempty"`
+	LogsEndpoint   string            `yaml:"logs_endpoint,omitempty"`
+	Headers        map[string]string `yaml:"headers,omitempty"`
+	Auth           Auth              `yaml:"auth"`
+}
+
+// Auth names the authenticator extension of a client.
+type Auth struct {
+	Authenticator string `yaml:"authenticator"`
+}
+
+// AWSXRay is the legacy awsxray exporter's configuration.
+type AWSXRay struct {
+	Region string `yaml:"region,omitempty"`
+}
+
+// Extensions holds one sigv4auth extension per AWS service signed for.
+type Extensions struct {
+	SigV4XRay *SigV4Auth `yaml:"sigv4auth/xray,omitempty"`
+	SigV4Logs *SigV4Auth `yaml:"sigv4auth/logs,omitempty"`
+}
+
+// SigV4Auth is a sigv4auth extension's configuration: the region and
+// service the requests are signed for.
+type SigV4Auth struct {
+	Region  string `yaml:"region"`
+	Service string `yaml:"service"`
+}
+
+// Service holds the extensions in use and the pipelines.
 type Service struct {
-	Pipelines struct {
-		Traces Pipeline `yaml:"traces"`
+	Extensions []string `yaml:"extensions,flow,omitempty"`
+	Pipelines  struct {
+		Traces Pipeline  `yaml:"traces"`
+		Logs   *Pipeline `yaml:"logs,omitempty"`
 	} `yaml:"pipelines"`
 }
 

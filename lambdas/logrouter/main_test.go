@@ -61,7 +61,13 @@ func newClients(t *testing.T) clients {
 // bucket, both named after the test, and returns the stream name and bucket.
 func deliveryStream(t *testing.T, c clients) (stream, bucket string) {
 	t.Helper()
-	name := strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "-"))
+	return deliveryStreamFor(t, c, t.Name())
+}
+
+// deliveryStreamFor is deliveryStream named after name.
+func deliveryStreamFor(t *testing.T, c clients, name string) (stream, bucket string) {
+	t.Helper()
+	name = strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(name, "-"))
 	name = strings.Trim(name[max(0, len(name)-50):], "-")
 	stream, bucket = "logs-"+name, "archive-"+name
 	ctx := context.Background()
@@ -385,9 +391,14 @@ type faultyFirehose struct {
 	// failCall makes whole calls fail with a transport error.
 	failCall func(call int) bool
 
+	// failStream, when set, limits the injected entry failures to that
+	// stream.
+	failStream string
+
 	mu       sync.Mutex
 	calls    int
-	attempts map[string]int
+	attempts map[string]int // by record id, over every stream
+	byStream map[string]int // by stream and record id
 	injected int
 }
 
@@ -399,7 +410,7 @@ func (f *faultyFirehose) PutRecordBatch(ctx context.Context, in *firehose.PutRec
 		return nil, fmt.Errorf("injected: connection reset by peer")
 	}
 	if f.attempts == nil {
-		f.attempts = map[string]int{}
+		f.attempts, f.byStream = map[string]int{}, map[string]int{}
 	}
 	resp := make([]fhtypes.PutRecordBatchResponseEntry, len(in.Records))
 	var pass []fhtypes.Record
@@ -414,7 +425,9 @@ func (f *faultyFirehose) PutRecordBatch(ctx context.Context, in *firehose.PutRec
 			return nil, fmt.Errorf("record %d is not JSON: %v", k, err)
 		}
 		f.attempts[rec.ID]++
-		if f.fail(rec.ID, f.attempts[rec.ID]) {
+		key := *in.DeliveryStreamName + "|" + rec.ID
+		f.byStream[key]++
+		if (f.failStream == "" || f.failStream == *in.DeliveryStreamName) && f.fail(rec.ID, f.byStream[key]) {
 			resp[k] = fhtypes.PutRecordBatchResponseEntry{ErrorCode: aws.String("ServiceUnavailableException"), ErrorMessage: aws.String("injected: slow down")}
 			failed++
 			f.injected++

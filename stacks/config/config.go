@@ -73,6 +73,9 @@ type Platform struct {
 	// Billing configures the EstimatedCharges alarm and the AWS Budgets
 	// budget for the observability services (in us-east-1).
 	Billing Billing `yaml:"billing,omitempty" json:"billing,omitempty"`
+	// Quotas raises adjustable AWS service quotas that synth checks, for
+	// accounts with an approved increase.
+	Quotas Quotas `yaml:"quotas,omitempty" json:"quotas,omitempty"`
 }
 
 // Service is one observed workload.
@@ -198,6 +201,7 @@ func (p *Platform) Validate() error {
 	p.validateCost(&c)
 	p.validateGrafana(&c, platformOK)
 	p.validateBilling(&c)
+	c.Merge("quotas", p.Quotas.QuotasProps().Validate())
 	for _, fe := range validation.Fields(c.Err()) {
 		if s, ok := fe.Value.(string); ok && bad[s] {
 			continue

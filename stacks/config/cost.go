@@ -156,6 +156,20 @@ type CostAssumptions struct {
 	MetricStreams CostMetricStreams `yaml:"metricStreams,omitempty" json:"metricStreams,omitempty"`
 	// Naive holds the knobs of the naive architecture.
 	Naive CostNaiveArchitecture `yaml:"naive,omitempty" json:"naive,omitempty"`
+	// TransactionSearch is the shape of the exported traces' spans; whether
+	// Transaction Search is on and its indexing percentage come from
+	// sampling.transactionSearch.
+	TransactionSearch CostSpanAssumptions `yaml:"transactionSearch,omitempty" json:"transactionSearch,omitempty"`
+}
+
+// CostSpanAssumptions are the span figures no construct declares.
+type CostSpanAssumptions struct {
+	// SpansPerTrace is the average spans of an exported trace, 1 to
+	// 10,000. Default: 10 (an assumption).
+	SpansPerTrace float64 `yaml:"spansPerTrace,omitempty" json:"spansPerTrace,omitempty"`
+	// BytesPerSpan is the average stored span size, 1 to 1,000,000.
+	// Default: 1000 (an assumption).
+	BytesPerSpan float64 `yaml:"bytesPerSpan,omitempty" json:"bytesPerSpan,omitempty"`
 }
 
 // CostLogAssumptions are the log figures no construct declares.

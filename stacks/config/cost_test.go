@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -286,5 +287,38 @@ func TestGrafanaViewersMoveTheDeclaredCostOnlyWithAWorkspace(t *testing.T) {
 	// The default mode creates no workspace, so its users cost nothing.
 	if a, b := declaredTotal(t, formulaBase), declaredTotal(t, strings.Replace(formulaBase, "viewers: 4", "viewers: 9", 1)); a != b {
 		t.Fatalf("viewers priced without a workspace: %v then %v", a, b)
+	}
+}
+
+func TestCostPricesTransactionSearchAsSamplingConfiguresIt(t *testing.T) {
+	base := "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\n" +
+		"cost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 10}]}]}%s}\n"
+	cases := []struct {
+		name, cost, sampling string
+		disabled             bool
+		pct, spansPerTrace   float64
+	}{
+		{"sampling's percentage", "", "sampling: {transactionSearch: {indexingPercentage: 5}}\n", false, 5, 0},
+		// The cost block only assumes the spans' shape; what is indexed is
+		// sampling's.
+		{"the spans' shape from the assumptions", ", assumptions: {transactionSearch: {spansPerTrace: 4}}", "sampling: {transactionSearch: {indexingPercentage: 5}}\n", false, 5, 4},
+		{"off when sampling turns it off", "",
+			"sampling: {tailSampling: {exporter: xray-legacy}, transactionSearch: {disabled: true}}\n", true, 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse("p.yaml", []byte(fmt.Sprintf(base, c.cost)+c.sampling))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cc, err := p.CostConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := cc.Architecture.TransactionSearch
+			if ts.Disabled != c.disabled || ts.IndexingPercentage != c.pct || ts.SpansPerTrace != c.spansPerTrace {
+				t.Errorf("transactionSearch = %+v, want disabled %v, indexingPercentage %g, spansPerTrace %g", ts, c.disabled, c.pct, c.spansPerTrace)
+			}
+		})
 	}
 }

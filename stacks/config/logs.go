@@ -2,6 +2,9 @@ package config
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/logtiers/fluentbit"
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -31,6 +35,73 @@ type Logs struct {
 	// ForwardTiers are the tiers the log router forwards to the archive
 	// Firehose. Default: ERROR (plus any event with status >= 500).
 	ForwardTiers []string `yaml:"forwardTiers,omitempty" json:"forwardTiers,omitempty"`
+	// Analysis is each region's analysis tier: ERROR and WARN searchable
+	// in an OpenSearch Serverless collection. Default: off.
+	Analysis LogAnalysis `yaml:"analysis,omitempty" json:"analysis,omitempty"`
+}
+
+// LogAnalysis is platform.Analysis in the config file: redundancy ENABLED
+// (standby replicas) or DISABLED, network private (needs vpc) or public
+// (needs publicReason).
+type LogAnalysis struct {
+	Enabled        bool                 `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	AWSOwnedKey    bool                 `yaml:"awsOwnedKey,omitempty" json:"awsOwnedKey,omitempty"`
+	CollectionName string               `yaml:"collectionName,omitempty" json:"collectionName,omitempty"`
+	Tiers          []string             `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	Retention      LogAnalysisRetention `yaml:"retention,omitempty" json:"retention,omitempty"`
+	Redundancy     string               `yaml:"redundancy,omitempty" json:"redundancy,omitempty"`
+	Network        string               `yaml:"network,omitempty" json:"network,omitempty"`
+	PublicReason   string               `yaml:"publicReason,omitempty" json:"publicReason,omitempty"`
+	Vpc            LogAnalysisVpc       `yaml:"vpc,omitempty" json:"vpc,omitempty"`
+	// Vpcs are the VPCs by region; a region without one uses vpc.
+	Vpcs                     map[string]LogAnalysisVpc `yaml:"vpcs,omitempty" json:"vpcs,omitempty"`
+	Readers                  []string                  `yaml:"readers,omitempty" json:"readers,omitempty"`
+	Writers                  []string                  `yaml:"writers,omitempty" json:"writers,omitempty"`
+	BufferSizeMB             int                       `yaml:"bufferSizeMB,omitempty" json:"bufferSizeMB,omitempty"`
+	BufferInterval           time.Duration             `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
+	RetryDuration            time.Duration             `yaml:"retryDuration,omitempty" json:"retryDuration,omitempty"`
+	DeliveryLogRetentionDays int                       `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
+	DestroyOnRemoval         bool                      `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+}
+
+// LogAnalysisRetention is logtiers.AnalysisRetention in days; a zero tier
+// follows that tier's log group retention.
+type LogAnalysisRetention struct {
+	Error int `yaml:"error,omitempty" json:"error,omitempty"`
+	Warn  int `yaml:"warn,omitempty" json:"warn,omitempty"`
+	Info  int `yaml:"info,omitempty" json:"info,omitempty"`
+	Debug int `yaml:"debug,omitempty" json:"debug,omitempty"`
+}
+
+// LogAnalysisVpc is logtiers.AnalysisVpc in the config file.
+type LogAnalysisVpc struct {
+	VpcID            string   `yaml:"vpcId,omitempty" json:"vpcId,omitempty"`
+	SubnetIDs        []string `yaml:"subnetIds,omitempty" json:"subnetIds,omitempty"`
+	SecurityGroupIDs []string `yaml:"securityGroupIds,omitempty" json:"securityGroupIds,omitempty"`
+}
+
+// AnalysisProps maps logs.analysis to the platform's analysis tier.
+func (l Logs) AnalysisProps() platform.Analysis {
+	a := l.Analysis
+	var vpcs map[string]logtiers.AnalysisVpc
+	for region, v := range a.Vpcs {
+		if vpcs == nil {
+			vpcs = map[string]logtiers.AnalysisVpc{}
+		}
+		vpcs[region] = logtiers.AnalysisVpc{VpcID: v.VpcID, SubnetIDs: v.SubnetIDs, SecurityGroupIDs: v.SecurityGroupIDs}
+	}
+	return platform.Analysis{
+		Enabled: a.Enabled, AWSOwnedKey: a.AWSOwnedKey, Vpcs: vpcs,
+		AnalysisProps: logtiers.AnalysisProps{
+			CollectionName: a.CollectionName, Tiers: tiers(a.Tiers),
+			Retention:  logtiers.AnalysisRetention{Error: a.Retention.Error, Warn: a.Retention.Warn, Info: a.Retention.Info, Debug: a.Retention.Debug},
+			Redundancy: logtiers.Redundancy(a.Redundancy), Network: logtiers.NetworkAccess(a.Network), PublicReason: a.PublicReason,
+			Vpc:     logtiers.AnalysisVpc{VpcID: a.Vpc.VpcID, SubnetIDs: a.Vpc.SubnetIDs, SecurityGroupIDs: a.Vpc.SecurityGroupIDs},
+			Readers: a.Readers, Writers: a.Writers,
+			BufferSizeMB: a.BufferSizeMB, BufferInterval: a.BufferInterval, RetryDuration: a.RetryDuration,
+			DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.DestroyOnRemoval,
+		},
+	}
 }
 
 // ServiceLogs is logtiers.ServiceLogsProps as the config file writes it.
@@ -89,6 +160,7 @@ type LogForward struct {
 	Pattern      string   `yaml:"pattern,omitempty" json:"pattern,omitempty"`
 	Tiers        []string `yaml:"tiers,omitempty" json:"tiers,omitempty"`
 	Distribution string   `yaml:"distribution,omitempty" json:"distribution,omitempty"`
+	AllEvents    bool     `yaml:"allEvents,omitempty" json:"allEvents,omitempty"`
 }
 
 // LogsFluentBit is logtiers.FluentBitProps in the config file.
@@ -222,7 +294,7 @@ func (pl *Platform) ServiceLogsProps(service string, w LogsWiring) logtiers.Serv
 		p.MetricFilters = append(p.MetricFilters, mf)
 	}
 	for _, f := range s.Forwarding {
-		fp := logtiers.ForwardProps{Name: f.Name, Pattern: f.Pattern, Tiers: tiers(f.Tiers), Distribution: distribution(f.Distribution)}
+		fp := logtiers.ForwardProps{Name: f.Name, Pattern: f.Pattern, Tiers: tiers(f.Tiers), Distribution: distribution(f.Distribution), AllEvents: f.AllEvents}
 		if f.Destination != "" && f.Destination != string(logtiers.KindLambda) {
 			fp.Destination = unwired{logtiers.DestinationKind(f.Destination)}
 		}
@@ -314,6 +386,29 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 	}
 	v.Merge("logs.archive", l.ArchiveProps().Validate())
 	v.Merge("logs.retention", l.RetentionGuardProps().Validate())
+	if a := l.Analysis; a.Enabled {
+		props := p.Props(p.Account)
+		seenA := map[string]bool{}
+		for _, region := range p.Regions {
+			for _, fe := range validation.Fields(props.AnalysisProps(region).Validate()) {
+				path := validation.Join("logs.analysis", fe.Path)
+				if _, ok := a.Vpcs[region]; ok && strings.HasPrefix(fe.Path, "vpc.") {
+					path = validation.Join(validation.Key("logs.analysis.vpcs", region), strings.TrimPrefix(fe.Path, "vpc."))
+				}
+				if !seenA[path+fe.Allowed] {
+					seenA[path+fe.Allowed] = true
+					v.Add(path, fe.Value, "%s", fe.Allowed)
+				}
+			}
+		}
+		for region := range a.Vpcs {
+			if !slices.Contains(p.Regions, region) {
+				v.Add(validation.Key("logs.analysis.vpcs", region), region, "a region of the platform (regions)")
+			}
+		}
+	} else if !reflect.DeepEqual(a, LogAnalysis{}) {
+		v.Add("logs.analysis.enabled", false, "true when other logs.analysis settings are given (they have no effect while the tier is off)")
+	}
 	for i, t := range l.ForwardTiers {
 		if t != "ERROR" && t != "WARN" && t != "INFO" && t != "DEBUG" {
 			v.Add(validation.Index("logs.forwardTiers", i), t, "ERROR, WARN, INFO or DEBUG")

@@ -24,6 +24,7 @@ func (p *Platform) Props(account string) platform.Props {
 			Archive:   p.Logs.ArchiveProps(),
 			Router:    p.LogRouterProps(nil),
 			Retention: p.Logs.RetentionGuardProps(),
+			Analysis:  p.Logs.AnalysisProps(),
 		},
 		Alarms: platform.Alarms{
 			Alerting: p.AlertingProps(nil),
@@ -48,6 +49,7 @@ func (p *Platform) Props(account string) platform.Props {
 			},
 		},
 	}
+	out.Quotas = p.Quotas.QuotasProps()
 	out.Services = p.platformServices()
 	if len(p.Metrics.Regions) > 0 {
 		out.Metrics.Delivery = map[string]platform.Delivery{}

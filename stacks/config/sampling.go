@@ -3,6 +3,7 @@ package config
 import (
 	"time"
 
+	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -23,6 +24,24 @@ type Sampling struct {
 	Groups SamplingGroups `yaml:"groups,omitempty" json:"groups,omitempty"`
 	// TailSampling configures the OpenTelemetry tail-sampling collector.
 	TailSampling TailSampling `yaml:"tailSampling,omitempty" json:"tailSampling,omitempty"`
+	// TransactionSearch configures X-Ray Transaction Search in each
+	// workload region (sampling.TransactionSearchProps). On by default:
+	// the X-Ray OTLP endpoint needs it.
+	TransactionSearch TransactionSearch `yaml:"transactionSearch,omitempty" json:"transactionSearch,omitempty"`
+}
+
+// TransactionSearch is sampling.TransactionSearchProps.
+type TransactionSearch struct {
+	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
+	// IndexingPercentage of spans indexed as trace summaries, above 0 and
+	// at most 100. Default: 1 (the free share).
+	IndexingPercentage float64 `yaml:"indexingPercentage,omitempty" json:"indexingPercentage,omitempty"`
+	// RetentionDays of aws/spans and /aws/application-signals/data.
+	// Default: 30.
+	RetentionDays int `yaml:"retentionDays,omitempty" json:"retentionDays,omitempty"`
+	// PolicyName of X-Ray's CloudWatch Logs resource policy. Default:
+	// "<name>-TransactionSearch".
+	PolicyName string `yaml:"policyName,omitempty" json:"policyName,omitempty"`
 }
 
 // SamplingRule is one row of the rule table (sampling.Rule).
@@ -53,8 +72,9 @@ type SamplingBoost struct {
 type SamplingGroups struct {
 	Disabled   bool   `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 	NamePrefix string `yaml:"namePrefix,omitempty" json:"namePrefix,omitempty"`
-	// Services get one group each. Default (when omitted): every platform
-	// service; an explicit empty list creates no per-service group.
+	// Services get one group each. Default: none; per-service groups are
+	// opt-in because X-Ray allows 25 groups per account and region, not
+	// adjustable (the errors and slow groups use two).
 	Services      []string `yaml:"services,omitempty" json:"services,omitempty"`
 	Insights      bool     `yaml:"insights,omitempty" json:"insights,omitempty"`
 	Notifications bool     `yaml:"notifications,omitempty" json:"notifications,omitempty"`
@@ -69,11 +89,29 @@ type TailSampling struct {
 	NumTraces       int           `yaml:"numTraces,omitempty" json:"numTraces,omitempty"`
 	ReceiverHost    string        `yaml:"receiverHost,omitempty" json:"receiverHost,omitempty"`
 	ParameterName   string        `yaml:"parameterName,omitempty" json:"parameterName,omitempty"`
+	// Exporter is "otlp" (otlphttp to the region's X-Ray OTLP endpoint,
+	// SigV4-signed) or "xray-legacy" (the awsxray exporter). Default:
+	// "otlp".
+	Exporter sampling.Exporter `yaml:"exporter,omitempty" json:"exporter,omitempty"`
+	// Logs sends the logs the collector receives to the CloudWatch Logs
+	// OTLP endpoint. Default: no logs pipeline.
+	Logs CollectorLogs `yaml:"logs,omitempty" json:"logs,omitempty"`
+}
+
+// CollectorLogs is sampling.LogsExportProps.
+type CollectorLogs struct {
+	Enabled bool `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	// LogGroupName is one of the platform's tiered log groups,
+	// "<logGroupPrefix>/<service>/<tier>" such as
+	// "/o11yscale/checkout-api/warn"; required when enabled.
+	LogGroupName string `yaml:"logGroupName,omitempty" json:"logGroupName,omitempty"`
+	// LogStreamName must exist in the group. Default: "otel-collector".
+	LogStreamName string `yaml:"logStreamName,omitempty" json:"logStreamName,omitempty"`
 }
 
 // SamplingProps maps the sampling section to complete construct props for
-// this platform: its name, and one X-Ray group per platform service unless
-// groups.services is given.
+// this platform: its name, and one X-Ray group per service listed in
+// groups.services.
 func (p *Platform) SamplingProps() sampling.Props {
 	s := p.Sampling
 	out := sampling.Props{
@@ -93,19 +131,19 @@ func (p *Platform) SamplingProps() sampling.Props {
 			NumTraces:       s.TailSampling.NumTraces,
 			ReceiverHost:    s.TailSampling.ReceiverHost,
 			ParameterName:   s.TailSampling.ParameterName,
+			Exporter:        s.TailSampling.Exporter,
+			Logs: sampling.LogsExportProps{
+				Enabled:       s.TailSampling.Logs.Enabled,
+				LogGroupName:  s.TailSampling.Logs.LogGroupName,
+				LogStreamName: s.TailSampling.Logs.LogStreamName,
+			},
 		},
-	}
-	if s.Groups.Services == nil {
-		// Each name once: a service listed twice is reported at
-		// services[i].name, not again as a duplicate group.
-		seen := map[string]bool{}
-		out.Groups.Services = []string{}
-		for _, name := range p.ServiceNames() {
-			if !seen[name] {
-				seen[name] = true
-				out.Groups.Services = append(out.Groups.Services, name)
-			}
-		}
+		TransactionSearch: sampling.TransactionSearchProps{
+			Disabled:           s.TransactionSearch.Disabled,
+			IndexingPercentage: s.TransactionSearch.IndexingPercentage,
+			RetentionDays:      s.TransactionSearch.RetentionDays,
+			PolicyName:         s.TransactionSearch.PolicyName,
+		},
 	}
 	for _, r := range s.Rules {
 		rule := sampling.Rule{
@@ -141,5 +179,7 @@ func (p *Platform) validateSampling(v *validation.Errors) {
 				"above the rule's fixedRate (%g) and at most 1", r.FixedRate)
 		}
 	}
-	v.Merge("sampling", p.SamplingProps().Validate())
+	sp := p.SamplingProps()
+	v.Merge("sampling", sp.Validate())
+	v.Merge("sampling", platform.ValidateCollectorLogGroup(sp.TailSampling.Logs, p.logGroupPrefix(), p.ServiceNames()))
 }

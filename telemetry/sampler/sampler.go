@@ -202,6 +202,11 @@ func (s *Sampler) DecideAt(now time.Time, isError bool, latency time.Duration) R
 	if latency > s.cfg.SlowThreshold {
 		return Slow
 	}
+	return s.rate(epoch)
+}
+
+// rate decides a normal request of epoch at the current rate.
+func (s *Sampler) rate(epoch int64) Reason {
 	if s.boosted(epoch) {
 		if s.cfg.Rand() < s.cfg.BoostedRate {
 			return Boosted
@@ -210,6 +215,28 @@ func (s *Sampler) DecideAt(now time.Time, isError bool, latency time.Duration) R
 	}
 	if s.cfg.Rand() < s.cfg.BaseRate {
 		return Baseline
+	}
+	return NotSampled
+}
+
+// Head decides for a request that starts at now, before its outcome is
+// known, as a head sampler at span start must: Boosted or Baseline at the
+// current rate, else NotSampled. It records nothing; call Observe when the
+// request ends, so the window counts each request once.
+func (s *Sampler) Head(now time.Time) Reason { return s.rate(s.epochAt(now)) }
+
+// Observe records the outcome of a request that ended at now in the
+// error-rate window, without deciding anything (see Head).
+func (s *Sampler) Observe(now time.Time, isError bool) { s.count(s.epochAt(now), isError) }
+
+// Tail is the decision once the outcome is known, for a request that Head
+// did not sample: Error or Slow, else NotSampled. It records nothing.
+func (s *Sampler) Tail(isError bool, latency time.Duration) Reason {
+	switch {
+	case isError:
+		return Error
+	case latency > s.cfg.SlowThreshold:
+		return Slow
 	}
 	return NotSampled
 }

@@ -40,6 +40,11 @@ type Architecture struct {
 	// keyed by SourceTier(t) and the Source* keys; report lines carry
 	// them. Default: none.
 	Sources map[string]string
+	// TransactionSearch prices X-Ray Transaction Search (estimate_spans.go).
+	TransactionSearch TransactionSearch
+	// Analysis, when not nil, is the analysis tier priced with the
+	// declared architecture (estimate_analysis.go). Default: none.
+	Analysis *AnalysisTier
 }
 
 // Tier is a log tier (level): ERROR, WARN, INFO or DEBUG.
@@ -343,6 +348,7 @@ func (a Architecture) WithDefaults() Architecture {
 	setDefault(&a.MetricArchive.GlacierAfterDays, 90)
 	setDefault(&a.MetricArchive.ExpireAfterDays, 730)
 	setDefault(&a.Naive.LogRetentionDays, 30)
+	a.TransactionSearch = a.TransactionSearch.withDefaults()
 	return a
 }
 

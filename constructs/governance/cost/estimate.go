@@ -51,8 +51,11 @@ type Component string
 
 // Components, in report order.
 const (
-	ComponentLogs          Component = "logs"
-	ComponentTraces        Component = "traces"
+	ComponentLogs   Component = "logs"
+	ComponentTraces Component = "traces"
+	// ComponentSpans is X-Ray Transaction Search (estimate_spans.go),
+	// reported right after the per-trace X-Ray lines.
+	ComponentSpans         Component = "spans"
 	ComponentMetrics       Component = "metrics"
 	ComponentAlarms        Component = "alarms"
 	ComponentForwarding    Component = "forwarding"
@@ -60,7 +63,7 @@ const (
 	ComponentGrafana       Component = "grafana"
 )
 
-var componentOrder = [...]Component{ComponentLogs, ComponentTraces, ComponentMetrics, ComponentAlarms, ComponentForwarding, ComponentMetricStreams, ComponentGrafana}
+var componentOrder = [...]Component{ComponentLogs, ComponentTraces, ComponentSpans, ComponentMetrics, ComponentAlarms, ComponentForwarding, ComponentMetricStreams, ComponentGrafana}
 
 // AllComponents lists the components in report order.
 func AllComponents() []Component { return append([]Component(nil), componentOrder[:]...) }
@@ -146,7 +149,13 @@ func Estimate(v Volumes, a Architecture, prices PriceSet) (*Report, error) {
 	}
 	e.from = ""
 	e.shared(v.Grafana)
-	return newReport(e), nil
+	r := newReport(e)
+	if a.Analysis != nil {
+		if err := r.addAnalysis(v, *a.Analysis); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 type estimator struct {
@@ -161,6 +170,8 @@ type estimator struct {
 	// stream, per architecture (0 naive, 1 declared).
 	kinesisRecords [2]float64
 	kinesisBytes   [2]float64
+	// spansWarned: the unverified span prices were warned about once.
+	spansWarned bool
 	// from is the Source of the lines being added.
 	from string
 	// assumed lists the service-regions priced from assumed traffic.
@@ -223,6 +234,8 @@ func (e *estimator) serviceRegion(s Service, r RegionTraffic) {
 	e.logs(s, r, traffic)
 	e.from = source(traffic, s.Sources[SourceTraces], e.a.Sources[SourceTraces])
 	e.traces(s, r)
+	e.from = source(traffic, s.Sources[SourceTraces], e.a.Sources[SourceSpans])
+	e.spans(s, r)
 	e.from = source(traffic, s.Sources[SourceMetrics], e.a.Sources[SourceMetrics])
 	e.metrics(s, r)
 	e.from = s.Sources[SourceAlarms]

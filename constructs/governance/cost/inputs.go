@@ -85,6 +85,20 @@ type Assumptions struct {
 	MetricStreams MetricStreams
 	// Naive holds the knobs of the naive architecture.
 	Naive NaiveArchitecture
+	// TransactionSearch holds the shape of the exported traces' spans;
+	// whether Transaction Search is on and what it indexes come from the
+	// platform's sampling props.
+	TransactionSearch SpanAssumptions
+}
+
+// SpanAssumptions are the span figures no construct declares.
+type SpanAssumptions struct {
+	// SpansPerTrace is the average number of spans in an exported trace,
+	// 1 to 10,000. Default: 10.
+	SpansPerTrace float64
+	// BytesPerSpan is the average size of a span as stored in aws/spans,
+	// 1 to 1,000,000. Default: 1,000.
+	BytesPerSpan float64
 }
 
 // LogAssumptions are the log figures no construct declares.
@@ -184,6 +198,7 @@ func (in Inputs) Validate() error {
 	arch.Logs.CompressionRatio, arch.Logs.S3ObjectMB = a.Logs.CompressionRatio, a.Logs.S3ObjectMB
 	arch.MetricPublishing, arch.MetricStreams, arch.Naive = a.MetricPublishing, a.MetricStreams, a.Naive
 	arch.Forwarder.DatapointBytes, arch.Forwarder.LambdaDuration = a.Forwarder.DatapointBytes, a.Forwarder.LambdaDuration
+	arch.TransactionSearch.SpansPerTrace, arch.TransactionSearch.BytesPerSpan = a.TransactionSearch.SpansPerTrace, a.TransactionSearch.BytesPerSpan
 	for _, t := range tierOrder {
 		if x := a.Logs.InsightsScan.of(t); x != 0 {
 			checkRange(&errs, "assumptions.logs.insightsScan."+string(SourceTier(t)[len("logs.tiers."):]), x, 0, 1000)

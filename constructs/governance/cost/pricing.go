@@ -44,6 +44,8 @@ const (
 	PriceLambdaRequests                = "lambda.requestsPerMillion"
 	PriceGrafanaEditor                 = "grafana.editorPerMonth"
 	PriceGrafanaViewer                 = "grafana.viewerPerMonth"
+	PriceOpenSearchServerlessOCUHour   = "opensearch.serverlessOCUHour"
+	PriceOpenSearchServerlessStorage   = "opensearch.serverlessStoragePerGBMonth"
 )
 
 // Price set names shipped with the package.
@@ -71,6 +73,9 @@ var priceKeys = map[string]priceUnit{
 	PriceS3GlacierFlexibleRetrieval:    {1, "GB-month"},
 	PriceS3PutRequests:                 {1000, "request"},
 	PriceXRayTracesRecorded:            {1e6, "trace"},
+	PriceSpansIngested:                 {1, "GB"},
+	PriceSpansIndexed:                  {1e6, "span"},
+	PriceSpansIndexedFree:              {1e6, "span"},
 	PriceMetricsFirst10k:               {1, "metric-month"},
 	PriceMetricsNext240k:               {1, "metric-month"},
 	PriceMetricsNext750k:               {1, "metric-month"},
@@ -91,6 +96,8 @@ var priceKeys = map[string]priceUnit{
 	PriceLambdaRequests:                {1e6, "request"},
 	PriceGrafanaEditor:                 {1, "editor-month"},
 	PriceGrafanaViewer:                 {1, "viewer-month"},
+	PriceOpenSearchServerlessOCUHour:   {1, "OCU-hour"},
+	PriceOpenSearchServerlessStorage:   {1, "GB-month"},
 }
 
 // PriceKeys lists every price key, sorted.

@@ -36,6 +36,9 @@ type Report struct {
 	Assumed []string
 	// Lines is every priced quantity, declared lines first.
 	Lines []Line
+	// Analysis compares each region's analysis tier with Logs Insights;
+	// nil unless Architecture.Analysis priced one.
+	Analysis []AnalysisComparison
 }
 
 // componentNotes explain, per component, why the declared architecture
@@ -115,7 +118,17 @@ func newReport(e *estimator) *Report {
 	for i := range lines {
 		l := &lines[i]
 		r.Total.add(l.Architecture, l.CostUSD)
-		components[componentIndex(l.Component)].add(l.Architecture, l.CostUSD)
+		// A component outside componentOrder (the optional analysis tier)
+		// gets its row only in reports that price it; lines are sorted, so
+		// its lines come last.
+		ci := componentIndex(l.Component)
+		if ci == len(componentOrder) {
+			if n := len(components); components[n-1].Name != string(l.Component) {
+				components = append(components, Row{Name: string(l.Component)})
+			}
+			ci = len(components) - 1
+		}
+		components[ci].add(l.Architecture, l.CostUSD)
 		rowFor(regions, l.Region).add(l.Architecture, l.CostUSD)
 		rowFor(services, l.Service).add(l.Architecture, l.CostUSD)
 	}
@@ -123,7 +136,7 @@ func newReport(e *estimator) *Report {
 	for i := range components {
 		components[i].finish()
 		if components[i].Declared > components[i].Naive {
-			components[i].Note = componentNotes[componentOrder[i]]
+			components[i].Note = componentNotes[Component(components[i].Name)]
 		}
 	}
 	r.Assumed = e.assumed
@@ -272,10 +285,16 @@ func (r *Report) Table() string {
 	cells := func(row Row) []string {
 		return []string{row.Name, money(row.Naive), money(row.Declared), money(row.Savings), percent(row.SavingsPercent)}
 	}
+	unverified := r.unverifiedComponents()
 	for _, row := range r.ByComponent {
-		if row.Naive != 0 || row.Declared != 0 {
-			rows = append(rows, cells(row))
+		if unverified[row.Name] {
+			// A component priced (partly) at an unverified $0 must not
+			// look free or vanish from the table.
+			row.Name += " (price unverified)"
+		} else if row.Naive == 0 && row.Declared == 0 {
+			continue
 		}
+		rows = append(rows, cells(row))
 	}
 	rows = append(rows, []string{"region"})
 	for _, row := range r.ByRegion {
@@ -306,6 +325,18 @@ func (r *Report) Table() string {
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	return b.String()
+}
+
+// unverifiedComponents names the components with a line priced from a
+// price whose source starts with "unverified".
+func (r *Report) unverifiedComponents() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range r.Lines {
+		if isUnverified(r.PriceSet, l.PriceKey) {
+			out[string(l.Component)] = true
+		}
+	}
+	return out
 }
 
 func money(x float64) string {

@@ -127,7 +127,7 @@ func TestReportOrdersComponentsRegionsAndServices(t *testing.T) {
 	for _, row := range r.ByComponent {
 		names = append(names, row.Name)
 	}
-	if got := strings.Join(names, ","); got != "logs,traces,metrics,alarms,forwarding,metricStreams,grafana" {
+	if got := strings.Join(names, ","); got != "logs,traces,spans,metrics,alarms,forwarding,metricStreams,grafana" {
 		t.Errorf("components = %s", got)
 	}
 	names = names[:0]

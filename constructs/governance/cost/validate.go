@@ -222,6 +222,10 @@ func (a Architecture) Validate() error {
 	if d := a.Naive.LogRetentionDays; d != 0 && !isCloudWatchRetention(d) {
 		errs.Add("naive.logRetentionDays", d, retentionAllowed)
 	}
+	a.TransactionSearch.validate(&errs)
+	if a.Analysis != nil {
+		errs.Merge("analysis", a.Analysis.Validate())
+	}
 	return errs.Err()
 }
 

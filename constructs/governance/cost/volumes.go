@@ -56,6 +56,8 @@ const (
 	SourceKinesis       = "kinesis"
 	SourceMetricArchive = "metricArchive"
 	SourceGrafana       = "grafana"
+	SourceSpans         = "spans"
+	SourceAnalysis      = "analysis"
 )
 
 // SourceTier is the Architecture.Sources key of a log tier's route.

@@ -75,6 +75,16 @@ type Tier struct {
 	S3KeyPrefix string
 	// Index also sends the tier to OpenSearch.
 	Index bool
+	// IndexName is the tier's own index; "" uses OpenSearch.Index.
+	IndexName string
+}
+
+// index is where the tier's records go in OpenSearch.
+func (t Tier) index(s Spec) string {
+	if t.IndexName != "" {
+		return t.IndexName
+	}
+	return s.OpenSearch.Index
 }
 
 // Dropped reports whether the tier has no destination.
@@ -87,6 +97,9 @@ type OpenSearch struct {
 	Endpoint string
 	// Index name, e.g. "o11yscale-errors".
 	Index string
+	// Serverless signs requests for OpenSearch Serverless (service "aoss")
+	// instead of a managed domain ("es").
+	Serverless bool
 }
 
 var (
@@ -176,6 +189,9 @@ func (s Spec) check(deployment bool) error {
 		}
 		if t.Index && s.OpenSearch.Endpoint == "" {
 			add("tier %s is indexed but no OpenSearch endpoint is set", t.Name)
+		}
+		if t.IndexName != "" && !valueRE.MatchString(t.IndexName) {
+			add("tier %s: index %q must not contain spaces or #", t.Name, t.IndexName)
 		}
 	}
 	if !unmatchedFound {
@@ -286,7 +302,12 @@ func Generate(s Spec) (string, error) {
 			o.Add("tls", "On")
 			o.Add("AWS_Auth", "On")
 			o.Add("AWS_Region", s.Region)
-			o.Add("Index", s.OpenSearch.Index)
+			o.Add("Index", t.index(s))
+			if s.OpenSearch.Serverless {
+				// SigV4 for OpenSearch Serverless
+				// (https://docs.fluentbit.io/manual/pipeline/outputs/opensearch).
+				o.Add("AWS_Service_Name", "aoss")
+			}
 			// OpenSearch 2 has no mapping types (the seed's "Type _doc").
 			o.Add("Suppress_Type_Name", "On")
 			c.Sections = append(c.Sections, o)
@@ -314,7 +335,7 @@ func header(s Spec) string {
 			dest = append(dest, "S3 (gzip) "+t.S3KeyPrefix)
 		}
 		if t.Index {
-			dest = append(dest, "OpenSearch index "+s.OpenSearch.Index)
+			dest = append(dest, "OpenSearch index "+t.index(s))
 		}
 		if len(dest) == 0 {
 			dest = append(dest, "dropped")

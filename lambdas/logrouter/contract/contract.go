@@ -9,12 +9,13 @@
 package contract
 
 import (
-	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 )
 
 // Environment variable names the router reads.
@@ -37,7 +38,17 @@ const (
 	// self-metrics, "<Platform>/Pipeline" for the deploying platform.
 	// Optional: unset, the Lambda uses Namespace ("O11yscale/Pipeline").
 	EnvMetricNamespace = "METRIC_NAMESPACE"
+	// EnvAnalysisStreams names the analysis tier's (OpenSearch) Firehose
+	// streams, one per tier and index: comma-separated TIER=stream pairs,
+	// "ERROR=errors-stream,WARN=warnings-stream". The events of a listed
+	// tier also go to its stream. Optional: unset, no second target.
+	EnvAnalysisStreams = "ANALYSIS_STREAMS"
 )
+
+// DefaultAnalysisTiers are the tiers the deploying construct gives an
+// analysis stream unless told otherwise: the seed's "errors + warnings
+// only".
+var DefaultAnalysisTiers = []string{TierError, TierWarn}
 
 // Tiers the router classifies events into, as FORWARD_TIERS names them.
 // TierUnknown is an event without a recognised level.
@@ -83,13 +94,19 @@ const (
 	MetricRecordsFailed   = "RecordsFailed"
 	MetricDecodeErrors    = "DecodeErrors"
 	MetricEventsDropped   = "EventsDropped"
+
+	// Written only when the analysis stream is configured: the events
+	// selected for it that it took, and those it did not take after
+	// retries. EventsForwarded and EventsFailed count every target.
+	MetricAnalysisEventsForwarded = "AnalysisEventsForwarded"
+	MetricAnalysisEventsFailed    = "AnalysisEventsFailed"
 )
 
 // Values of DimensionReason.
 const (
 	// DropControlMessage counts the events of CONTROL_MESSAGE payloads.
 	DropControlMessage = "control-message"
-	// DropTierNotForwarded counts events no rule selects.
+	// DropTierNotForwarded counts events no rule of any target selects.
 	DropTierNotForwarded = "tier-not-forwarded"
 	// DropRecordTooLarge counts events whose fields other than the message
 	// alone exceed the record limit.
@@ -121,6 +138,10 @@ type Config struct {
 	// MetricNamespace of the router's self-metrics (ValidMetricNamespace);
 	// "" writes no variable and the router uses Namespace.
 	MetricNamespace string
+	// AnalysisStreams are the analysis tier's Firehose streams by tier
+	// (keys from Tiers, at synth the names are usually CDK tokens); empty
+	// (the default) writes no variable and the router has one target.
+	AnalysisStreams map[string]string
 }
 
 // Validate reports every problem at once, with paths named after the
@@ -147,6 +168,15 @@ func (c Config) Validate() error {
 	if c.MetricNamespace != "" && !ValidMetricNamespace(c.MetricNamespace) {
 		v.Add("metricNamespace", c.MetricNamespace, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # : space, not starting with AWS/")
 	}
+	for _, tier := range slices.Sorted(maps.Keys(c.AnalysisStreams)) {
+		path := "analysisStreams." + tier
+		if !slices.Contains(Tiers, tier) {
+			v.Add(path, tier, "a tier, one of %s", strings.Join(Tiers, ", "))
+		}
+		if s := c.AnalysisStreams[tier]; strings.TrimSpace(s) == "" || strings.ContainsAny(s, ",=") {
+			v.Add(path, s, "the name of the tier's Firehose delivery stream")
+		}
+	}
 	if c.MaxDecompressedBytes != 0 && (c.MaxDecompressedBytes < MinDecompressedBytes || c.MaxDecompressedBytes > MaxDecompressedBytes) {
 		v.Add("maxDecompressedBytes", c.MaxDecompressedBytes, "0 (the router's default) or %d-%d bytes", MinDecompressedBytes, MaxDecompressedBytes)
 	}
@@ -166,6 +196,15 @@ func (c Config) Env() map[string]string {
 	}
 	if c.MetricNamespace != "" {
 		env[EnvMetricNamespace] = c.MetricNamespace
+	}
+	if len(c.AnalysisStreams) > 0 {
+		var pairs []string
+		for _, tier := range Tiers {
+			if s, ok := c.AnalysisStreams[tier]; ok {
+				pairs = append(pairs, tier+"="+s)
+			}
+		}
+		env[EnvAnalysisStreams] = strings.Join(pairs, ",")
 	}
 	return env
 }

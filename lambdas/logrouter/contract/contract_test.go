@@ -54,3 +54,27 @@ func TestValidateReportsEveryFieldAtOnce(t *testing.T) {
 		t.Errorf("MinStatus 0 (no status rule) rejected: %v", err)
 	}
 }
+
+func TestAnalysisStreamsRenderInTierOrderAndAreChecked(t *testing.T) {
+	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR"}, LogLevel: "INFO",
+		AnalysisStreams: map[string]string{"WARN": "warnings", "ERROR": "errors"}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Env()[contract.EnvAnalysisStreams]; got != "ERROR=errors,WARN=warnings" {
+		t.Errorf("%s = %q", contract.EnvAnalysisStreams, got)
+	}
+	c.AnalysisStreams = nil
+	if _, ok := c.Env()[contract.EnvAnalysisStreams]; ok {
+		t.Error("no analysis streams writes the variable")
+	}
+	c.AnalysisStreams = map[string]string{"NOTICE": "n", "WARN": " ", "ERROR": "a,b"}
+	fields := validation.Fields(c.Validate())
+	got := map[string]bool{}
+	for _, fe := range fields {
+		got[fe.Path] = true
+	}
+	if len(fields) != 3 || !got["analysisStreams.NOTICE"] || !got["analysisStreams.WARN"] || !got["analysisStreams.ERROR"] {
+		t.Errorf("bad analysis streams: %v", fields)
+	}
+}

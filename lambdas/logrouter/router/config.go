@@ -21,6 +21,10 @@ type Config struct {
 	Rules Rules
 	// LogLevel is the level of the function's own logs. Default INFO.
 	LogLevel slog.Level
+	// AnalysisStreams are the analysis tier's Firehose streams, by tier
+	// (one index per tier): a second target for the events of those
+	// tiers, whatever their status. Default: none.
+	AnalysisStreams [numTiers]string
 }
 
 // Bounds of MAX_DECOMPRESSED_BYTES and FORWARD_MIN_STATUS, from the
@@ -69,10 +73,41 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			cfg.Rules.MinStatus = n
 		}
 	}
+	if v := getenv(contract.EnvAnalysisStreams); strings.TrimSpace(v) != "" {
+		streams, err := ParseAnalysisStreams(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ANALYSIS_STREAMS: %w", err))
+		} else {
+			cfg.AnalysisStreams = streams
+		}
+	}
 	if v := getenv(contract.EnvLogLevel); v != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL=%q: want DEBUG, INFO, WARN or ERROR", v))
 		}
 	}
 	return cfg, errors.Join(errs...)
+}
+
+// ParseAnalysisStreams parses ANALYSIS_STREAMS, comma-separated
+// TIER=stream pairs ("ERROR=errors-stream,WARN=warnings-stream"), each tier
+// at most once.
+func ParseAnalysisStreams(s string) ([numTiers]string, error) {
+	var out [numTiers]string
+	for _, pair := range strings.Split(s, ",") {
+		name, stream, ok := strings.Cut(pair, "=")
+		stream = strings.TrimSpace(stream)
+		if !ok || stream == "" {
+			return out, fmt.Errorf("%q: want TIER=stream pairs separated by commas, e.g. ERROR=errors,WARN=warnings", s)
+		}
+		t, err := ParseTier(name)
+		if err != nil {
+			return out, fmt.Errorf("%q: %w", s, err)
+		}
+		if out[t] != "" {
+			return out, fmt.Errorf("%q: tier %s listed twice", s, t)
+		}
+		out[t] = stream
+	}
+	return out, nil
 }

@@ -23,19 +23,27 @@ func TestConfigFromEnv(t *testing.T) {
 		wantErr []string // each must appear in the error
 	}{
 		{"defaults", map[string]string{"DELIVERY_STREAM_NAME": "critical-logs"},
-			Config{"critical-logs", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo}, nil},
+			Config{"critical-logs", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, [numTiers]string{}}, nil},
 		{"everything set, comma list", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "1048576",
 			"FORWARD_TIERS": "error, warn", "FORWARD_MIN_STATUS": "0", "LOG_LEVEL": "debug"},
-			Config{"s", 1 << 20, Rules{Tiers: withTiers(Rules{}, TierError, TierWarn).Tiers, MinStatus: 0}, slog.LevelDebug}, nil},
+			Config{"s", 1 << 20, Rules{Tiers: withTiers(Rules{}, TierError, TierWarn).Tiers, MinStatus: 0}, slog.LevelDebug, [numTiers]string{}}, nil},
 		{"JSON tier list", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR","UNKNOWN"]`, "FORWARD_MIN_STATUS": "400"},
-			Config{"s", DefaultMaxDecompressedBytes, Rules{Tiers: withTiers(Rules{}, TierError, TierUnknown).Tiers, MinStatus: 400}, slog.LevelInfo}, nil},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{Tiers: withTiers(Rules{}, TierError, TierUnknown).Tiers, MinStatus: 400}, slog.LevelInfo, [numTiers]string{}}, nil},
 		{"empty JSON list leaves the status rule", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `[]`},
-			Config{"s", DefaultMaxDecompressedBytes, Rules{MinStatus: 500}, slog.LevelInfo}, nil},
+			Config{"s", DefaultMaxDecompressedBytes, Rules{MinStatus: 500}, slog.LevelInfo, [numTiers]string{}}, nil},
 		{"every problem reported at once", map[string]string{"MAX_DECOMPRESSED_BYTES": "8MB", "FORWARD_TIERS": "ERROR,LOUD",
 			"FORWARD_MIN_STATUS": "700", "LOG_LEVEL": "chatty"}, Config{},
 			[]string{"DELIVERY_STREAM_NAME: required", `MAX_DECOMPRESSED_BYTES="8MB"`, `tier "LOUD"`, `FORWARD_MIN_STATUS="700"`, `LOG_LEVEL="chatty"`}},
 		{"cap below the minimum", map[string]string{"DELIVERY_STREAM_NAME": "s", "MAX_DECOMPRESSED_BYTES": "10"}, Config{},
 			[]string{"MAX_DECOMPRESSED_BYTES=\"10\": want an integer number of bytes in 1024-1073741824"}},
+		{"analysis streams by tier", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAMS": "error=errs, WARN = warns "},
+			Config{"s", DefaultMaxDecompressedBytes, DefaultRules(), slog.LevelInfo, [numTiers]string{TierError: "errs", TierWarn: "warns"}}, nil},
+		{"analysis pair without a stream", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAMS": "ERROR=,WARN=w"}, Config{},
+			[]string{`ANALYSIS_STREAMS: "ERROR=,WARN=w": want TIER=stream pairs`}},
+		{"analysis tier unknown", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAMS": "LOUD=x"}, Config{},
+			[]string{`ANALYSIS_STREAMS: "LOUD=x": tier "LOUD"`}},
+		{"analysis tier twice", map[string]string{"DELIVERY_STREAM_NAME": "s", "ANALYSIS_STREAMS": "ERROR=x,error=y"}, Config{},
+			[]string{`tier ERROR listed twice`}},
 		{"tier list not JSON", map[string]string{"DELIVERY_STREAM_NAME": "s", "FORWARD_TIERS": `["ERROR"`}, Config{},
 			[]string{"not a JSON array of strings"}},
 	}
@@ -66,7 +74,8 @@ func TestConfigFromEnv(t *testing.T) {
 // TestConfigFromEnvReadsWhatTheContractRenders is the contract between the
 // construct (which renders contract.Config.Env) and this Lambda.
 func TestConfigFromEnvReadsWhatTheContractRenders(t *testing.T) {
-	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR", "UNKNOWN"}, MinStatus: 400, LogLevel: "DEBUG", MaxDecompressedBytes: 1 << 20}
+	c := contract.Config{DeliveryStreamName: "archive", ForwardTiers: []string{"ERROR", "UNKNOWN"}, MinStatus: 400, LogLevel: "DEBUG", MaxDecompressedBytes: 1 << 20,
+		AnalysisStreams: map[string]string{"WARN": "warnings", "INFO": "infos"}}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +86,7 @@ func TestConfigFromEnvReadsWhatTheContractRenders(t *testing.T) {
 	}
 	var want Rules
 	want.Tiers[TierError], want.Tiers[TierUnknown], want.MinStatus = true, true, 400
-	if got != (Config{"archive", 1 << 20, want, slog.LevelDebug}) {
+	if got != (Config{"archive", 1 << 20, want, slog.LevelDebug, [numTiers]string{TierWarn: "warnings", TierInfo: "infos"}}) {
 		t.Errorf("ConfigFromEnv = %+v", got)
 	}
 	for _, tier := range contract.Tiers {

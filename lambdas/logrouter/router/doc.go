@@ -15,6 +15,10 @@
 //	                        100-599, or 0 to turn the rule off; default 500.
 //	LOG_LEVEL               level of the function's own logs: DEBUG, INFO,
 //	                        WARN, ERROR; default INFO.
+//	ANALYSIS_STREAMS        the analysis tier's Firehose streams, one per
+//	                        tier (and OpenSearch index):
+//	                        "ERROR=errors-stream,WARN=warnings-stream";
+//	                        unset: the archive is the only target.
 //
 // The defaults are the seed's filter { $.level = "ERROR" || $.status_code >= 500 }.
 //
@@ -90,6 +94,18 @@
 // counts them, so Lambda retries and then hands the event to the
 // on-failure destination.
 //
+// # Two targets
+//
+// With ANALYSIS_STREAMS set, an event whose tier has a stream there goes
+// to that stream as well, whatever the archive rules decide: the record is
+// built once and sent to each target that selected its event, each target
+// with its own batches, retries and failure marks. An event
+// any of its targets did not take counts in EventsFailed and fails the
+// invocation, with the error naming each stream's undelivered records;
+// AnalysisEventsForwarded and AnalysisEventsFailed count the analysis
+// streams alone. A retried invocation resends to every target, so the
+// analysis documents carry the same id to deduplicate on.
+//
 // # Malformed payloads
 //
 // A payload that cannot be decoded (bad base64, gzip or JSON, over the cap,
@@ -104,7 +120,8 @@
 // Every invocation writes EMF in namespace METRIC_NAMESPACE (default
 // O11yscale/Pipeline) with dimension Function=logrouter: EventsIn,
 // EventsForwarded, EventsFailed, RecordsRetried, RecordsFailed,
-// DecodeErrors; and EventsDropped with an
+// DecodeErrors (with analysis streams also AnalysisEventsForwarded and
+// AnalysisEventsFailed); and EventsDropped with an
 // extra Reason dimension: control-message, tier-not-forwarded,
 // record-too-large. EventsIn = EventsForwarded + EventsFailed + the sum of
 // EventsDropped.

@@ -74,6 +74,9 @@ type Handler struct {
 	Firehose           PutRecordBatchAPI
 	DeliveryStreamName string
 	Rules              Rules
+	// AnalysisStreams are the analysis tier's streams, by event tier: an
+	// event whose tier has one goes there too ("" for none).
+	AnalysisStreams [numTiers]string
 	// MaxDecompressedBytes caps a payload's decompressed size (0: default).
 	MaxDecompressedBytes int
 	Retry                Retry
@@ -89,6 +92,7 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 		Firehose:             fh,
 		DeliveryStreamName:   cfg.DeliveryStreamName,
 		Rules:                cfg.Rules,
+		AnalysisStreams:      cfg.AnalysisStreams,
 		MaxDecompressedBytes: cfg.MaxDecompressedBytes,
 		Retry:                DefaultRetry(),
 		Metrics:              metrics,
@@ -96,25 +100,45 @@ func NewHandler(cfg Config, fh PutRecordBatchAPI, metrics MetricEmitter, log *sl
 	}
 }
 
+// Targets of a record: the archive stream, then the analysis stream of
+// each tier (target targetAnalysis+tier).
+const (
+	targetArchive  = 0
+	targetAnalysis = 1
+	numTargets     = targetAnalysis + int(numTiers)
+)
+
 // worker holds the reusable buffers of one invocation.
 type worker struct {
 	dec     Decoder
 	records recordBuilder
-	failed  []bool // per payload event: some record was not delivered
-	todo    []record
-	retry   []record
-	batch   []types.Record
+	// sel holds per payload event the targets that selected it (bit per
+	// target); failed per target and event whether some record of the
+	// event was not delivered there.
+	sel    []uint16
+	failed [numTargets][]bool
+	recs   [numTargets][]record
+	todo   []record
+	retry  []record
+	batch  []types.Record
 }
 
 // Stats counts what one invocation did; they become its EMF metrics.
 type Stats struct {
-	EventsIn        int
+	EventsIn int
+	// EventsForwarded are the selected events every target they were
+	// selected for took; EventsFailed those some target did not take.
 	EventsForwarded int
 	EventsFailed    int
 	Dropped         map[string]int
-	RecordsRetried  int
-	RecordsFailed   int
-	DecodeErrors    int
+	// RecordsRetried and RecordsFailed count the records of every target.
+	RecordsRetried int
+	RecordsFailed  int
+	DecodeErrors   int
+	// AnalysisEventsForwarded and AnalysisEventsFailed are the events
+	// selected for an analysis stream that it took, and did not take.
+	AnalysisEventsForwarded int
+	AnalysisEventsFailed    int
 	// FailureCodes counts the error codes of records that were not
 	// delivered in the end.
 	FailureCodes map[string]int
@@ -135,6 +159,22 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudwatchLogsEvent) err
 	h.emit(&st)
 	return err
 }
+
+// selects returns the targets (bit per target) that take an event of
+// class c.
+func (h *Handler) selects(c Class) uint16 {
+	var m uint16
+	if h.Rules.Forward(c) {
+		m |= 1 << targetArchive
+	}
+	if c.Tier < numTiers && h.AnalysisStreams[c.Tier] != "" {
+		m |= 1 << (targetAnalysis + int(c.Tier))
+	}
+	return m
+}
+
+// analysis reports whether any tier has an analysis stream.
+func (h *Handler) analysis() bool { return h.AnalysisStreams != [numTiers]string{} }
 
 // Route decodes one awslogs.data payload and forwards its selected events.
 func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
@@ -162,14 +202,17 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 		return st, nil
 	}
 	w.records.reset(p)
+	w.sel = slices.Grow(w.sel[:0], len(p.Events))[:len(p.Events)]
 	for n := range p.Events {
 		ev := &p.Events[n]
 		c := ev.Class
-		if !h.Rules.Forward(c) {
+		w.sel[n] = h.selects(c)
+		if w.sel[n] == 0 {
 			st.drop(DropTierNotForwarded, 1)
 			continue
 		}
 		if !w.records.add(ev, n, c) {
+			w.sel[n] = 0
 			st.drop(DropRecordTooLarge, 1)
 			h.Log.ErrorContext(ctx, "event dropped: its fields leave no room for the message in a Firehose record",
 				"id", ev.ID.String(), "logGroup", p.LogGroup.String(), "maxRecordBytes", MaxRecordBytes)
@@ -179,37 +222,80 @@ func (h *Handler) Route(ctx context.Context, data string) (Stats, error) {
 	if len(recs) == 0 {
 		return st, nil
 	}
-	w.failed = slices.Grow(w.failed[:0], len(p.Events))[:len(p.Events)]
-	clear(w.failed)
-	h.forward(ctx, w, recs, &st)
-	forwarded := 0
+	// One record, built once, goes to every target that selected its event.
+	var streams [numTargets]string
+	streams[targetArchive] = h.DeliveryStreamName
+	copy(streams[targetAnalysis:], h.AnalysisStreams[:])
+	var report [numTargets]targetReport
+	for t := range numTargets {
+		w.failed[t] = slices.Grow(w.failed[t][:0], len(p.Events))[:len(p.Events)]
+		clear(w.failed[t])
+		w.recs[t] = w.recs[t][:0]
+		for _, r := range recs {
+			if w.sel[r.event]&(1<<t) != 0 {
+				w.recs[t] = append(w.recs[t], r)
+			}
+		}
+		if len(w.recs[t]) > 0 {
+			report[t] = h.forward(ctx, w, streams[t], w.failed[t], w.recs[t], &st)
+		}
+	}
 	for n := 0; n < len(recs); {
 		ev := recs[n].event
 		for n < len(recs) && recs[n].event == ev {
 			n++
 		}
-		if w.failed[ev] {
+		failed := false
+		for t := range numTargets {
+			if w.sel[ev]&(1<<t) == 0 {
+				continue
+			}
+			report[t].events++
+			if w.failed[t][ev] {
+				report[t].eventsFailed++
+				failed = true
+			}
+		}
+		if failed {
 			st.EventsFailed++
 		} else {
-			forwarded++
+			st.EventsForwarded++
 		}
 	}
-	st.EventsForwarded = forwarded
+	for _, r := range report[targetAnalysis:] {
+		st.AnalysisEventsFailed += r.eventsFailed
+		st.AnalysisEventsForwarded += r.events - r.eventsFailed
+	}
 	if st.RecordsFailed == 0 {
 		return st, nil
 	}
-	var ids []string
-	for n := range p.Events {
-		if w.failed[n] && len(ids) < 10 {
-			ids = append(ids, p.Events[n].ID.String())
+	var errs []string
+	for t := range numTargets {
+		r := report[t]
+		if r.recordsFailed == 0 {
+			continue
 		}
+		var ids []string
+		for n := range p.Events {
+			if w.failed[t][n] && len(ids) < 10 {
+				ids = append(ids, p.Events[n].ID.String())
+			}
+		}
+		codes := formatCodes(r.codes)
+		h.Log.ErrorContext(ctx, "records not delivered after retries; failing the invocation",
+			"stream", streams[t], "recordsFailed", r.recordsFailed, "records", r.records,
+			"eventsFailed", r.eventsFailed, "eventsForwarded", r.events-r.eventsFailed, "codes", codes, "firstFailedIDs", ids)
+		errs = append(errs, fmt.Sprintf("%d of %d records (%d of %d forwarded events) not delivered to Firehose stream %q after retries: %s",
+			r.recordsFailed, r.records, r.eventsFailed, r.events, streams[t], codes))
 	}
-	codes := formatCodes(st.FailureCodes)
-	h.Log.ErrorContext(ctx, "records not delivered after retries; failing the invocation",
-		"stream", h.DeliveryStreamName, "recordsFailed", st.RecordsFailed, "records", len(recs),
-		"eventsFailed", st.EventsFailed, "eventsForwarded", st.EventsForwarded, "codes", codes, "firstFailedIDs", ids)
-	return st, fmt.Errorf("logrouter: %d of %d records (%d of %d forwarded events) not delivered to Firehose stream %q after retries: %s",
-		st.RecordsFailed, len(recs), st.EventsFailed, st.EventsFailed+st.EventsForwarded, h.DeliveryStreamName, codes)
+	return st, fmt.Errorf("logrouter: %s", strings.Join(errs, "; "))
+}
+
+// targetReport is what one target's delivery came to.
+type targetReport struct {
+	records, recordsFailed int
+	events, eventsFailed   int
+	codes                  map[string]int
 }
 
 func formatCodes(codes map[string]int) string {
@@ -220,8 +306,9 @@ func formatCodes(codes map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// forward sends recs in batches within the limits, each with retries.
-func (h *Handler) forward(ctx context.Context, w *worker, recs []record, st *Stats) {
+// forward sends recs to stream in batches within the limits, each with
+// retries, marking in failed the events of records it could not deliver.
+func (h *Handler) forward(ctx context.Context, w *worker, stream string, failed []bool, recs []record, st *Stats) targetReport {
 	retry := h.retryPolicy()
 	callCtx := ctx
 	if deadline, ok := ctx.Deadline(); ok {
@@ -229,11 +316,13 @@ func (h *Handler) forward(ctx context.Context, w *worker, recs []record, st *Sta
 		callCtx, cancel = context.WithDeadline(ctx, deadline.Add(-retry.Reserve))
 		defer cancel()
 	}
+	r := targetReport{records: len(recs)}
 	for len(recs) > 0 {
 		n := nextBatch(recs)
-		h.sendBatch(callCtx, w, recs[:n], retry, st)
+		h.sendBatch(callCtx, w, stream, failed, recs[:n], retry, st, &r)
 		recs = recs[n:]
 	}
+	return r
 }
 
 func (h *Handler) retryPolicy() Retry {
@@ -256,7 +345,7 @@ func (h *Handler) retryPolicy() Retry {
 // sendBatch puts one batch, then resends only the entries that failed, with
 // exponential backoff and full jitter, until all are in, the attempts are
 // used up, the error is permanent, or the deadline leaves no time.
-func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retry Retry, st *Stats) {
+func (h *Handler) sendBatch(ctx context.Context, w *worker, stream string, failedEvents []bool, batch []record, retry Retry, st *Stats, rep *targetReport) {
 	todo := append(w.todo[:0], batch...)
 	for attempt := 1; ; attempt++ {
 		w.batch = w.batch[:0]
@@ -264,7 +353,7 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			w.batch = append(w.batch, types.Record{Data: r.data})
 		}
 		out, err := h.Firehose.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{
-			DeliveryStreamName: &h.DeliveryStreamName,
+			DeliveryStreamName: &stream,
 			Records:            w.batch,
 		})
 		failed := w.retry[:0]
@@ -281,14 +370,14 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 			failed = append(failed, todo...)
 			count(errorCode(err), len(todo))
 			permanent = !retryable(err)
-			h.Log.WarnContext(ctx, "PutRecordBatch failed", "error", err, "records", len(todo), "attempt", attempt)
+			h.Log.WarnContext(ctx, "PutRecordBatch failed", "stream", stream, "error", err, "records", len(todo), "attempt", attempt)
 		case len(out.RequestResponses) != len(todo):
 			// Responses are index-aligned; without alignment nothing is
 			// known to be delivered, so everything is sent again
 			// (consumers deduplicate on id).
 			failed = append(failed, todo...)
 			count("ResponseCountMismatch", len(todo))
-			h.Log.WarnContext(ctx, "PutRecordBatch response not aligned with the request",
+			h.Log.WarnContext(ctx, "PutRecordBatch response not aligned with the request", "stream", stream,
 				"records", len(todo), "responses", len(out.RequestResponses), "attempt", attempt)
 		default:
 			for k, r := range out.RequestResponses {
@@ -298,7 +387,7 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 				}
 			}
 			if len(failed) > 0 {
-				h.Log.WarnContext(ctx, "PutRecordBatch partially failed", "failed", len(failed),
+				h.Log.WarnContext(ctx, "PutRecordBatch partially failed", "stream", stream, "failed", len(failed),
 					"records", len(todo), "codes", formatCodes(codes), "attempt", attempt)
 			}
 		}
@@ -308,14 +397,19 @@ func (h *Handler) sendBatch(ctx context.Context, w *worker, batch []record, retr
 		}
 		if permanent || attempt >= retry.MaxAttempts || !sleep(ctx, backoff(retry, attempt)) {
 			st.RecordsFailed += len(failed)
+			rep.recordsFailed += len(failed)
 			for _, r := range failed {
-				w.failed[r.event] = true
+				failedEvents[r.event] = true
 			}
 			if st.FailureCodes == nil {
 				st.FailureCodes = map[string]int{}
 			}
+			if rep.codes == nil {
+				rep.codes = map[string]int{}
+			}
 			for c, n := range codes {
 				st.FailureCodes[c] += n
+				rep.codes[c] += n
 			}
 			return
 		}
@@ -385,14 +479,20 @@ func (h *Handler) emit(st *Stats) {
 		return
 	}
 	dims := map[string]string{contract.DimensionFunction: FunctionName}
-	err := h.Metrics.Emit(dims,
-		emf.Metric{Name: contract.MetricEventsIn, Unit: emf.Count, Value: float64(st.EventsIn)},
-		emf.Metric{Name: contract.MetricEventsForwarded, Unit: emf.Count, Value: float64(st.EventsForwarded)},
-		emf.Metric{Name: contract.MetricEventsFailed, Unit: emf.Count, Value: float64(st.EventsFailed)},
-		emf.Metric{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(st.RecordsRetried)},
-		emf.Metric{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
-		emf.Metric{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
-	)
+	metrics := []emf.Metric{
+		{Name: contract.MetricEventsIn, Unit: emf.Count, Value: float64(st.EventsIn)},
+		{Name: contract.MetricEventsForwarded, Unit: emf.Count, Value: float64(st.EventsForwarded)},
+		{Name: contract.MetricEventsFailed, Unit: emf.Count, Value: float64(st.EventsFailed)},
+		{Name: contract.MetricRecordsRetried, Unit: emf.Count, Value: float64(st.RecordsRetried)},
+		{Name: contract.MetricRecordsFailed, Unit: emf.Count, Value: float64(st.RecordsFailed)},
+		{Name: contract.MetricDecodeErrors, Unit: emf.Count, Value: float64(st.DecodeErrors)},
+	}
+	if h.analysis() {
+		metrics = append(metrics,
+			emf.Metric{Name: contract.MetricAnalysisEventsForwarded, Unit: emf.Count, Value: float64(st.AnalysisEventsForwarded)},
+			emf.Metric{Name: contract.MetricAnalysisEventsFailed, Unit: emf.Count, Value: float64(st.AnalysisEventsFailed)})
+	}
+	err := h.Metrics.Emit(dims, metrics...)
 	for _, reason := range DropReasons {
 		err = errors.Join(err, h.Metrics.Emit(map[string]string{contract.DimensionFunction: FunctionName, contract.DimensionReason: reason},
 			emf.Metric{Name: contract.MetricEventsDropped, Unit: emf.Count, Value: float64(st.Dropped[reason])}))
