@@ -16,7 +16,7 @@ func TestUnknownAndMistypedFieldsAreReportedByPathValueAndAllowedKeys(t *testing
 		{"unknown top-level key", minimal + "regoins: [x]\n",
 			[]string{`p.yaml: (top level): unknown field "regoins"; allowed: name, account, centralRegion, regions, services,`, "(line 4)"}},
 		{"unknown key in a list item", "regions: [us-east-1]\nservices: [{name: a, api: x}]\n",
-			[]string{`p.yaml: services[0]: unknown field "api"; allowed: name, apiName (line 2)`}},
+			[]string{`p.yaml: services[0]: unknown field "api"; allowed: name, apiName, slos (line 2)`}},
 		{"unknown key in a nested mapping", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 5, monthly: 3}\n",
 			[]string{`p.yaml: billing: unknown field "monthly"; allowed: disabled, `}},
 		{"a word where a number goes", minimal + "servicesPerShard: many\n",

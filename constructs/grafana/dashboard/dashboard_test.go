@@ -150,7 +150,8 @@ func platforms() map[string]Platform {
 	}
 	central := seedPlatform()
 	central.CentralRegion = "us-west-2"
-	return map[string]Platform{"seed": seedPlatform(), "central outside workload regions": central, "200 services in 6 regions": wide}
+	return map[string]Platform{"seed": seedPlatform(), "central outside workload regions": central, "200 services in 6 regions": wide,
+		"with SLOs": sloPlatform()}
 }
 
 func TestEveryTargetReferencesAnExistingDataSource(t *testing.T) {
@@ -569,6 +570,7 @@ func TestContentHashChangesWithContentOnly(t *testing.T) {
 func TestPlatformRoundTripsThroughItsWireForm(t *testing.T) {
 	p := seedPlatform()
 	p.APIName, p.LogTiers, p.ServiceMetrics.Namespace, p.DeliveryStreamName = "orders", []string{"ERROR"}, "App", "fh"
+	p.SLOs = sloPlatform().SLOs
 	b, err := json.Marshal(p.Contract())
 	if err != nil {
 		t.Fatal(err)

@@ -82,6 +82,10 @@ type Platform struct {
 	// DeliveryStreamName is the Firehose delivering the central stream to S3.
 	// Default: every delivery stream in the central region ("*").
 	DeliveryStreamName string
+	// SLOs are the services' Application Signals SLOs; with any, the SLO
+	// dashboard (SLOOverview) and the CloudWatch dashboard get a row per
+	// service with SLOs. Default: none, and no SLO dashboard.
+	SLOs []SLO
 }
 
 // ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
@@ -186,6 +190,7 @@ func (p Platform) Validate() error {
 			v.Add(f.path, f.value, "1-256 letters, digits or . _ / # : - (empty for the default)")
 		}
 	}
+	validateSLOs(&v, p)
 	return v.Err()
 }
 
@@ -213,7 +218,16 @@ func (p Platform) Contract() contract.Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
+		SLOs: sloContract(p.SLOs),
 	}
+}
+
+func sloContract(slos []SLO) []contract.SLO {
+	var out []contract.SLO
+	for _, s := range slos {
+		out = append(out, contract.SLO{Service: s.Service, Name: s.Name, Goal: s.Goal, Windows: s.Windows})
+	}
+	return out
 }
 
 // FromContract is the Platform whose wire form is c.
@@ -226,7 +240,16 @@ func FromContract(c contract.Platform) Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
+		SLOs: slosFromContract(c.SLOs),
 	}
+}
+
+func slosFromContract(slos []contract.SLO) []SLO {
+	var out []SLO
+	for _, s := range slos {
+		out = append(out, SLO{Service: s.Service, Name: s.Name, Goal: s.Goal, Windows: s.Windows})
+	}
+	return out
 }
 
 // LogGroupName is the log group holding service's logs of tier, e.g.

@@ -203,6 +203,15 @@ type Platform struct {
 	PipelineNamespace  string         `json:"pipelineNamespace,omitempty"`
 	CentralStreamName  string         `json:"centralStreamName,omitempty"`
 	DeliveryStreamName string         `json:"deliveryStreamName,omitempty"`
+	SLOs               []SLO          `json:"slos,omitempty"`
+}
+
+// SLO is the wire form of dashboard.SLO.
+type SLO struct {
+	Service string  `json:"service"`
+	Name    string  `json:"name"`
+	Goal    float64 `json:"goal"`
+	Windows []int   `json:"windows,omitempty"`
 }
 
 // ServiceMetrics is the wire form of dashboard.ServiceMetrics.
