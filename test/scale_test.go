@@ -45,6 +45,9 @@ func TestTwoHundredServicesInSixRegionsStayUnderCloudFormationLimits(t *testing.
 	if err := s.summary.LimitsError(); err != nil {
 		t.Fatal(err)
 	}
+	// The cost report prices exactly the alarms, composites and detectors
+	// of the 200 × 6 templates.
+	assertAlarmsPricedAsSynthesized(t, s)
 	assertWithinEveryQuota(t, s.platform, 6)
 	var largestRes, largestBytes platform.TemplateStats
 	for _, ts := range s.summary.All() {

@@ -210,3 +210,39 @@ func (p ServiceAlarmsProps) ValidateIn(region string) error {
 	}
 	return v.Err()
 }
+
+// AlarmCounts counts what NewServiceAlarms creates, by how CloudWatch
+// bills it.
+type AlarmCounts struct {
+	// Band is the anomaly-band alarms, one per metric.
+	Band int
+	// Detectors is the anomaly detectors, one per band alarm.
+	Detectors int
+	// StaticMetrics and StaticHighResolutionMetrics are the metrics the
+	// static-threshold alarms read (the error-rate alarm reads errors and
+	// requests), at 60 s or longer and under 60 s periods.
+	StaticMetrics, StaticHighResolutionMetrics int
+	// Static is the static-threshold alarms (the error-rate alarm).
+	Static int
+	// Composite is the composite (health) alarms: always one.
+	Composite int
+}
+
+// Counts is AlarmCounts for these props, from the same plan
+// NewServiceAlarms creates its alarms from.
+func (p ServiceAlarmsProps) Counts() AlarmCounts {
+	p = p.withDefaults()
+	var c AlarmCounts
+	c.Band = len(p.metrics())
+	c.Detectors = c.Band
+	if p.errorRateEnabled() {
+		c.Static = 1
+		if p.ErrorRate.Period < time.Minute {
+			c.StaticHighResolutionMetrics = 2
+		} else {
+			c.StaticMetrics = 2
+		}
+	}
+	c.Composite = 1
+	return c
+}

@@ -327,3 +327,7 @@ func (b *localBundler) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *
 	}
 	return jsii.Bool(true)
 }
+
+// WithDefaults returns the props with the documented defaults filled in
+// (architecture, memory, timeout, log retention).
+func (p Props) WithDefaults() Props { return p.withDefaults() }

@@ -250,3 +250,7 @@ func shorten(s string) string {
 	}
 	return fmt.Sprintf("%s... (%d characters)", s[:60], len(s))
 }
+
+// DeploysWorkspace reports whether the props (after defaults) create a
+// Managed Grafana workspace: mode grafana or both.
+func (p Props) DeploysWorkspace() bool { return p.withDefaults().grafana() }

@@ -150,3 +150,7 @@ func (p ArchiveProps) Validate() error {
 	}
 	return v.Err()
 }
+
+// WithDefaults returns the props as NewArchive uses them (lifecycle,
+// buffering and retention defaults filled in).
+func (p ArchiveProps) WithDefaults() ArchiveProps { return p.withDefaults() }

@@ -133,3 +133,8 @@ func (raw TiersProps) validate(v *validation.Errors) {
 		}
 	}
 }
+
+// WithDefaults returns the tiers as NewServiceLogs creates them: every
+// zero field filled with its tier's default. The platform's cost model
+// reads the routes from it.
+func (t TiersProps) WithDefaults() TiersProps { return t.withDefaults() }

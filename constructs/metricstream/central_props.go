@@ -148,3 +148,6 @@ func (p CentralProps) Shards() (int, string) {
 	return shards, fmt.Sprintf("shards = ceil(max(%.0f records/s / %d, %.0f B/s / %d) x headroom %.2f) = ceil(max(%.3f, %.3f) x %.2f) = %d",
 		p.RecordsPerSecond, ShardRecordsPerSecond, p.BytesPerSecond, ShardBytesPerSecond, p.Headroom, byRecords, byBytes, p.Headroom, shards)
 }
+
+// WithDefaults returns the props as NewCentral uses them.
+func (p CentralProps) WithDefaults() CentralProps { return p.withDefaults() }

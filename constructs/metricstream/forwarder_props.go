@@ -155,3 +155,11 @@ func propsPath(contractPath string) string {
 	}
 	return strings.Replace(contractPath, ".periodSeconds", ".period", 1)
 }
+
+// WithDefaults returns the props as NewForwarder uses them: the schedule
+// and delay defaults filled in, and the function's golambda defaults.
+func (p ForwarderProps) WithDefaults() ForwarderProps {
+	p = p.withDefaults()
+	p.Function = p.Function.WithDefaults()
+	return p
+}

@@ -94,8 +94,9 @@ func TestCostReportPricesTheAnalysisTierOfEveryRegion(t *testing.T) {
 	p := withAnalysis()
 	p.Regions = []string{"eu-west-1", "us-east-1"}
 	p.Logs.Analysis.Redundancy = logtiers.RedundancyNone
-	c := cost.DefaultConfig()
-	p.Cost = &c
+	// Assumed traffic: the analysis tier is derived from logs.analysis
+	// whatever traffic is declared.
+	p.Cost = &cost.Inputs{}
 	tier, ok := p.CostAnalysisTier()
 	if !ok || len(tier.Regions) != 2 || tier.Standby || tier.RetentionDays[cost.TierWarn] != 14 || len(tier.Tiers) != 2 {
 		t.Fatalf("tier %+v", tier)
@@ -106,6 +107,11 @@ func TestCostReportPricesTheAnalysisTierOfEveryRegion(t *testing.T) {
 	}
 	if n := len(pl.CostReport.Analysis); n != 2 {
 		t.Fatalf("%d comparisons, want one per region", n)
+	}
+	for _, l := range pl.CostReport.Lines {
+		if l.Component == cost.ComponentAnalysis && !strings.HasPrefix(l.Source, "logs.analysis: a collection in each of 2 regions") {
+			t.Fatalf("analysis line %q from %q, want logs.analysis", l.Item, l.Source)
+		}
 	}
 	for _, row := range pl.CostReport.ByComponent {
 		if row.Name == string(cost.ComponentAnalysis) && row.Declared >= 2*720*0.24 {

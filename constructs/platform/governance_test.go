@@ -1,49 +1,79 @@
 package platform
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
 
-func TestTraceSamplingFromRulesTakesTheRuleAnOrdinaryRequestMatches(t *testing.T) {
-	c := cost.DefaultConfig()
-	base := c.Volumes.Services[0]
-	svc := func(name string, tr cost.TraceSampling) cost.Service {
-		s := base
-		s.Name, s.Traces = name, tr
-		return s
+func TestTraceSamplingIsTheRuleAnOrdinaryRequestMatches(t *testing.T) {
+	p := Props{Regions: []string{"us-east-1"}, Services: []Service{{Name: "health-check"}, {Name: "order-service"}, {Name: "auth-service"}},
+		Billing: Billing{Disabled: true}}
+	p.Sampling.Rules = []sampling.Rule{
+		{Name: "health", ServiceName: "health-check", Priority: 1, FixedRate: 0},
+		{Name: "order-posts", ServiceName: "order-*", HTTPMethod: "POST", Priority: 2, FixedRate: 1},
+		{Name: "auth", ServiceName: "auth-*", Priority: 3, FixedRate: 0.2, ReservoirSize: 2},
 	}
-	c.Volumes.Services = []cost.Service{
-		svc("health-check", cost.TraceSampling{FromRules: true, ErrorShare: 0.01}),
-		svc("order-service", cost.TraceSampling{FromRules: true}),
-		svc("declared", cost.TraceSampling{BaselineRate: 0.2}),
+	c, err := p.CostConfig()
+	if err != nil {
+		t.Fatal(err)
 	}
-	rules := []sampling.Rule{
-		{ServiceName: "health-check", Priority: 1, FixedRate: 0},
-		{ServiceName: "order-*", HTTPMethod: "POST", Priority: 2, FixedRate: 1},
-		{Priority: 9999, FixedRate: 0.05, ReservoirSize: 1},
+	want := map[string]cost.TraceSampling{
+		"health-check": {BaselineRate: 0, ErrorShare: cost.AssumedErrorShare, SlowShare: cost.AssumedSlowShare},
+		// The POST-only rule is skipped: ordinary requests have any method,
+		// so X-Ray's default (1/s, then 5%) applies.
+		"order-service": {BaselineRate: 0.05, ReservoirPerSecond: 1, ErrorShare: cost.AssumedErrorShare, SlowShare: cost.AssumedSlowShare},
+		"auth-service":  {BaselineRate: 0.2, ReservoirPerSecond: 2, ErrorShare: cost.AssumedErrorShare, SlowShare: cost.AssumedSlowShare},
 	}
-	got := ResolveTraceSampling(c, rules).Volumes.Services
-	want := []cost.TraceSampling{
-		{BaselineRate: 0, ErrorShare: 0.01},
-		// The POST-only rule is skipped: ordinary requests have any method.
-		{BaselineRate: 0.05, ReservoirPerSecond: 1},
-		{BaselineRate: 0.2},
-	}
-	for i := range want {
-		if got[i].Traces != want[i] {
-			t.Errorf("%s: got %+v, want %+v", got[i].Name, got[i].Traces, want[i])
+	for _, s := range c.Volumes.Services {
+		if s.Traces != want[s.Name] {
+			t.Errorf("%s: got %+v, want %+v", s.Name, s.Traces, want[s.Name])
 		}
 	}
-	if !c.Volumes.Services[0].Traces.FromRules {
-		t.Fatal("the caller's config was modified")
+	if _, err := c.Estimate(); err != nil {
+		t.Fatalf("derived config does not estimate: %v", err)
 	}
-	if _, err := ResolveTraceSampling(c, nil).Estimate(); err != nil {
-		t.Fatalf("resolved config does not estimate: %v", err)
+}
+
+// The span lines follow sampling.transactionSearch: its indexing
+// percentage prices the charged share, and turning it off removes them.
+func TestSpanLinesFollowTheTransactionSearchProps(t *testing.T) {
+	spans := func(p Props) (charged float64, n int, from string) {
+		t.Helper()
+		c, err := p.CostConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.Estimate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range r.Lines {
+			if l.Component != cost.ComponentSpans {
+				continue
+			}
+			n++
+			from = l.Source
+			if l.PriceKey == cost.PriceSpansIndexed {
+				charged += l.Quantity
+			}
+		}
+		return charged, n, from
 	}
-	if _, err := c.Estimate(); err == nil {
-		t.Fatal("an unresolved fromRules was estimated")
+	p := Props{Regions: []string{"us-east-1"}, Services: []Service{{Name: "api"}}, Billing: Billing{Disabled: true}}
+	if charged, n, _ := spans(p); n == 0 || charged != 0 {
+		t.Fatalf("default (1%% indexed, all free): %d span lines, %g spans charged", n, charged)
+	}
+	p.Sampling.TransactionSearch.IndexingPercentage = 5
+	charged, _, from := spans(p)
+	if charged == 0 || !strings.Contains(from, "sampling.transactionSearch: indexingPercentage 5") {
+		t.Fatalf("5%% indexed: %g spans charged, lines from %q", charged, from)
+	}
+	p.Sampling.TransactionSearch.Disabled = true
+	p.Sampling.TailSampling.Exporter = sampling.ExporterXRayLegacy
+	if _, n, _ := spans(p); n != 0 {
+		t.Fatalf("Transaction Search off: %d span lines", n)
 	}
 }

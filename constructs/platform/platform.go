@@ -56,10 +56,15 @@ type Platform struct {
 	BillingStack awscdk.Stack
 	// RetentionGuard is the aspect applied to every log group of the scope.
 	RetentionGuard *logtiers.RetentionGuard
-	// CostReport is the synth-time cost estimate; nil without Props.Cost.
+	// CostConfig is the cost model's input derived from Props
+	// (Props.CostConfig), with the alarm counts of the construct tree.
+	CostConfig cost.Config
+	// CostReport is the synth-time cost estimate of CostConfig.
 	CostReport *cost.Report
 	// CostWarning is set when the estimate nears the budget.
 	CostWarning string
+	// reviewScope holds the cost review files.
+	reviewScope constructs.Construct
 	// QuotaUsage is what every account-region used of each service quota
 	// when the app was last synthesized; QuotaError the breach, nil when
 	// every account-region is within every quota.
@@ -246,6 +251,9 @@ func (p *Platform) build(scope constructs.Construct) error {
 		return err
 	}
 	p.RetentionGuard.Apply(scope)
+	if _, err := p.reconcileTreeAlarms(); err != nil {
+		return err
+	}
 	if err := p.addGovernance(scope); err != nil {
 		return err
 	}

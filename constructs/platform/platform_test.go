@@ -73,7 +73,7 @@ func TestBillingWithoutAnAmountOrCostIsAnError(t *testing.T) {
 func TestBillingAmountDerivesFromTheBudgetThenTheEstimate(t *testing.T) {
 	p := minimal()
 	p.Billing = Billing{}
-	c := cost.DefaultConfig()
+	c := cost.DefaultInputs()
 	p.Cost = &c
 	if _, ok := p.BillingProps(nil); ok {
 		t.Fatal("derived without a budget or an estimate")

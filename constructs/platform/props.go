@@ -66,9 +66,10 @@ type Props struct {
 	// Regions, Services, APIName (the first service's), CentralStreamName
 	// and WorkspaceName (the platform name) are filled in when empty.
 	Grafana Grafana
-	// Cost declares volumes and prices for the synth-time cost report and
-	// budget guard. Default: nil, no report.
-	Cost *cost.Config
+	// Cost is what the synth-time cost report cannot derive from the
+	// props: traffic, prices, a few sizes and the budget. Default: nil,
+	// and the report prices assumed traffic (labelled as such).
+	Cost *cost.Inputs
 	// Billing is the billing alarm and budget (in us-east-1).
 	Billing Billing
 	// Quotas are the service quotas checked at synth; Overrides raise

@@ -32,3 +32,14 @@ func TestLimitsErrorNamesEveryOverLimitTemplateAtOnce(t *testing.T) {
 		t.Errorf("500 resources is at the limit, not over it: %v", err)
 	}
 }
+
+// Synth returns no Result when the budget guard stops it before writing;
+// printing that nil Result prints nothing instead of panicking.
+func TestPrintOfNoResultPrintsNothing(t *testing.T) {
+	var r *Result
+	var b strings.Builder
+	r.Print(&b)
+	if b.Len() != 0 {
+		t.Fatalf("printed %q", b.String())
+	}
+}

@@ -42,8 +42,15 @@ type Result struct {
 // assembly is written: a breach returns Result.Dir and the error, and no
 // template. Otherwise the returned error is the CloudFormation limit
 // breach, if any; the Result is filled in either way once the assembly is
-// written.
+// written. Before writing anything it prices the alarms the construct tree
+// holds (those added after New included) and runs the budget guard again;
+// an over-budget platform then returns a nil Result and the error.
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
+	// Alarms added after New are priced, and the budget guard runs again,
+	// before anything is written.
+	if err := p.repriceFromTree(); err != nil {
+		return nil, err
+	}
 	warnings := p.Warnings()
 	annotate(warnings)
 	asm, err := synthAssembly(app, p)
@@ -126,6 +133,9 @@ func ArchitectureMarkdown(g *diagram.Graph) []byte {
 // what `cdk synth` of the app prints (to stderr, since the CDK CLI keeps
 // stdout for templates).
 func (r *Result) Print(w io.Writer) {
+	if r == nil {
+		return // Synth stopped before writing anything
+	}
 	if r.Summary != nil {
 		fmt.Fprint(w, r.Summary.String())
 	}

@@ -62,8 +62,8 @@ func (p Props) Validate() error {
 	add("", pl.validateMetrics())
 	add("grafana", pl.grafanaProps(nil).Validate())
 	add("quotas", p.Quotas.Validate())
-	if c, ok := p.CostConfig(); ok {
-		add("cost", c.Validate())
+	if _, err := p.CostConfig(); err != nil {
+		add("", err)
 	}
 	if !p.Billing.Disabled {
 		b, ok := p.BillingProps(nil)

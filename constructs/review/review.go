@@ -63,6 +63,19 @@ func Add(scope constructs.Construct, relPath string, content []byte) error {
 	return nil
 }
 
+// Replace sets the content of the file scope holds at relPath, adding it
+// when there is none: for a generator that learns more about the tree
+// after it first added the file (the platform's cost report, priced again
+// from the alarms of the final construct tree before synth).
+func Replace(scope constructs.Construct, relPath string, content []byte) error {
+	id := "Review(" + strings.ReplaceAll(path.Clean(relPath), "/", "|") + ")"
+	if existing, ok := scope.Node().TryFindChild(jsii.String(id)).(*File); ok {
+		existing.content = append([]byte(nil), content...)
+		return nil
+	}
+	return Add(scope, relPath, content)
+}
+
 // collect returns every review file of scope's app by path, or an error
 // naming both constructs when two disagree about one path.
 func collect(scope constructs.Construct) (map[string]*File, error) {

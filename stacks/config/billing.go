@@ -70,11 +70,11 @@ func (p *Platform) validateBilling(v *validation.Errors) {
 	var report *cost.Report
 	costErr := false
 	if b.MonthlyUSD == 0 && p.Cost != nil && p.Cost.Budget.MonthlyUSD == 0 && len(p.Cost.Volumes.Services) > 0 {
-		c, _ := p.CostConfig()
-		var err error
-		if report, err = c.Estimate(); err != nil {
-			costErr = true
+		c, err := p.CostConfig()
+		if err == nil {
+			report, err = c.Estimate()
 		}
+		costErr = err != nil
 	}
 	switch props, ok := p.billingProps(report); {
 	case ok:

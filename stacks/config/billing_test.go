@@ -14,7 +14,7 @@ const billingBase = "regions: [us-east-1]\nservices: [{name: a}]\n"
 const oneService = "cost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 10}], logs: {linesPerRequest: 5}}]}}\n"
 
 func TestBillingAmountIsDerivedFromTheBudgetThenTheEstimate(t *testing.T) {
-	p, err := Parse("p.yaml", []byte(billingBase+"name: shop\nbilling: {emails: [ops@example.com]}\ncost: {budget: {monthlyUSD: 700}}\n"))
+	p, err := Parse("p.yaml", []byte(billingBase+"name: shop\nbilling: {emails: [ops@example.com]}\ncost: {budget: {monthlyUSD: 700}, volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 10}]}]}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,10 @@ func TestBillingAmountIsDerivedFromTheBudgetThenTheEstimate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := p.CostConfig()
+	c, err := p.CostConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
 	report, err := c.Estimate()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +62,6 @@ func TestBillingValidationChecksTheCompletePropsOnce(t *testing.T) {
 func TestBillingWithoutADerivableAmountIsReportedAtMonthlyUsd(t *testing.T) {
 	for name, doc := range map[string]string{
 		"no cost block":     billingBase,
-		"zero estimate":     billingBase + "cost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 0}]}]}}\n",
 		"no volumes":        billingBase + "cost: {pricing: {base: seed}}\n",
 		"other fields, too": billingBase + "billing: {forecastShare: -1}\n",
 	} {

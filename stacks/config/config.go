@@ -67,9 +67,10 @@ type Platform struct {
 	// platform. Default mode: cloudwatch (Grafana with AWS_SSO needs IAM
 	// Identity Center; set mode: both once it is enabled).
 	Grafana Grafana `yaml:"grafana,omitempty" json:"grafana,omitempty"`
-	// Cost declares volumes and prices for the synth-time cost report and
-	// the budget guard. Default (embedded platform only): the seed-like
-	// volumes of cost.DefaultConfig. CostConfig maps it to the cost model.
+	// Cost declares traffic, prices and assumptions for the synth-time cost
+	// report and the budget guard; the rest of the estimate derives from
+	// the other sections. Default: none, and the report prices assumed
+	// traffic (labelled); the embedded platform's is cost.DefaultInputs.
 	Cost *Cost `yaml:"cost,omitempty" json:"cost,omitempty"`
 	// Billing configures the EstimatedCharges alarm and the AWS Budgets
 	// budget for the observability services (in us-east-1).
@@ -108,7 +109,7 @@ var (
 func Default() *Platform {
 	p, err := parse(DefaultSource, defaultYAML, func(p *Platform) {
 		if p.Cost == nil {
-			p.Cost = costBlock(cost.DefaultConfig())
+			p.Cost = costBlock(cost.DefaultInputs())
 		}
 	})
 	if err != nil {

@@ -3,25 +3,29 @@ package config
 import (
 	"time"
 
-	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
-// The cost: block. Its types mirror the cost model's input
-// (cost.Config and the types it holds) field for field, adding only the
-// YAML/JSON keys; the semantics, defaults and allowed values of every field
-// are the cost package's. CostConfig maps the block to a cost.Config.
+// The cost: block. Its types mirror what the platform cannot derive from
+// its constructs (cost.Inputs and the types it holds) field for field,
+// adding only the YAML/JSON keys; the semantics, defaults and allowed
+// values of every field are the cost package's. Tier routes, retention,
+// archive lifecycle, sampling, alarm counts, the forwarder, Kinesis and
+// Grafana are derived from the other sections (platform.Props.CostConfig).
 
-// Cost is the cost block of the platform config: prices, declared
-// volumes, the declared architecture and an optional budget.
+// Cost is the cost block of the platform config: prices, traffic,
+// assumptions and an optional budget. Without it (or for a service or
+// region it does not declare) the report prices assumed traffic and says so.
 type Cost struct {
 	// Pricing selects the price set. Default: us-east-1 list prices.
 	Pricing CostPricing `yaml:"pricing,omitempty" json:"pricing,omitempty"`
 	// Volumes is the declared workload.
 	Volumes CostVolumes `yaml:"volumes,omitempty" json:"volumes,omitempty"`
-	// Architecture is the declared design. Default: see Architecture.WithDefaults.
-	Architecture CostArchitecture `yaml:"architecture,omitempty" json:"architecture,omitempty"`
-	// Budget is the optional monthly budget. Default: none.
+	// Assumptions are the sizes and shares the model cannot read from the
+	// templates. Default: see each field.
+	Assumptions CostAssumptions `yaml:"assumptions,omitempty" json:"assumptions,omitempty"`
+	// Budget is the optional monthly budget; it needs declared traffic for
+	// every service and region. Default: none.
 	Budget CostBudget `yaml:"budget,omitempty" json:"budget,omitempty"`
 }
 
@@ -40,37 +44,32 @@ type CostPricing struct {
 	BytesPerGB float64 `yaml:"bytesPerGB,omitempty" json:"bytesPerGB,omitempty"`
 }
 
-// CostVolumes is the declared workload: what each service sends, per region,
-// plus the platform's Grafana users. Zero means "none" unless a field says
-// otherwise.
+// CostVolumes is the declared traffic of the services, and the users of
+// the Grafana workspace.
 type CostVolumes struct {
-	// Services lists every service and the regions it runs in.
+	// Services lists the declared services, by platform service name.
 	Services []CostService `yaml:"services,omitempty" json:"services,omitempty"`
-	// Grafana is the Managed Grafana workspace's active users.
+	// Grafana is the Managed Grafana workspace's active users, priced only
+	// when grafana.mode creates a workspace.
 	Grafana CostGrafanaUsers `yaml:"grafana,omitempty" json:"grafana,omitempty"`
 }
 
-// CostService is one service's declared volumes. Traffic is declared per
-// region; the shape of its telemetry (log lines per request, tier mix,
-// sampling, metrics, alarms) is the same code in every region.
+// CostService is one service's traffic.
 type CostService struct {
-	// Name is the service name, 1-64 of [A-Za-z0-9._-], unique.
+	// Name is the platform service's name.
 	Name string `yaml:"name" json:"name"`
-	// Regions lists the regions the service runs in and its traffic there.
+	// Regions gives the request rate per region; a platform region not
+	// listed is priced from assumed traffic.
 	Regions []CostRegionTraffic `yaml:"regions" json:"regions"`
 	// Logs is what one request logs.
 	Logs CostLogVolume `yaml:"logs,omitempty" json:"logs,omitempty"`
-	// Traces is the trace sampling that the service's sampling rules declare.
-	Traces CostTraceSampling `yaml:"traces,omitempty" json:"traces,omitempty"`
+	// Traces is the share of requests kept by tail sampling; the sampling
+	// rates come from the sampling section's rules.
+	Traces CostTraceShares `yaml:"traces,omitempty" json:"traces,omitempty"`
 	// Metrics is the custom metrics the service publishes, in each region.
 	Metrics CostCustomMetrics `yaml:"metrics,omitempty" json:"metrics,omitempty"`
-	// Alarms is the alarms on the service, in each region.
-	Alarms CostAlarms `yaml:"alarms,omitempty" json:"alarms,omitempty"`
-	// ForwardedMetrics is the number of metric series the regional
-	// forwarder copies to the central stream, in each region.
-	ForwardedMetrics int `yaml:"forwardedMetrics,omitempty" json:"forwardedMetrics,omitempty"`
-	// StreamedMetrics is the number of metric series a CloudWatch Metric
-	// Stream covers, in each region (each one is a metric update a minute).
+	// StreamedMetrics is the service's metrics in the streamed namespaces,
+	// in each region with metric streams. Default: 8, or 15 with an API.
 	StreamedMetrics int `yaml:"streamedMetrics,omitempty" json:"streamedMetrics,omitempty"`
 }
 
@@ -104,27 +103,13 @@ type CostTierMix struct {
 	Debug float64 `yaml:"debug,omitempty" json:"debug,omitempty"`
 }
 
-// CostTraceSampling is what the service's sampling rules keep. Errors and slow
-// requests are always kept (tail sampling); of the other requests the
-// reservoir is kept, then BaselineRate of the rest.
-type CostTraceSampling struct {
-	// BaselineRate is the fixed rate for ordinary requests, 0-1; 0 keeps
-	// none (the seed's health-check rule).
-	BaselineRate float64 `yaml:"baselineRate,omitempty" json:"baselineRate,omitempty"`
-	// ReservoirPerSecond is the rule's reservoir: requests per second kept
-	// before the fixed rate applies, per region. 0 or more.
-	ReservoirPerSecond float64 `yaml:"reservoirPerSecond,omitempty" json:"reservoirPerSecond,omitempty"`
-	// ErrorShare is the share of requests that fail, 0-1, all kept.
+// CostTraceShares is the share of requests always kept by tail sampling.
+type CostTraceShares struct {
+	// ErrorShare is the share of requests that fail, 0-1.
 	ErrorShare float64 `yaml:"errorShare,omitempty" json:"errorShare,omitempty"`
-	// SlowShare is the share of requests over the latency threshold, 0-1,
-	// all kept. ErrorShare + SlowShare is at most 1; the model treats them
-	// as disjoint, which over-counts slow errors (a safe upper bound).
+	// SlowShare is the share of requests over the latency threshold, 0-1;
+	// with errorShare at most 1.
 	SlowShare float64 `yaml:"slowShare,omitempty" json:"slowShare,omitempty"`
-	// FromRules takes BaselineRate and ReservoirPerSecond from the
-	// platform's X-Ray sampling rules (the rule an ordinary request of the
-	// service matches) instead of declaring them. The platform resolves it
-	// before estimating; Estimate rejects an unresolved one.
-	FromRules bool `yaml:"fromRules,omitempty" json:"fromRules,omitempty"`
 }
 
 // CostCustomMetrics is a service's custom metrics in one region.
@@ -150,17 +135,6 @@ type CostMetricGroup struct {
 	Dimensions map[string]int `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
 }
 
-// CostAlarms counts a service's alarms in one region.
-type CostAlarms struct {
-	// Standard counts standard resolution (60 s) alarms.
-	Standard int `yaml:"standard,omitempty" json:"standard,omitempty"`
-	// HighResolution counts high resolution (10 s) alarms.
-	HighResolution int `yaml:"highResolution,omitempty" json:"highResolution,omitempty"`
-	// Anomaly counts anomaly detection alarms; each is billed as 3
-	// standard resolution alarm metrics.
-	Anomaly int `yaml:"anomaly,omitempty" json:"anomaly,omitempty"`
-}
-
 // CostGrafanaUsers is the active users of the Managed Grafana workspace.
 type CostGrafanaUsers struct {
 	// Editors counts active editors and admins. A workspace is billed at
@@ -170,98 +144,62 @@ type CostGrafanaUsers struct {
 	Viewers int `yaml:"viewers,omitempty" json:"viewers,omitempty"`
 }
 
-// CostArchitecture is the declared design the estimate prices: where each log
-// tier goes, how metrics are published and forwarded. A zero field takes
-// the default written in its doc comment. The naive architecture the report
-// compares with is fixed: every tier in CloudWatch Logs Standard, every
-// request traced, one API call per datapoint.
-type CostArchitecture struct {
-	// CentralRegion hosts the shared pieces (the central Kinesis stream,
-	// Grafana). Default: "us-east-1".
-	CentralRegion string `yaml:"centralRegion,omitempty" json:"centralRegion,omitempty"`
-	// Logs routes the log tiers.
-	Logs CostLogArchitecture `yaml:"logs,omitempty" json:"logs,omitempty"`
-	// MetricPublishing is how custom metrics reach CloudWatch.
+// CostAssumptions are the figures the model cannot read from the platform.
+type CostAssumptions struct {
+	// Logs holds the log sizes and query habits.
+	Logs CostLogAssumptions `yaml:"logs,omitempty" json:"logs,omitempty"`
+	// MetricPublishing is how the services publish custom metrics.
 	MetricPublishing CostMetricPublishing `yaml:"metricPublishing,omitempty" json:"metricPublishing,omitempty"`
-	// Forwarder is the regional metric forwarder (GetMetricData → Kinesis).
-	Forwarder CostForwarder `yaml:"forwarder,omitempty" json:"forwarder,omitempty"`
-	// Kinesis is the central stream the forwarders write to.
-	Kinesis CostKinesisStream `yaml:"kinesis,omitempty" json:"kinesis,omitempty"`
-	// MetricStreams is the CloudWatch Metric Streams delivery.
+	// Forwarder holds the forwarder's datapoint size and run time.
+	Forwarder CostForwarderAssumptions `yaml:"forwarder,omitempty" json:"forwarder,omitempty"`
+	// MetricStreams holds the size of one metric update.
 	MetricStreams CostMetricStreams `yaml:"metricStreams,omitempty" json:"metricStreams,omitempty"`
-	// MetricArchive is the lifecycle of the S3 archive of metrics.
-	MetricArchive CostMetricArchive `yaml:"metricArchive,omitempty" json:"metricArchive,omitempty"`
-	// Naive holds the knobs of the naive architecture that the seed leaves open.
+	// Naive holds the knobs of the naive architecture.
 	Naive CostNaiveArchitecture `yaml:"naive,omitempty" json:"naive,omitempty"`
-	// TransactionSearch prices X-Ray Transaction Search; disabled and
-	// indexingPercentage default to sampling.transactionSearch.
-	TransactionSearch CostTransactionSearch `yaml:"transactionSearch,omitempty" json:"transactionSearch,omitempty"`
+	// TransactionSearch is the shape of the exported traces' spans; whether
+	// Transaction Search is on and its indexing percentage come from
+	// sampling.transactionSearch.
+	TransactionSearch CostSpanAssumptions `yaml:"transactionSearch,omitempty" json:"transactionSearch,omitempty"`
 }
 
-// CostTransactionSearch is cost.TransactionSearch.
-type CostTransactionSearch struct {
-	Disabled           bool    `yaml:"disabled,omitempty" json:"disabled,omitempty"`
-	IndexingPercentage float64 `yaml:"indexingPercentage,omitempty" json:"indexingPercentage,omitempty"`
-	// SpansPerTrace is the average spans of an exported trace. Default: 10
-	// (an assumption).
+// CostSpanAssumptions are the span figures no construct declares.
+type CostSpanAssumptions struct {
+	// SpansPerTrace is the average spans of an exported trace, 1 to
+	// 10,000. Default: 10 (an assumption).
 	SpansPerTrace float64 `yaml:"spansPerTrace,omitempty" json:"spansPerTrace,omitempty"`
-	// BytesPerSpan is the average stored span size. Default: 1000 (an
-	// assumption).
+	// BytesPerSpan is the average stored span size, 1 to 1,000,000.
+	// Default: 1000 (an assumption).
 	BytesPerSpan float64 `yaml:"bytesPerSpan,omitempty" json:"bytesPerSpan,omitempty"`
 }
 
-// CostLogArchitecture routes each tier and says how stored bytes relate to raw bytes.
-type CostLogArchitecture struct {
-	// Tiers routes each tier. Default per tier: see DefaultTierRoute.
-	Tiers CostLogTierRoutes `yaml:"tiers,omitempty" json:"tiers,omitempty"`
-	// CompressionRatio is stored bytes / raw bytes for CloudWatch Logs
-	// storage (billed compressed) and gzip objects in S3, above 0 and at
-	// most 1. Default: 1 (no compression assumed, as the seed computes).
+// CostLogAssumptions are the log figures no construct declares.
+type CostLogAssumptions struct {
+	// CompressionRatio is stored bytes / raw bytes, above 0 and at most 1.
+	// Default: 1.
 	CompressionRatio float64 `yaml:"compressionRatio,omitempty" json:"compressionRatio,omitempty"`
-	// S3Delivery is how an s3 tier reaches S3: "direct" (the agent writes
-	// objects) or "firehose" (adds Firehose ingestion per GB).
-	// Default: "direct".
-	S3Delivery string `yaml:"s3Delivery,omitempty" json:"s3Delivery,omitempty"`
-	// S3ObjectMB is the size of one S3 object the agent or Firehose writes,
-	// in MB (after compression), from 0.001 to 5,000; it sets the PUT count.
+	// S3ObjectMB is the size of one object Fluent Bit writes to S3, in MB.
 	// Default: 64.
 	S3ObjectMB float64 `yaml:"s3ObjectMB,omitempty" json:"s3ObjectMB,omitempty"`
+	// InsightsScan is how much Logs Insights queries scan a month per
+	// CloudWatch tier, as a multiple of its monthly volume, 0 to 1,000.
+	// Default: 0.
+	InsightsScan CostTierShares `yaml:"insightsScan,omitempty" json:"insightsScan,omitempty"`
 }
 
-// CostLogTierRoutes holds one route per tier.
-type CostLogTierRoutes struct {
-	Error CostTierRoute `yaml:"error,omitempty" json:"error,omitempty"`
-	Warn  CostTierRoute `yaml:"warn,omitempty" json:"warn,omitempty"`
-	Info  CostTierRoute `yaml:"info,omitempty" json:"info,omitempty"`
-	Debug CostTierRoute `yaml:"debug,omitempty" json:"debug,omitempty"`
+// CostTierShares is one figure per log tier.
+type CostTierShares struct {
+	Error float64 `yaml:"error,omitempty" json:"error,omitempty"`
+	Warn  float64 `yaml:"warn,omitempty" json:"warn,omitempty"`
+	Info  float64 `yaml:"info,omitempty" json:"info,omitempty"`
+	Debug float64 `yaml:"debug,omitempty" json:"debug,omitempty"`
 }
 
-// CostTierRoute says where one tier goes and how long it is kept.
-type CostTierRoute struct {
-	// Destination is "cloudwatch", "s3" or "drop".
-	// Default: DefaultTierRoute(tier).Destination.
-	Destination cost.Destination `yaml:"destination,omitempty" json:"destination,omitempty"`
-	// Class is the log group class, "STANDARD" or "INFREQUENT_ACCESS";
-	// cloudwatch only. Default: "STANDARD".
-	Class string `yaml:"class,omitempty" json:"class,omitempty"`
-	// RetentionDays is how long the tier is kept. For cloudwatch it is one
-	// of the RetentionInDays values (1, 3, 5, 7, 14, 30, ... 3653); for s3,
-	// 1 to 36,500 (until expiry, Glacier included). Must be 0 for drop.
-	// Default: cloudwatch ERROR 30, WARN 7, INFO 14, DEBUG 3 (as the
-	// logtiers construct); s3 30.
-	RetentionDays int `yaml:"retentionDays,omitempty" json:"retentionDays,omitempty"`
-	// GlacierAfterDays moves S3 objects to Glacier after this many days,
-	// 1 to RetentionDays-1; 0 never moves them. S3 only.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
-	// GlacierClass is "instantRetrieval" or "flexibleRetrieval".
-	// Default: "instantRetrieval".
-	GlacierClass string `yaml:"glacierClass,omitempty" json:"glacierClass,omitempty"`
-	// InsightsScanShare is how much Logs Insights queries on this tier scan
-	// a month, as a multiple of the tier's monthly volume, 0 to 1,000
-	// (1 = the whole month scanned once). cloudwatch only; in
-	// the naive architecture the same queries scan every tier, since all
-	// tiers share one log group. Default: 0.
-	InsightsScanShare float64 `yaml:"insightsScanShare,omitempty" json:"insightsScanShare,omitempty"`
+// CostForwarderAssumptions are the forwarder figures no construct declares.
+type CostForwarderAssumptions struct {
+	// DatapointBytes is the size of one datapoint's JSON line. Default: 350.
+	DatapointBytes int `yaml:"datapointBytes,omitempty" json:"datapointBytes,omitempty"`
+	// LambdaDuration is the billed duration of one run. Default: 2s.
+	LambdaDuration time.Duration `yaml:"lambdaDuration,omitempty" json:"lambdaDuration,omitempty"`
 }
 
 // CostMetricPublishing is how the services publish custom metrics.
@@ -279,61 +217,11 @@ type CostMetricPublishing struct {
 	EMFRetentionDays int `yaml:"emfRetentionDays,omitempty" json:"emfRetentionDays,omitempty"`
 }
 
-// CostForwarder is the regional metric forwarder Lambda of the seed's Example
-// 2 (lambdas/forwarder): every Schedule it reads one window of the
-// forwarded metrics with GetMetricData, one query per statistic, and puts
-// one Kinesis record per series holding the window's datapoints, one JSON
-// line each; Firehose archives the stream to S3.
-type CostForwarder struct {
-	// Period is the datapoint period, 1s, 5s, 10s, 30s or a multiple of
-	// 60s up to 1h. Default: 60s.
-	Period time.Duration `yaml:"period,omitempty" json:"period,omitempty"`
-	// Schedule is the window each run forwards, 1m to 24h and at least
-	// Period. Default: 5m (the forwarder's IntervalSeconds 300).
-	Schedule time.Duration `yaml:"schedule,omitempty" json:"schedule,omitempty"`
-	// StatisticsPerMetric is the statistics read per metric, 1 to 100;
-	// each is one GetMetricData query, billed as one metric requested.
-	// Default: 3 (Average, Maximum, Minimum).
-	StatisticsPerMetric int `yaml:"statisticsPerMetric,omitempty" json:"statisticsPerMetric,omitempty"`
-	// DatapointBytes is the size of one datapoint's JSON line, 1 to
-	// 1,048,576; a record (Schedule ÷ Period lines) must stay within the
-	// 1 MiB Kinesis record limit. Default: 350.
-	DatapointBytes int `yaml:"datapointBytes,omitempty" json:"datapointBytes,omitempty"`
-	// LambdaMemoryMB is the function memory, 128 to 10,240. Default: 256.
-	LambdaMemoryMB int `yaml:"lambdaMemoryMB,omitempty" json:"lambdaMemoryMB,omitempty"`
-	// LambdaDuration is the billed duration of one run, up to 15m.
-	// Default: 2s.
-	LambdaDuration time.Duration `yaml:"lambdaDuration,omitempty" json:"lambdaDuration,omitempty"`
-	// LambdaArchitecture is "arm64" or "x86_64". Default: "arm64".
-	LambdaArchitecture string `yaml:"lambdaArchitecture,omitempty" json:"lambdaArchitecture,omitempty"`
-}
-
-// CostKinesisStream is the central stream.
-type CostKinesisStream struct {
-	// Mode is "provisioned" or "onDemand". Default: "provisioned".
-	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
-	// Shards is the provisioned shard count, 0 to 10,000; 0 sizes it from
-	// the average throughput (1,000 records/s and 1 MB/s per shard, at
-	// least 1). Provisioned mode only. Default: 0.
-	Shards int `yaml:"shards,omitempty" json:"shards,omitempty"`
-}
-
 // CostMetricStreams is the CloudWatch Metric Streams delivery to Firehose.
 type CostMetricStreams struct {
 	// UpdateBytes is the size of one metric update in the stream's output
 	// format, 1 to 1,048,576. Default: 500.
 	UpdateBytes int `yaml:"updateBytes,omitempty" json:"updateBytes,omitempty"`
-}
-
-// CostMetricArchive is the S3 lifecycle of the archive that Firehose writes
-// forwarded and streamed metrics to (names as in the metricstream
-// construct).
-type CostMetricArchive struct {
-	// GlacierAfterDays moves objects to S3 Glacier Flexible Retrieval,
-	// 1 to ExpireAfterDays-1. Default: 90.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
-	// ExpireAfterDays deletes objects, up to 36,500. Default: 730.
-	ExpireAfterDays int `yaml:"expireAfterDays,omitempty" json:"expireAfterDays,omitempty"`
 }
 
 // CostNaiveArchitecture holds the naive architecture's open knobs.
@@ -354,7 +242,15 @@ type CostBudget struct {
 }
 
 func (p *Platform) validateCost(v *validation.Errors) {
-	if p.Cost != nil {
-		v.Merge("cost", p.costModel().Validate())
+	if p.Cost == nil {
+		return
+	}
+	// The platform validates the block against the platform it derives the
+	// rest from (service and region names, a budget's traffic); its paths
+	// are this file's (cost.volumes.services[0].regions, ...).
+	if _, err := p.Props("").CostConfig(); err != nil {
+		for _, fe := range validation.Fields(err) {
+			v.Add(fe.Path, fe.Value, "%s", fe.Allowed)
+		}
 	}
 }

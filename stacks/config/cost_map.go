@@ -5,34 +5,26 @@ import (
 	"reflect"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
-	"github.com/o11yscale/o11yscale/constructs/platform"
 )
 
-// CostConfig returns the cost model input of the platform: the cost block
-// mapped field for field, with the architecture's central region defaulting
-// to the platform's, and every traces.fromRules resolved from the sampling
-// rules (see platform.ResolveTraceSampling). ok is false without a cost block.
-func (p *Platform) CostConfig() (c cost.Config, ok bool) {
-	if p.Cost == nil {
-		return cost.Config{}, false
-	}
-	sp := p.SamplingProps()
-	return platform.ResolveTransactionSearch(platform.ResolveTraceSampling(p.costModel(), sp.Rules), sp), true
+// CostConfig returns the cost model input of the platform
+// (platform.Props.CostConfig): the architecture derived from the other
+// sections, the traffic and assumptions of the cost block, assumed traffic
+// where it declares none.
+func (p *Platform) CostConfig() (cost.Config, error) {
+	return p.Props("").CostConfig()
 }
 
-// costModel maps the block without resolving traces.fromRules.
-func (p *Platform) costModel() cost.Config {
-	var c cost.Config
+// costModel maps the block to the cost package's inputs.
+func (p *Platform) costModel() cost.Inputs {
+	var c cost.Inputs
 	mirror(reflect.ValueOf(&c).Elem(), reflect.ValueOf(*p.Cost))
-	if c.Architecture.CentralRegion == "" {
-		c.Architecture.CentralRegion = p.CentralRegion
-	}
 	return c
 }
 
 // costBlock is the inverse mapping, for the embedded default platform,
-// whose cost block is cost.DefaultConfig.
-func costBlock(c cost.Config) *Cost {
+// whose cost block is cost.DefaultInputs.
+func costBlock(c cost.Inputs) *Cost {
 	var out Cost
 	mirror(reflect.ValueOf(&out).Elem(), reflect.ValueOf(c))
 	return &out

@@ -14,8 +14,8 @@ import (
 // each top-level key the fragment sets replaces that whole key of the
 // default (a `logs:` fragment replaces the default's logs section, a
 // `regions:` fragment its regions), and every key it does not set stays
-// the default's, including the default cost volumes when it sets no
-// `cost:`. The fragment's lines keep their numbers, so shape errors
+// the default's, including the default cost volumes (for the services and
+// regions it keeps) when it sets no `cost:`. The fragment's lines keep their numbers, so shape errors
 // ("(line N)") point into the fragment.
 func ParseFragment(source string, fragment []byte) (*Platform, error) {
 	var doc yaml.Node
@@ -66,7 +66,43 @@ func ParseFragment(source string, fragment []byte) (*Platform, error) {
 	}
 	return parse(source, merged, func(p *Platform) {
 		if !set["cost"] && p.Cost == nil {
-			p.Cost = costBlock(cost.DefaultConfig())
+			p.Cost = defaultTrafficFor(p)
 		}
 	})
+}
+
+// defaultTrafficFor is the default's cost block with only the traffic of
+// the services and regions p keeps (a fragment that replaces regions or
+// services keeps the default's traffic where they overlap); nil when
+// nothing overlaps, so the platform is priced from assumed traffic.
+func defaultTrafficFor(p *Platform) *Cost {
+	c := costBlock(cost.DefaultInputs())
+	services, regions := map[string]bool{}, map[string]bool{}
+	for _, s := range p.Services {
+		services[s.Name] = true
+	}
+	for _, r := range p.Regions {
+		regions[r] = true
+	}
+	var kept []CostService
+	for _, s := range c.Volumes.Services {
+		if !services[s.Name] {
+			continue
+		}
+		var rs []CostRegionTraffic
+		for _, r := range s.Regions {
+			if regions[r.Region] {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) > 0 {
+			s.Regions = rs
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	c.Volumes.Services = kept
+	return c
 }

@@ -18,8 +18,22 @@ func TestAFragmentReplacesOnlyTheKeysItSets(t *testing.T) {
 	if p.Logs.Service.Tiers.Warn.RetentionDays != 14 || p.Logs.Service.FluentBit.Publish {
 		t.Errorf("logs = %+v", p.Logs.Service)
 	}
+	// The default's cost volumes name its regions: a fragment replacing
+	// regions keeps the default traffic of the regions it still has.
 	if p.Cost == nil || len(p.Cost.Volumes.Services) != len(d.Cost.Volumes.Services) {
-		t.Errorf("a fragment without cost keeps the default cost volumes: %+v", p.Cost)
+		t.Fatalf("a fragment with eu-west-1 lost the default's eu-west-1 traffic: %+v", p.Cost)
+	}
+	for _, s := range p.Cost.Volumes.Services {
+		if len(s.Regions) != 1 || s.Regions[0].Region != "eu-west-1" {
+			t.Errorf("%s keeps traffic for %+v, want only eu-west-1", s.Name, s.Regions)
+		}
+	}
+	l, err := ParseFragment("l.yaml", []byte("logs:\n  tiers: {warn: {retentionDays: 14}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Cost == nil || len(l.Cost.Volumes.Services) != len(d.Cost.Volumes.Services) {
+		t.Errorf("a fragment without cost, services or regions keeps the default cost volumes: %+v", l.Cost)
 	}
 }
 
@@ -41,7 +55,7 @@ func TestAFragmentIsDecodedStrictlyWithItsOwnLineNumbers(t *testing.T) {
 // default's single-account keys may not be set beside accounts, so they are
 // not merged in.
 func TestAnOrganizationFragmentDropsTheDefaultsSingleAccountKeys(t *testing.T) {
-	f := "monitoring: {account: \"111111111111\", region: us-east-1}\n" +
+	f := "billing: {monthlyUSD: 100}\nmonitoring: {account: \"111111111111\", region: us-east-1}\n" +
 		"accounts: [{name: shop, id: \"222222222222\", regions: [us-east-1], services: [{name: checkout-api}]}]\n"
 	p, err := ParseFragment("org.yaml", []byte(f))
 	if err != nil {

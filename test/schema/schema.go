@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/invopop/jsonschema"
 
-	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/logtiers/fluentbit"
 	"github.com/o11yscale/o11yscale/constructs/retention"
@@ -175,9 +174,8 @@ var hints = map[string]map[string]hint{
 	// config validateBilling: a share of the budget above 0 and at most 10.
 	"Billing": {"forecastShare": between(0, 10), "actualShare": between(0, 10)},
 	// cost validation: shares of requests and of log lines.
-	"CostTraceSampling": {"baselineRate": share, "errorShare": share, "slowShare": share},
-	"CostTierMix":       {"error": share, "warn": share, "info": share, "debug": share},
-	"CostTierRoute":     {"insightsScanShare": share, "class": oneOf(cost.ClassStandard, cost.ClassInfrequentAccess)},
+	"CostTraceShares": {"errorShare": share, "slowShare": share},
+	"CostTierMix":     {"error": share, "warn": share, "info": share, "debug": share},
 }
 
 func applyHints(s *jsonschema.Schema) error {

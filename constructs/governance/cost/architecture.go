@@ -25,8 +25,26 @@ type Architecture struct {
 	MetricArchive MetricArchive
 	// Naive holds the knobs of the naive architecture that the seed leaves open.
 	Naive NaiveArchitecture
+	// ForwarderRegions and StreamRegions, when not nil, are the only
+	// regions with a forwarder or metric streams; services' forwarded and
+	// streamed metrics elsewhere are not priced. Default (nil): every region.
+	ForwarderRegions []string
+	StreamRegions    []string
+	// SharedAlarms counts the alarms of no service (the billing alarm,
+	// pipeline alarms), by region.
+	SharedAlarms map[string]Alarms
+	// NoGrafanaWorkspace says the platform creates no Managed Grafana
+	// workspace, so Grafana users are not priced. Default: false.
+	NoGrafanaWorkspace bool
+	// Sources names the config field or resource each part came from,
+	// keyed by SourceTier(t) and the Source* keys; report lines carry
+	// them. Default: none.
+	Sources map[string]string
 	// TransactionSearch prices X-Ray Transaction Search (estimate_spans.go).
 	TransactionSearch TransactionSearch
+	// Analysis, when not nil, is the analysis tier priced with the
+	// declared architecture (estimate_analysis.go). Default: none.
+	Analysis *AnalysisTier
 }
 
 // Tier is a log tier (level): ERROR, WARN, INFO or DEBUG.

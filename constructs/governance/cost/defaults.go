@@ -103,3 +103,23 @@ func DefaultArchitecture() Architecture {
 func DefaultConfig() Config {
 	return Config{Pricing: Pricing{Base: PriceSetUSEast1}, Volumes: DefaultVolumes(), Architecture: DefaultArchitecture()}
 }
+
+// DefaultInputs returns the inputs of the default platform: the traffic,
+// custom metrics and Grafana users of DefaultVolumes, and
+// DefaultArchitecture's Logs Insights usage on ERROR and WARN. The rest of
+// its architecture is derived from the platform's constructs.
+func DefaultInputs() Inputs {
+	v := DefaultVolumes()
+	in := Inputs{Pricing: Pricing{Base: PriceSetUSEast1}, Volumes: TrafficVolumes{Grafana: v.Grafana}}
+	for _, s := range v.Services {
+		t := ServiceTraffic{Name: s.Name, Logs: s.Logs, Metrics: s.Metrics, StreamedMetrics: s.StreamedMetrics,
+			Traces: TraceShares{ErrorShare: s.Traces.ErrorShare, SlowShare: s.Traces.SlowShare}}
+		for _, r := range s.Regions {
+			t.Regions = append(t.Regions, RegionRate{Region: r.Region, RequestsPerSecond: r.RequestsPerSecond})
+		}
+		in.Volumes.Services = append(in.Volumes.Services, t)
+	}
+	a := DefaultArchitecture().Logs.Tiers
+	in.Assumptions.Logs.InsightsScan = TierShares{Error: a.Error.InsightsScanShare, Warn: a.Warn.InsightsScanShare}
+	return in
+}

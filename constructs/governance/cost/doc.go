@@ -7,6 +7,16 @@
 // config's cost: block (stacks/config) mirrors Config field for field and
 // maps to it; Report.JSON has its own private wire format.
 //
+// # Derived, not declared
+//
+// In a platform, Config is derived (platform.Props.CostConfig): the
+// architecture and the alarm, detector, composite and forwarder counts
+// come from the props the constructs are built from, and the platform
+// prices the alarms its construct tree holds before synth writes anything.
+// Only Inputs (traffic, a few assumptions, prices, budget) is the user's;
+// traffic nobody declared is AssumedTraffic, labelled on every line it
+// prices. Every Line names its Source.
+//
 // # Units
 //
 // Money is USD. A month is 30 days = 2,592,000 s = 720 h = 43,200 min,
@@ -45,6 +55,7 @@
 //	                  Standard ingestion plus storage
 //	                  (active = at most the requests one publisher sees per flush)
 //	alarms            standard × $0.10 + highResolution × $0.30 + anomaly × 3 × $0.10
+//	                  + composite × $0.50 (alarm metrics: one per metric an alarm reads)
 //	forwarding        runs = 2,592,000 ÷ schedule; window = schedule ÷ period datapoints
 //	                  naive: GetMetricStatistics metrics × runs requests (one call
 //	                  returns every statistic); one record per datapoint

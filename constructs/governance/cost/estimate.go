@@ -101,6 +101,10 @@ type Line struct {
 	CostUSD float64
 	// Note states an assumption or a billing rule applied to the line.
 	Note string
+	// Source names the config field or resource the line's quantity came
+	// from (Architecture.Sources and Service.Sources); empty when nothing
+	// was named.
+	Source string
 }
 
 // Estimate prices the naive and the declared architecture for volumes v.
@@ -139,8 +143,19 @@ func Estimate(v Volumes, a Architecture, prices PriceSet) (*Report, error) {
 		}
 	}
 	e.customMetricTiers()
+	for _, region := range sortedKeys(e.a.SharedAlarms) {
+		e.from = e.a.Sources[SourceAlarms]
+		e.alarms(SharedService, region, e.a.SharedAlarms[region])
+	}
+	e.from = ""
 	e.shared(v.Grafana)
-	return newReport(e), nil
+	r := newReport(e)
+	if a.Analysis != nil {
+		if err := r.addAnalysis(v, *a.Analysis); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 type estimator struct {
@@ -157,6 +172,38 @@ type estimator struct {
 	kinesisBytes   [2]float64
 	// spansWarned: the unverified span prices were warned about once.
 	spansWarned bool
+	// from is the Source of the lines being added.
+	from string
+	// assumed lists the service-regions priced from assumed traffic.
+	assumed []string
+}
+
+// source joins the named sources, skipping empty ones.
+func source(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += "; "
+		}
+		out += p
+	}
+	return out
+}
+
+// inRegions reports whether region is in regions; nil means every region.
+func inRegions(regions []string, region string) bool {
+	if regions == nil {
+		return true
+	}
+	for _, r := range regions {
+		if r == region {
+			return true
+		}
+	}
+	return false
 }
 
 var architectures = [2]string{Naive, Declared}
@@ -168,7 +215,7 @@ func (e *estimator) add(arch string, c Component, service, region, item string, 
 	}
 	price, unit := e.ps.UnitPrice(key)
 	e.lines = append(e.lines, Line{Architecture: arch, Component: c, Service: service, Region: region, Item: item,
-		Quantity: qty, Unit: unit, UnitPriceUSD: price, PriceKey: key, CostUSD: qty * price, Note: note})
+		Quantity: qty, Unit: unit, UnitPriceUSD: price, PriceKey: key, CostUSD: qty * price, Note: note, Source: e.from})
 }
 
 // addBoth appends the same line to both architectures.
@@ -179,11 +226,27 @@ func (e *estimator) addBoth(c Component, service, region, item string, qty float
 }
 
 func (e *estimator) serviceRegion(s Service, r RegionTraffic) {
-	e.logs(s, r)
+	traffic := s.Sources[SourceTraffic]
+	if r.Assumed {
+		traffic = source("assumed traffic", traffic)
+		e.assumed = append(e.assumed, s.Name+" in "+r.Region)
+	}
+	e.logs(s, r, traffic)
+	e.from = source(traffic, s.Sources[SourceTraces], e.a.Sources[SourceTraces])
 	e.traces(s, r)
+	e.from = source(traffic, s.Sources[SourceTraces], e.a.Sources[SourceSpans])
 	e.spans(s, r)
+	e.from = source(traffic, s.Sources[SourceMetrics], e.a.Sources[SourceMetrics])
 	e.metrics(s, r)
-	e.alarms(s, r.Region)
-	e.forwarding(s, r.Region)
-	e.metricStreams(s, r.Region)
+	e.from = s.Sources[SourceAlarms]
+	e.alarms(s.Name, r.Region, s.Alarms)
+	if inRegions(e.a.ForwarderRegions, r.Region) {
+		e.from = source(s.Sources[SourceForwarding], e.a.Sources[SourceForwarding])
+		e.forwarding(s, r.Region)
+	}
+	if inRegions(e.a.StreamRegions, r.Region) {
+		e.from = source(s.Sources[SourceMetricStreams], e.a.Sources[SourceMetricStreams])
+		e.metricStreams(s, r.Region)
+	}
+	e.from = ""
 }

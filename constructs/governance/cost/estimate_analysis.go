@@ -11,7 +11,7 @@ import (
 
 // ComponentAnalysis groups the analysis tier's lines (OpenSearch
 // Serverless and the Firehose streams feeding it). Its row appears only in
-// reports that price the tier (Report.AddAnalysis).
+// reports that price the tier (Architecture.Analysis).
 const ComponentAnalysis Component = "analysis"
 
 // Billing facts of the analysis tier.
@@ -124,16 +124,14 @@ type AnalysisComparison struct {
 	BreakEvenScans float64
 }
 
-// AddAnalysis prices the analysis tier t for volumes v into the report:
-// its lines (declared architecture, component analysis), the totals, and
-// one comparison per region with Logs Insights, also stated among the
-// assumptions. v and the report's architecture are those of Estimate.
-func (r *Report) AddAnalysis(v Volumes, t AnalysisTier) error {
-	if err := t.Validate(); err != nil {
-		return fmt.Errorf("cost analysis tier: %w", err)
-	}
+// addAnalysis prices the analysis tier t (Architecture.Analysis) for
+// volumes v into the report Estimate built: its lines (declared
+// architecture, component analysis), the totals, and one comparison per
+// region with Logs Insights, also stated among the assumptions.
+func (r *Report) addAnalysis(v Volumes, t AnalysisTier) error {
 	t = t.withDefaults(r.Architecture)
-	e := &estimator{a: r.Architecture, ps: r.PriceSet, lines: slices.Clone(r.Lines), warnings: r.Warnings}
+	e := &estimator{a: r.Architecture, ps: r.PriceSet, lines: slices.Clone(r.Lines), warnings: r.Warnings,
+		assumed: r.Assumed, from: r.Architecture.Sources[SourceAnalysis]}
 	comparisons := e.analysis(v, t)
 	assumptions := slices.Clone(r.Assumptions)
 	idx, search := AnalysisMinimumOCUs(t.Standby)

@@ -26,11 +26,9 @@ func analysisReport(t *testing.T, tier AnalysisTier) *Report {
 	}
 	a := Architecture{}
 	a.Logs.Tiers.Error.InsightsScanShare, a.Logs.Tiers.Warn.InsightsScanShare = 2, 0.5
+	a.Analysis = &tier
 	r, err := Estimate(analysisVolumes(), a, ps)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.AddAnalysis(analysisVolumes(), tier); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -158,8 +156,38 @@ func TestAnalysisTierValidationListsEveryProblem(t *testing.T) {
 		}
 	}
 	ps, _ := LoadPriceSet(PriceSetUSEast1)
-	rep, _ := Estimate(analysisVolumes(), Architecture{}, ps)
-	if err := rep.AddAnalysis(analysisVolumes(), AnalysisTier{}); err == nil {
-		t.Error("AddAnalysis accepted a tier without regions")
+	if _, err := Estimate(analysisVolumes(), Architecture{Analysis: &AnalysisTier{}}, ps); err == nil || !strings.Contains(err.Error(), "analysis.regions") {
+		t.Errorf("Estimate accepted an analysis tier without regions (%v)", err)
+	}
+}
+
+// The analysis lines join the report Estimate built: the assumed
+// service-regions and the line sources survive.
+func TestAnalysisKeepsTheAssumedVolumesAndCarriesItsSource(t *testing.T) {
+	v := analysisVolumes()
+	v.Services[0].Regions[1].Assumed = true
+	ps, err := LoadPriceSet(PriceSetUSEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Architecture{Analysis: &AnalysisTier{Regions: []string{"eu-west-1"}}, Sources: map[string]string{SourceAnalysis: "logs.analysis"}}
+	r, err := Estimate(v, a, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Assumed) != 1 || r.Assumed[0] != "api in us-east-1" {
+		t.Errorf("assumed %q, want [api in us-east-1]", r.Assumed)
+	}
+	n := 0
+	for _, l := range r.Lines {
+		if l.Component == ComponentAnalysis {
+			n++
+			if l.Source != "logs.analysis" {
+				t.Errorf("analysis line %q from %q", l.Item, l.Source)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no analysis lines")
 	}
 }

@@ -37,27 +37,33 @@ func (e *estimator) forwarding(s Service, region string) {
 
 	e.add(Naive, ComponentForwarding, s.Name, region, "GetMetricStatistics: one call per metric per run", metrics*runs, PriceAPIRequests,
 		fmt.Sprintf("%g metrics × %s runs, one every %s; one call returns every statistic", metrics, groupDigits(runs, 0), duration(f.Schedule)))
-	e.add(Declared, ComponentForwarding, s.Name, region, "GetMetricData: one query per statistic", metrics*float64(f.StatisticsPerMetric)*runs, PriceGetMetricData,
-		fmt.Sprintf("%g metrics × %d statistics × %s runs, one every %s", metrics, f.StatisticsPerMetric, groupDigits(runs, 0), duration(f.Schedule)))
+	queries, what := float64(s.ForwardedQueries), fmt.Sprintf("%d queries (metric × statistic)", s.ForwardedQueries)
+	if queries == 0 {
+		queries = metrics * float64(f.StatisticsPerMetric)
+		what = fmt.Sprintf("%g metrics × %d statistics", metrics, f.StatisticsPerMetric)
+	}
+	e.add(Declared, ComponentForwarding, s.Name, region, "GetMetricData: one query per statistic", queries*runs, PriceGetMetricData,
+		fmt.Sprintf("%s × %s runs, one every %s", what, groupDigits(runs, 0), duration(f.Schedule)))
 
 	// Naive: one record per datapoint; declared: one record per series per
-	// window, holding the window's datapoints.
+	// window, holding the window's datapoints (every statistic in a line).
 	records := [2]float64{datapoints, metrics * runs}
 	recordBytes := [2]float64{float64(f.DatapointBytes), perWindow * float64(f.DatapointBytes)}
-	what := [2]string{"one PutRecord per datapoint", fmt.Sprintf("one record per series per window (%g datapoints)", perWindow)}
+	whatRecords := [2]string{"one PutRecord per datapoint", fmt.Sprintf("one record per series per window (%g datapoints)", perWindow)}
 	for i, arch := range architectures {
 		e.kinesisRecords[i] += records[i]
 		e.kinesisBytes[i] += records[i] * recordBytes[i]
 		if e.a.Kinesis.Mode == KinesisOnDemand {
 			e.add(arch, ComponentForwarding, s.Name, central, "Kinesis on-demand data in"+from, records[i]*roundUp(recordBytes[i], kinesisOnDemandRoundBytes)/e.ps.BytesPerGB,
-				PriceKinesisOnDemandIngested, what[i]+", records rounded up to 1 KB")
+				PriceKinesisOnDemandIngested, whatRecords[i]+", records rounded up to 1 KB")
 		} else {
 			e.add(arch, ComponentForwarding, s.Name, central, "Kinesis PUT payload units"+from, records[i]*math.Ceil(recordBytes[i]/kinesisPayloadUnitBytes),
-				PriceKinesisPutPayloadUnits, what[i]+", one unit per 25 KB of a record")
+				PriceKinesisPutPayloadUnits, whatRecords[i]+", one unit per 25 KB of a record")
 		}
 		e.add(arch, ComponentForwarding, s.Name, central, "Firehose ingestion to S3"+from, records[i]*roundUp(recordBytes[i], firehoseRoundBytes)/e.ps.BytesPerGB,
 			PriceFirehoseIngested, fmt.Sprintf("%s records of %.0f bytes, each billed as a multiple of 5 KB", groupDigits(records[i], 0), recordBytes[i]))
 	}
+	e.from = source(e.from, e.a.Sources[SourceMetricArchive])
 	e.metricArchive(ComponentForwarding, s.Name, central, "forwarded metrics"+from, datapoints*float64(f.DatapointBytes)/e.ps.BytesPerGB)
 }
 
@@ -88,6 +94,7 @@ func (e *estimator) metricStreams(s Service, region string) {
 	gb := updates * float64(mb) / e.ps.BytesPerGB
 	e.add(Declared, ComponentMetricStreams, s.Name, region, "Firehose ingestion of metric updates", gb, PriceFirehoseIngested,
 		fmt.Sprintf("%d bytes per update; the stream batches updates into records", mb))
+	e.from = source(e.from, e.a.Sources[SourceMetricArchive])
 	e.metricArchive(ComponentMetricStreams, s.Name, region, "streamed metrics", gb)
 }
 
@@ -104,6 +111,7 @@ func (e *estimator) shared(g GrafanaUsers) {
 	if f.LambdaArchitecture == "x86_64" {
 		gbSecondKey = PriceLambdaX86GBSecond
 	}
+	e.from = e.a.Sources[SourceForwarding]
 	for _, region := range sortedKeys(e.forwarderRegions) {
 		e.addBoth(ComponentForwarding, SharedService, region, "forwarder Lambda requests", runs, PriceLambdaRequests,
 			fmt.Sprintf("one run every %s", duration(f.Schedule)))
@@ -112,6 +120,7 @@ func (e *estimator) shared(g GrafanaUsers) {
 			fmt.Sprintf("%s runs × %s × %d MB", groupDigits(runs, 0), duration(f.LambdaDuration), f.LambdaMemoryMB))
 	}
 	if len(e.forwarderRegions) > 0 {
+		e.from = e.a.Sources[SourceKinesis]
 		central := e.a.CentralRegion
 		for i, arch := range architectures {
 			if e.a.Kinesis.Mode == KinesisOnDemand {
@@ -129,7 +138,8 @@ func (e *estimator) shared(g GrafanaUsers) {
 				float64(shards*HoursPerMonth), PriceKinesisShardHour, note)
 		}
 	}
-	if g.Editors+g.Viewers > 0 {
+	e.from = e.a.Sources[SourceGrafana]
+	if g.Editors+g.Viewers > 0 && !e.a.NoGrafanaWorkspace {
 		e.addBoth(ComponentGrafana, SharedService, e.a.CentralRegion, "Managed Grafana editors", float64(max(g.Editors, 1)), PriceGrafanaEditor,
 			"a workspace is billed at least one editor")
 		e.addBoth(ComponentGrafana, SharedService, e.a.CentralRegion, "Managed Grafana viewers", float64(g.Viewers), PriceGrafanaViewer, "")

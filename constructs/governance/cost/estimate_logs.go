@@ -31,7 +31,7 @@ func S3StoredGBMonth(monthlyGB float64, retentionDays, glacierAfterDays int, com
 	return daily * float64(glacierAfterDays), daily * float64(glacierDays), false
 }
 
-func (e *estimator) logs(s Service, r RegionTraffic) {
+func (e *estimator) logs(s Service, r RegionTraffic, traffic string) {
 	bytesPerLine := s.Logs.BytesPerLine
 	if bytesPerLine == 0 {
 		bytesPerLine = 500
@@ -49,6 +49,7 @@ func (e *estimator) logs(s Service, r RegionTraffic) {
 	for _, t := range tierOrder {
 		gb := totalGB * mix.share(t)
 		route := la.Tiers.route(t)
+		e.from = source(traffic, e.a.Sources[SourceTier(t)])
 		e.add(Naive, ComponentLogs, s.Name, r.Region, fmt.Sprintf("%s: CloudWatch Logs ingestion, Standard class", t), gb, PriceLogsIngestionStandard, "")
 		e.add(Naive, ComponentLogs, s.Name, r.Region, fmt.Sprintf("%s: CloudWatch Logs storage, %d days", t, naiveDays),
 			StoredGBMonth(gb, naiveDays, la.CompressionRatio), PriceLogsStorage, "steady state: daily volume × retention days")
@@ -101,7 +102,7 @@ func (e *estimator) declaredTier(service, region string, t Tier, route TierRoute
 	case DestinationDrop:
 		if gb > 0 {
 			e.lines = append(e.lines, Line{Architecture: Declared, Component: ComponentLogs, Service: service, Region: region,
-				Item: fmt.Sprintf("%s: dropped at the source", t), Quantity: gb, Unit: "GB", Note: "not ingested anywhere"})
+				Item: fmt.Sprintf("%s: dropped at the source", t), Quantity: gb, Unit: "GB", Note: "not ingested anywhere", Source: e.from})
 		}
 	}
 }

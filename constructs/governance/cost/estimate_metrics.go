@@ -73,7 +73,7 @@ func (e *estimator) metrics(s Service, r RegionTraffic) {
 	for _, arch := range architectures {
 		e.seriesLines = append(e.seriesLines, len(e.lines))
 		e.lines = append(e.lines, Line{Architecture: arch, Component: ComponentMetrics, Service: s.Name, Region: r.Region,
-			Item: "custom metric series", Quantity: series, Unit: "metric-month"})
+			Item: "custom metric series", Quantity: series, Unit: "metric-month", Source: e.from})
 	}
 
 	e.add(Naive, ComponentMetrics, s.Name, r.Region, "PutMetricData: one call per datapoint", r.RequestsPerSecond*SecondsPerMonth*names, PriceAPIRequests,

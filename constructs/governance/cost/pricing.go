@@ -32,6 +32,7 @@ const (
 	PriceAPIRequests                   = "cloudwatch.apiRequestsPer1000"
 	PriceAlarmStandard                 = "cloudwatch.alarmStandardPerMonth"
 	PriceAlarmHighResolution           = "cloudwatch.alarmHighResolutionPerMonth"
+	PriceAlarmComposite                = "cloudwatch.compositeAlarmPerMonth"
 	PriceMetricStreamUpdates           = "cloudwatch.metricStreamUpdatesPer1000"
 	PriceKinesisShardHour              = "kinesis.shardHour"
 	PriceKinesisPutPayloadUnits        = "kinesis.putPayloadUnitsPerMillion"
@@ -83,6 +84,7 @@ var priceKeys = map[string]priceUnit{
 	PriceAPIRequests:                   {1000, "request"},
 	PriceAlarmStandard:                 {1, "alarm metric-month"},
 	PriceAlarmHighResolution:           {1, "alarm metric-month"},
+	PriceAlarmComposite:                {1, "composite alarm-month"},
 	PriceMetricStreamUpdates:           {1000, "metric update"},
 	PriceKinesisShardHour:              {1, "shard-hour"},
 	PriceKinesisPutPayloadUnits:        {1e6, "PUT payload unit"},

@@ -31,11 +31,23 @@ type Report struct {
 	Warnings []string
 	// Assumptions lists what the model assumes beyond its inputs.
 	Assumptions []string
+	// Assumed lists the services and regions whose traffic nobody
+	// declared ("checkout-api in eu-west-1"), priced from assumed volumes.
+	Assumed []string
 	// Lines is every priced quantity, declared lines first.
 	Lines []Line
 	// Analysis compares each region's analysis tier with Logs Insights;
-	// nil unless AddAnalysis priced one.
+	// nil unless Architecture.Analysis priced one.
 	Analysis []AnalysisComparison
+}
+
+// componentNotes explain, per component, why the declared architecture
+// may cost more than the naive one.
+var componentNotes = map[Component]string{
+	ComponentForwarding: "Forwarding is a cost the platform adds, not a saving: it copies each region's metrics to the central stream so that dashboards, alarms and the archive read one place instead of querying every region. " +
+		"The declared forwarder reads each statistic as its own GetMetricData query (billed per metric requested), where the naive poll's one GetMetricStatistics call per metric returns every statistic, so its API line is higher; " +
+		"it then writes one record per series per window instead of one per datapoint, so its Kinesis and Firehose lines are lower.",
+	ComponentMetricStreams: "Metric Streams bill every metric update; the naive architecture polls the same metrics with GetMetricData every minute, which is cheaper per update but is not a push delivery.",
 }
 
 // Units states the units of a report.
@@ -55,6 +67,8 @@ type Row struct {
 	Savings float64
 	// SavingsPercent is Savings / Naive × 100 (0 when Naive is 0).
 	SavingsPercent float64
+	// Note explains a row whose declared cost is above the naive one.
+	Note string
 }
 
 func (r *Row) add(arch string, usd float64) {
@@ -80,6 +94,7 @@ var assumptions = []string{
 	"Custom metric tiers are applied per region; the blended rate is charged to each service in the region.",
 	"Errors and slow requests are treated as disjoint when counting always-kept traces (an upper bound).",
 	"Trace retrieval and scans, dashboards, data transfer and OpenSearch are not modelled.",
+	"A metric-math alarm is billed one alarm metric per metric it reads (unverified); anomaly detectors are not billed on their own.",
 	"The naive architecture sends every tier to one CloudWatch Logs Standard group, traces every request, calls PutMetricData once per datapoint, forwards one record per datapoint and polls streamed metrics with GetMetricData every minute.",
 }
 
@@ -120,7 +135,11 @@ func newReport(e *estimator) *Report {
 	r.Total.finish()
 	for i := range components {
 		components[i].finish()
+		if components[i].Declared > components[i].Naive {
+			components[i].Note = componentNotes[Component(components[i].Name)]
+		}
 	}
+	r.Assumed = e.assumed
 	r.ByComponent = components
 	r.ByRegion = sortedRows(regions)
 	r.ByService = sortedRows(services)
@@ -159,7 +178,7 @@ func sig(x float64) float64 {
 }
 
 func (r Row) rounded() Row {
-	return Row{Name: r.Name, Naive: sig(r.Naive), Declared: sig(r.Declared), Savings: sig(r.Savings), SavingsPercent: sig(r.SavingsPercent)}
+	return Row{Name: r.Name, Naive: sig(r.Naive), Declared: sig(r.Declared), Savings: sig(r.Savings), SavingsPercent: sig(r.SavingsPercent), Note: r.Note}
 }
 
 func roundedRows(rows []Row) []Row {
@@ -211,6 +230,11 @@ func (r *Report) Markdown() []byte {
 	}
 	writeRows("Total", "", []Row{r.Total})
 	writeRows("By component", "Component", r.ByComponent)
+	for _, row := range r.ByComponent {
+		if row.Note != "" {
+			fmt.Fprintf(&b, "**%s costs more than naive (%s savings).** %s\n\n", row.Name, percent(row.SavingsPercent), row.Note)
+		}
+	}
 	writeRows("By region", "Region", r.ByRegion)
 	writeRows("By service", "Service", r.ByService)
 
@@ -218,6 +242,13 @@ func (r *Report) Markdown() []byte {
 		b.WriteString("## Warnings\n\n")
 		for _, w := range r.Warnings {
 			fmt.Fprintf(&b, "- %s\n", w)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Assumed) > 0 {
+		fmt.Fprintf(&b, "## Assumed volumes\n\nNo traffic is declared under `cost.volumes.services` for these %d service-regions; their lines are priced from assumed volumes (cost.AssumedService) and say \"assumed traffic\". Declare the volumes to make the estimate yours; a budget guard (`cost.budget`) requires them.\n\n", len(r.Assumed))
+		for _, a := range r.Assumed {
+			fmt.Fprintf(&b, "- %s\n", a)
 		}
 		b.WriteString("\n")
 	}
@@ -234,13 +265,13 @@ func (r *Report) Markdown() []byte {
 
 	for _, arch := range architectures[:] {
 		title := map[string]string{Naive: "Naive", Declared: "Declared"}[arch]
-		fmt.Fprintf(&b, "## %s lines\n\n| Service | Region | Component | Item | Quantity | Unit price | Cost | Note |\n|---|---|---|---|---:|---:|---:|---|\n", title)
+		fmt.Fprintf(&b, "## %s lines\n\n| Service | Region | Component | Item | Quantity | Unit price | Cost | Note | From |\n|---|---|---|---|---:|---:|---:|---|---|\n", title)
 		for _, l := range r.Lines {
 			if l.Architecture != arch {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %s | %s | %s |\n", l.Service, l.Region, l.Component, escapePipes(l.Item),
-				quantity(l.Quantity), l.Unit, unitPrice(l.UnitPriceUSD), lineCost(l.CostUSD), escapePipes(l.Note))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %s | %s | %s | %s |\n", l.Service, l.Region, l.Component, escapePipes(l.Item),
+				quantity(l.Quantity), l.Unit, unitPrice(l.UnitPriceUSD), lineCost(l.CostUSD), escapePipes(l.Note), escapePipes(l.Source))
 		}
 		b.WriteString("\n")
 	}
@@ -278,6 +309,14 @@ func (r *Report) Table() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Observability cost estimate (price set %s; USD per 30-day month; 1 GB = %s bytes)\n", r.PriceSet.Name, groupDigits(r.PriceSet.BytesPerGB, 0))
+	if len(r.Assumed) > 0 {
+		fmt.Fprintf(&b, "ASSUMED volumes for %d service-region(s): declare cost.volumes.services to replace them (see the report)\n", len(r.Assumed))
+	}
+	for _, row := range r.ByComponent {
+		if row.Note != "" {
+			fmt.Fprintf(&b, "%s costs more than naive: a cost the platform adds to centralise metrics (see the report)\n", row.Name)
+		}
+	}
 	for _, cs := range rows {
 		line := fmt.Sprintf("%-*s", widths[0], cs[0])
 		for i := 1; i < len(cs); i++ {

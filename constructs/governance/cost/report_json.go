@@ -7,14 +7,27 @@ import "time"
 // copy field for field.
 
 type architectureJSON struct {
-	CentralRegion    string                `json:"centralRegion,omitempty"`
-	Logs             logArchitectureJSON   `json:"logs,omitempty"`
-	MetricPublishing metricPublishingJSON  `json:"metricPublishing,omitempty"`
-	Forwarder        forwarderJSON         `json:"forwarder,omitempty"`
-	Kinesis          kinesisStreamJSON     `json:"kinesis,omitempty"`
-	MetricStreams    metricStreamsJSON     `json:"metricStreams,omitempty"`
-	MetricArchive    metricArchiveJSON     `json:"metricArchive,omitempty"`
-	Naive            naiveArchitectureJSON `json:"naive,omitempty"`
+	CentralRegion      string                `json:"centralRegion,omitempty"`
+	Logs               logArchitectureJSON   `json:"logs,omitempty"`
+	MetricPublishing   metricPublishingJSON  `json:"metricPublishing,omitempty"`
+	Forwarder          forwarderJSON         `json:"forwarder,omitempty"`
+	Kinesis            kinesisStreamJSON     `json:"kinesis,omitempty"`
+	MetricStreams      metricStreamsJSON     `json:"metricStreams,omitempty"`
+	MetricArchive      metricArchiveJSON     `json:"metricArchive,omitempty"`
+	Naive              naiveArchitectureJSON `json:"naive,omitempty"`
+	ForwarderRegions   []string              `json:"forwarderRegions,omitempty"`
+	StreamRegions      []string              `json:"streamRegions,omitempty"`
+	SharedAlarms       map[string]alarmsJSON `json:"sharedAlarms,omitempty"`
+	NoGrafanaWorkspace bool                  `json:"noGrafanaWorkspace,omitempty"`
+	Sources            map[string]string     `json:"sources,omitempty"`
+}
+
+type alarmsJSON struct {
+	Standard       int `json:"standard,omitempty"`
+	HighResolution int `json:"highResolution,omitempty"`
+	Anomaly        int `json:"anomaly,omitempty"`
+	Composite      int `json:"composite,omitempty"`
+	Detectors      int `json:"detectors,omitempty"`
 }
 
 type logArchitectureJSON struct {
@@ -77,15 +90,31 @@ type naiveArchitectureJSON struct {
 
 func toArchitectureJSON(v Architecture) architectureJSON {
 	return architectureJSON{
-		CentralRegion:    v.CentralRegion,
-		Logs:             toLogArchitectureJSON(v.Logs),
-		MetricPublishing: toMetricPublishingJSON(v.MetricPublishing),
-		Forwarder:        toForwarderJSON(v.Forwarder),
-		Kinesis:          toKinesisStreamJSON(v.Kinesis),
-		MetricStreams:    toMetricStreamsJSON(v.MetricStreams),
-		MetricArchive:    toMetricArchiveJSON(v.MetricArchive),
-		Naive:            toNaiveArchitectureJSON(v.Naive),
+		CentralRegion:      v.CentralRegion,
+		Logs:               toLogArchitectureJSON(v.Logs),
+		MetricPublishing:   toMetricPublishingJSON(v.MetricPublishing),
+		Forwarder:          toForwarderJSON(v.Forwarder),
+		Kinesis:            toKinesisStreamJSON(v.Kinesis),
+		MetricStreams:      toMetricStreamsJSON(v.MetricStreams),
+		MetricArchive:      toMetricArchiveJSON(v.MetricArchive),
+		Naive:              toNaiveArchitectureJSON(v.Naive),
+		ForwarderRegions:   v.ForwarderRegions,
+		StreamRegions:      v.StreamRegions,
+		SharedAlarms:       toAlarmsJSON(v.SharedAlarms),
+		NoGrafanaWorkspace: v.NoGrafanaWorkspace,
+		Sources:            v.Sources,
 	}
+}
+
+func toAlarmsJSON(m map[string]Alarms) map[string]alarmsJSON {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]alarmsJSON, len(m))
+	for k, a := range m {
+		out[k] = alarmsJSON(a)
+	}
+	return out
 }
 
 func toLogArchitectureJSON(v LogArchitecture) logArchitectureJSON {
@@ -174,6 +203,7 @@ type reportJSON struct {
 	ByService    []rowJSON        `json:"byService"`
 	Warnings     []string         `json:"warnings,omitempty"`
 	Assumptions  []string         `json:"assumptions"`
+	Assumed      []string         `json:"assumed,omitempty"`
 	Lines        []lineJSON       `json:"lines"`
 }
 
@@ -206,6 +236,7 @@ type rowJSON struct {
 	Declared       float64 `json:"declaredUSD"`
 	Savings        float64 `json:"savingsUSD"`
 	SavingsPercent float64 `json:"savingsPercent"`
+	Note           string  `json:"note,omitempty"`
 }
 
 type lineJSON struct {
@@ -220,6 +251,7 @@ type lineJSON struct {
 	PriceKey     string    `json:"priceKey,omitempty"`
 	CostUSD      float64   `json:"costUSD"`
 	Note         string    `json:"note,omitempty"`
+	Source       string    `json:"source,omitempty"`
 }
 
 func toReportJSON(r Report) reportJSON {
@@ -239,6 +271,7 @@ func toReportJSON(r Report) reportJSON {
 		ByService:    toRowsJSON(r.ByService),
 		Warnings:     r.Warnings,
 		Assumptions:  r.Assumptions,
+		Assumed:      r.Assumed,
 	}
 	if r.Lines != nil {
 		out.Lines = make([]lineJSON, len(r.Lines))

@@ -129,6 +129,9 @@ func (s Service) validate(p string, errs *validation.Errors) {
 	checkCount(errs, p+".alarms.standard", s.Alarms.Standard, 1000000)
 	checkCount(errs, p+".alarms.highResolution", s.Alarms.HighResolution, 1000000)
 	checkCount(errs, p+".alarms.anomaly", s.Alarms.Anomaly, 1000000)
+	checkCount(errs, p+".alarms.composite", s.Alarms.Composite, 1000000)
+	checkCount(errs, p+".alarms.detectors", s.Alarms.Detectors, 1000000)
+	checkCount(errs, p+".forwardedQueries", s.ForwardedQueries, 100000000)
 	checkCount(errs, p+".forwardedMetrics", s.ForwardedMetrics, 10000000)
 	checkCount(errs, p+".streamedMetrics", s.StreamedMetrics, 100000000)
 }
@@ -220,6 +223,9 @@ func (a Architecture) Validate() error {
 		errs.Add("naive.logRetentionDays", d, retentionAllowed)
 	}
 	a.TransactionSearch.validate(&errs)
+	if a.Analysis != nil {
+		errs.Merge("analysis", a.Analysis.Validate())
+	}
 	return errs.Err()
 }
 

@@ -1,5 +1,7 @@
 package cost
 
+import "strings"
+
 // Volumes is the declared workload: what each service sends, per region,
 // plus the platform's Grafana users. Zero means "none" unless a field says
 // otherwise.
@@ -29,10 +31,37 @@ type Service struct {
 	// ForwardedMetrics is the number of metric series the regional
 	// forwarder copies to the central stream, in each region.
 	ForwardedMetrics int
+	// ForwardedQueries is the number of GetMetricData queries (metric ×
+	// statistic) the forwarder makes for the service per run, in each
+	// region; each is one series in the central stream. Default (0):
+	// ForwardedMetrics × Forwarder.StatisticsPerMetric.
+	ForwardedQueries int
 	// StreamedMetrics is the number of metric series a CloudWatch Metric
 	// Stream covers, in each region (each one is a metric update a minute).
 	StreamedMetrics int
+	// Sources names, per Source* key, the config field or resource each
+	// part of the service's figures came from (for example "cost.volumes.
+	// services[0]" or "assumed"); report lines carry them. Default: none.
+	Sources map[string]string
 }
+
+// Keys of Service.Sources and Architecture.Sources.
+const (
+	SourceTraffic       = "traffic"
+	SourceTraces        = "traces"
+	SourceAlarms        = "alarms"
+	SourceForwarding    = "forwarding"
+	SourceMetricStreams = "metricStreams"
+	SourceMetrics       = "metrics"
+	SourceKinesis       = "kinesis"
+	SourceMetricArchive = "metricArchive"
+	SourceGrafana       = "grafana"
+	SourceSpans         = "spans"
+	SourceAnalysis      = "analysis"
+)
+
+// SourceTier is the Architecture.Sources key of a log tier's route.
+func SourceTier(t Tier) string { return "logs.tiers." + strings.ToLower(string(t)) }
 
 // RegionTraffic is a service's request rate in one region.
 type RegionTraffic struct {
@@ -40,6 +69,8 @@ type RegionTraffic struct {
 	Region string
 	// RequestsPerSecond is the average request rate, 0 to 10,000,000.
 	RequestsPerSecond float64
+	// Assumed marks traffic nobody declared: the report labels it.
+	Assumed bool
 }
 
 // LogVolume is what one request logs.
@@ -134,13 +165,25 @@ type MetricGroup struct {
 
 // Alarms counts a service's alarms in one region.
 type Alarms struct {
-	// Standard counts standard resolution (60 s) alarms.
+	// Standard counts standard resolution (60 s) alarm metrics: one per
+	// single-metric alarm, one per metric a metric-math alarm reads.
 	Standard int
-	// HighResolution counts high resolution (10 s) alarms.
+	// HighResolution counts high resolution (10 s) alarm metrics.
 	HighResolution int
 	// Anomaly counts anomaly detection alarms; each is billed as 3
 	// standard resolution alarm metrics.
 	Anomaly int
+	// Composite counts composite alarms, billed per alarm.
+	Composite int
+	// Detectors counts anomaly detectors (the models the anomaly alarms
+	// use); they are not billed on their own, so they are only shown.
+	Detectors int
+}
+
+// Add returns the sum of two counts.
+func (a Alarms) Add(b Alarms) Alarms {
+	return Alarms{Standard: a.Standard + b.Standard, HighResolution: a.HighResolution + b.HighResolution,
+		Anomaly: a.Anomaly + b.Anomaly, Composite: a.Composite + b.Composite, Detectors: a.Detectors + b.Detectors}
 }
 
 // GrafanaUsers is the active users of the Managed Grafana workspace.

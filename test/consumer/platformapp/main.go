@@ -39,7 +39,7 @@ func main() {
 
 func buildPlatform() error {
 	app := awscdk.NewApp(nil)
-	c := cost.DefaultConfig()
+	c := cost.DefaultInputs()
 	p, err := platform.New(app, platform.Props{
 		Regions: []string{"us-east-1", "eu-west-1", "ap-southeast-1"},
 		Services: []platform.Service{
