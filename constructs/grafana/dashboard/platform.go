@@ -82,6 +82,9 @@ type Platform struct {
 	// DeliveryStreamName is the Firehose delivering the central stream to S3.
 	// Default: every delivery stream in the central region ("*").
 	DeliveryStreamName string
+	// Analysis is the analysis tier's collection in every workload region.
+	// Default: off (no OpenSearch data source, no errors panels).
+	Analysis Analysis
 }
 
 // ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
@@ -128,6 +131,7 @@ func (p Platform) WithDefaults() Platform {
 	if p.PipelineNamespace == "" {
 		p.PipelineNamespace = naming.PipelineNamespace(p.Name)
 	}
+	p.Analysis = p.Analysis.withDefaults()
 	m := &p.ServiceMetrics
 	m.Namespace = or(m.Namespace, "AWS/Lambda")
 	m.Dimension = or(m.Dimension, "FunctionName")
@@ -186,6 +190,7 @@ func (p Platform) Validate() error {
 			v.Add(f.path, f.value, "1-256 letters, digits or . _ / # : - (empty for the default)")
 		}
 	}
+	p.Analysis.validate(&v)
 	return v.Err()
 }
 
@@ -213,6 +218,7 @@ func (p Platform) Contract() contract.Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
+		Analysis: p.Analysis.contract(),
 	}
 }
 
@@ -226,6 +232,7 @@ func FromContract(c contract.Platform) Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
+		Analysis: analysisFromContract(c.Analysis),
 	}
 }
 

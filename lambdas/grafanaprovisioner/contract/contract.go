@@ -174,7 +174,20 @@ type DataSource struct {
 	Name   string `json:"name"`
 	Type   string `json:"type"`
 	Region string `json:"region"`
+	// Collection, Index and TimeField are set on OpenSearchType sources
+	// only: the OpenSearch Serverless collection (by name; the provisioner
+	// looks its endpoint up in Region), the index searched and its time
+	// field.
+	Collection string `json:"collection,omitempty"`
+	Index      string `json:"index,omitempty"`
+	TimeField  string `json:"timeField,omitempty"`
 }
+
+// OpenSearchType is the plugin id of Grafana's OpenSearch data source
+// (https://grafana.com/docs/plugins/grafana-opensearch-datasource/latest/configure.md),
+// which Managed Grafana offers for OpenSearch Serverless collections
+// (https://docs.aws.amazon.com/grafana/latest/userguide/using-Amazon-OpenSearch-in-AMG.html).
+const OpenSearchType = "grafana-opensearch-datasource"
 
 // Folder is a Grafana folder, as listed in the Folders property.
 type Folder struct {
@@ -203,6 +216,16 @@ type Platform struct {
 	PipelineNamespace  string         `json:"pipelineNamespace,omitempty"`
 	CentralStreamName  string         `json:"centralStreamName,omitempty"`
 	DeliveryStreamName string         `json:"deliveryStreamName,omitempty"`
+	// Analysis is set when the analysis tier is on; absent, the JSON is
+	// what it was before the tier existed.
+	Analysis *Analysis `json:"analysis,omitempty"`
+}
+
+// Analysis is the wire form of dashboard.Analysis.
+type Analysis struct {
+	Collection string `json:"collection"`
+	ErrorIndex string `json:"errorIndex"`
+	TimeField  string `json:"timeField,omitempty"`
 }
 
 // ServiceMetrics is the wire form of dashboard.ServiceMetrics.

@@ -50,6 +50,10 @@ type MetricEmitter interface {
 type Handler struct {
 	// ControlPlane returns the control-plane client for a workspace region.
 	ControlPlane func(region string) ControlPlane
+	// Collections returns the OpenSearch Serverless client of a region,
+	// for the endpoints of the OpenSearch data sources. Needed only when
+	// the properties list one.
+	Collections func(region string) Collections
 	// HTTP sends Grafana API calls and the CloudFormation response.
 	// Default: a client with a 30s timeout per request.
 	HTTP *http.Client
@@ -187,9 +191,15 @@ func (r *run) checkEndpoint(host string) error {
 // apply upserts want and, when Update stays in the same workspace, removes
 // what old had and want no longer has.
 func (r *run) apply(ctx, outer context.Context, want, old Desired, log *slog.Logger) error {
+	// Before any token exists: a collection that is not there yet fails
+	// the deployment without touching the workspace.
+	endpoints, err := r.collectionEndpoints(ctx, want.DataSources)
+	if err != nil {
+		return err
+	}
 	return r.withToken(ctx, outer, want, log, func(g *grafanaAPI) error {
 		for _, ds := range want.DataSources {
-			if err := g.upsertDataSource(ctx, ds, &r.stats); err != nil {
+			if err := g.upsertDataSource(ctx, ds, endpoints[ds.Region][ds.Collection], &r.stats); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,100 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/opensearchserverless"
+	"github.com/aws/aws-sdk-go-v2/service/opensearchserverless/types"
+
+	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+)
+
+// Collections is the part of the OpenSearch Serverless API the provisioner
+// uses to find a collection's endpoint by name (satisfied by
+// *opensearchserverless.Client).
+type Collections interface {
+	BatchGetCollection(ctx context.Context, in *opensearchserverless.BatchGetCollectionInput, optFns ...func(*opensearchserverless.Options)) (*opensearchserverless.BatchGetCollectionOutput, error)
+}
+
+// batchGetNames is the most names one BatchGetCollection call takes
+// (https://docs.aws.amazon.com/opensearch-service/latest/ServerlessAPIReference/API_BatchGetCollection.html:
+// "Names: Array Members: Minimum number of 1 item. Maximum number of 100 items.").
+const batchGetNames = 100
+
+// collectionEndpoints looks up the endpoint of every collection an
+// OpenSearch data source of want names, per region: the collections live
+// in the workload regions' stacks, so their endpoints are only known
+// there and at deploy time. The answer maps region, then collection name,
+// to the endpoint URL. Every collection that is missing or unusable is
+// reported at once.
+func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataSource) (map[string]map[string]string, error) {
+	byRegion := map[string][]string{}
+	for _, ds := range sources {
+		if ds.Type != dashboard.OpenSearchType {
+			continue
+		}
+		if !containsString(byRegion[ds.Region], ds.Collection) {
+			byRegion[ds.Region] = append(byRegion[ds.Region], ds.Collection)
+		}
+	}
+	if len(byRegion) == 0 {
+		return nil, nil
+	}
+	if r.h.Collections == nil {
+		return nil, fmt.Errorf("OpenSearch data sources need the OpenSearch Serverless client (Handler.Collections is nil)")
+	}
+	regions := make([]string, 0, len(byRegion))
+	for region := range byRegion {
+		regions = append(regions, region)
+	}
+	sort.Strings(regions)
+	out := map[string]map[string]string{}
+	var problems []string
+	for _, region := range regions {
+		names := byRegion[region]
+		found := map[string]types.CollectionDetail{}
+		for start := 0; start < len(names); start += batchGetNames {
+			batch := names[start:min(start+batchGetNames, len(names))]
+			res, err := r.h.Collections(region).BatchGetCollection(ctx, &opensearchserverless.BatchGetCollectionInput{Names: batch})
+			if err != nil {
+				return nil, fmt.Errorf("looking up OpenSearch Serverless collections %s in %s: %w", strings.Join(batch, ", "), region, err)
+			}
+			for _, c := range res.CollectionDetails {
+				found[aws.ToString(c.Name)] = c
+			}
+		}
+		out[region] = map[string]string{}
+		for _, name := range names {
+			// A name in CollectionDetails counts even if CollectionErrorDetails
+			// also lists it (moto lists every other collection's mismatch).
+			c, ok := found[name]
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("collection %q in %s: not found (is the analysis tier deployed in that region?)", name, region))
+			case c.Status == types.CollectionStatusFailed || c.Status == types.CollectionStatusDeleting:
+				problems = append(problems, fmt.Sprintf("collection %q in %s: status %s: %s", name, region, c.Status, aws.ToString(c.FailureMessage)))
+			case aws.ToString(c.CollectionEndpoint) == "":
+				problems = append(problems, fmt.Sprintf("collection %q in %s: status %s and no endpoint yet", name, region, c.Status))
+			default:
+				out[region][name] = aws.ToString(c.CollectionEndpoint)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("OpenSearch data sources: %s", strings.Join(problems, "; "))
+	}
+	return out, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
