@@ -20,11 +20,6 @@ type Collections interface {
 	BatchGetCollection(ctx context.Context, in *opensearchserverless.BatchGetCollectionInput, optFns ...func(*opensearchserverless.Options)) (*opensearchserverless.BatchGetCollectionOutput, error)
 }
 
-// batchGetNames is the most names one BatchGetCollection call takes
-// (https://docs.aws.amazon.com/opensearch-service/latest/ServerlessAPIReference/API_BatchGetCollection.html:
-// "Names: Array Members: Minimum number of 1 item. Maximum number of 100 items.").
-const batchGetNames = 100
-
 // collectionEndpoints looks up the endpoint of every collection an
 // OpenSearch data source of want names, per region: the collections live
 // in the workload regions' stacks, so their endpoints are only known
@@ -56,16 +51,15 @@ func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataS
 	var problems []string
 	for _, region := range regions {
 		names := byRegion[region]
+		// One call per region: the platform names one collection per
+		// region (the same name in each).
 		found := map[string]types.CollectionDetail{}
-		for start := 0; start < len(names); start += batchGetNames {
-			batch := names[start:min(start+batchGetNames, len(names))]
-			res, err := r.h.Collections(region).BatchGetCollection(ctx, &opensearchserverless.BatchGetCollectionInput{Names: batch})
-			if err != nil {
-				return nil, fmt.Errorf("looking up OpenSearch Serverless collections %s in %s: %w", strings.Join(batch, ", "), region, err)
-			}
-			for _, c := range res.CollectionDetails {
-				found[aws.ToString(c.Name)] = c
-			}
+		res, err := r.h.Collections(region).BatchGetCollection(ctx, &opensearchserverless.BatchGetCollectionInput{Names: names})
+		if err != nil {
+			return nil, fmt.Errorf("looking up OpenSearch Serverless collections %s in %s: %w", strings.Join(names, ", "), region, err)
+		}
+		for _, c := range res.CollectionDetails {
+			found[aws.ToString(c.Name)] = c
 		}
 		out[region] = map[string]string{}
 		for _, name := range names {
