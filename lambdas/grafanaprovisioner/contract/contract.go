@@ -66,6 +66,10 @@ const (
 	MetricObjectsUnchanged   = "ObjectsUnchanged"
 	MetricObjectsDeleted     = "ObjectsDeleted"
 	MetricGrafanaRetries     = "GrafanaRetries"
+	// MetricDataSourcesPending counts OpenSearch data sources skipped
+	// because their region's collection does not exist or is not usable
+	// yet (the central stack deploys before the regional ones).
+	MetricDataSourcesPending = "DataSourcesPending"
 	MetricDurationMs         = "DurationMs"
 )
 

@@ -24,9 +24,12 @@ type Collections interface {
 // OpenSearch data source of want names, per region: the collections live
 // in the workload regions' stacks, so their endpoints are only known
 // there and at deploy time. The answer maps region, then collection name,
-// to the endpoint URL. Every collection that is missing or unusable is
-// reported at once.
-func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataSource) (map[string]map[string]string, error) {
+// to the endpoint URL; pending lists every collection that is missing or
+// not usable yet, with why. A pending collection is not an error: the
+// central stack (and so this provisioner) deploys before the regional
+// stacks that create the collections, so on a platform's first deployment
+// none exists yet. An API error (e.g. access denied) is an error.
+func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataSource) (endpoints map[string]map[string]string, pending []string, err error) {
 	byRegion := map[string][]string{}
 	for _, ds := range sources {
 		if ds.Type != dashboard.OpenSearchType {
@@ -37,10 +40,10 @@ func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataS
 		}
 	}
 	if len(byRegion) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if r.h.Collections == nil {
-		return nil, fmt.Errorf("OpenSearch data sources need the OpenSearch Serverless client (Handler.Collections is nil)")
+		return nil, nil, fmt.Errorf("OpenSearch data sources need the OpenSearch Serverless client (Handler.Collections is nil)")
 	}
 	regions := make([]string, 0, len(byRegion))
 	for region := range byRegion {
@@ -48,7 +51,6 @@ func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataS
 	}
 	sort.Strings(regions)
 	out := map[string]map[string]string{}
-	var problems []string
 	for _, region := range regions {
 		names := byRegion[region]
 		// One call per region: the platform names one collection per
@@ -56,7 +58,7 @@ func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataS
 		found := map[string]types.CollectionDetail{}
 		res, err := r.h.Collections(region).BatchGetCollection(ctx, &opensearchserverless.BatchGetCollectionInput{Names: names})
 		if err != nil {
-			return nil, fmt.Errorf("looking up OpenSearch Serverless collections %s in %s: %w", strings.Join(names, ", "), region, err)
+			return nil, nil, fmt.Errorf("looking up OpenSearch Serverless collections %s in %s: %w", strings.Join(names, ", "), region, err)
 		}
 		for _, c := range res.CollectionDetails {
 			found[aws.ToString(c.Name)] = c
@@ -68,20 +70,17 @@ func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataS
 			c, ok := found[name]
 			switch {
 			case !ok:
-				problems = append(problems, fmt.Sprintf("collection %q in %s: not found (is the analysis tier deployed in that region?)", name, region))
+				pending = append(pending, fmt.Sprintf("collection %q in %s: not found (the regional stack is not deployed yet?)", name, region))
 			case c.Status == types.CollectionStatusFailed || c.Status == types.CollectionStatusDeleting:
-				problems = append(problems, fmt.Sprintf("collection %q in %s: status %s: %s", name, region, c.Status, aws.ToString(c.FailureMessage)))
+				pending = append(pending, fmt.Sprintf("collection %q in %s: status %s: %s", name, region, c.Status, aws.ToString(c.FailureMessage)))
 			case aws.ToString(c.CollectionEndpoint) == "":
-				problems = append(problems, fmt.Sprintf("collection %q in %s: status %s and no endpoint yet", name, region, c.Status))
+				pending = append(pending, fmt.Sprintf("collection %q in %s: status %s and no endpoint yet", name, region, c.Status))
 			default:
 				out[region][name] = aws.ToString(c.CollectionEndpoint)
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("OpenSearch data sources: %s", strings.Join(problems, "; "))
-	}
-	return out, nil
+	return out, pending, nil
 }
 
 func containsString(list []string, s string) bool {

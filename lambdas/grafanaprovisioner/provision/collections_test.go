@@ -128,7 +128,12 @@ func grafanaWrites(w []string) []string {
 	return out
 }
 
-func TestUnusableCollectionsAreAllReportedBeforeTheWorkspaceIsTouched(t *testing.T) {
+// TestUnusableCollectionsArePendingAndTheRestIsProvisioned: on a first
+// deployment the central stack (and this provisioner) runs before the
+// regional stacks create their collections, so a missing or unusable
+// collection leaves its data source pending, counted and named in the
+// answer, instead of failing the central stack.
+func TestUnusableCollectionsArePendingAndTheRestIsProvisioned(t *testing.T) {
 	hs := newHarness(t)
 	p := analysisSeed()
 	d := &collectionsDouble{byName: map[string]types.CollectionDetail{
@@ -139,22 +144,42 @@ func TestUnusableCollectionsAreAllReportedBeforeTheWorkspaceIsTouched(t *testing
 	}}
 	hs.h.Collections = d.client
 	resp := hs.invoke(hs.event(RequestCreate, hs.props(p), nil))
-	if resp.Status != StatusFailed {
-		t.Fatalf("status %s, want FAILED", resp.Status)
+	if resp.Status != StatusSuccess {
+		t.Fatalf("status %s %s, want SUCCESS with pending data sources", resp.Status, resp.Reason)
 	}
-	for _, want := range []string{
-		`collection "o11yscale-logs" in eu-west-1: status FAILED: KMS key disabled`,
-		`collection "o11yscale-logs" in ap-southeast-1: status CREATING and no endpoint yet`,
-	} {
-		if !strings.Contains(resp.Reason, want) {
-			t.Errorf("reason %q lacks %q", resp.Reason, want)
+	if got := resp.Data["PendingDataSources"]; got != "aoss-eu-west-1,aoss-ap-southeast-1" {
+		t.Errorf("PendingDataSources %q", got)
+	}
+	if v, ok := hs.metric("DataSourcesPending"); !ok || v != 2 {
+		t.Errorf("DataSourcesPending metric %v (found %v), want 2", v, ok)
+	}
+	for _, want := range []string{`status FAILED: KMS key disabled`, `status CREATING and no endpoint yet`} {
+		if !strings.Contains(hs.logs.String(), want) {
+			t.Errorf("logs lack %q", want)
 		}
 	}
-	if strings.Contains(resp.Reason, "us-east-1") {
-		t.Errorf("the usable us-east-1 collection is reported: %s", resp.Reason)
+	st := hs.ws.Snapshot()
+	if st.DataSources["aoss-us-east-1"] == nil {
+		t.Error("the usable us-east-1 collection got no data source")
 	}
-	if n := len(hs.ws.IssuedKeys()); n != 0 {
-		t.Errorf("%d tokens issued although the lookup failed", n)
+	for _, uid := range []string{"aoss-eu-west-1", "aoss-ap-southeast-1"} {
+		if st.DataSources[uid] != nil {
+			t.Errorf("%s created without an endpoint", uid)
+		}
+	}
+	if len(st.Dashboards) == 0 {
+		t.Error("dashboards not provisioned")
+	}
+	// Once the regions are deployed, the next run creates the rest.
+	d.byName["eu-west-1/o11yscale-logs"] = active("o11yscale-logs", "eu-west-1")
+	d.byName["ap-southeast-1/o11yscale-logs"] = active("o11yscale-logs", "ap-southeast-1")
+	if resp := hs.invoke(hs.event(RequestUpdate, hs.props(p), hs.props(p))); resp.Status != StatusSuccess || resp.Data["PendingDataSources"] != "" {
+		t.Fatalf("update: %s %q pending %q", resp.Status, resp.Reason, resp.Data["PendingDataSources"])
+	}
+	for _, uid := range []string{"aoss-eu-west-1", "aoss-ap-southeast-1"} {
+		if hs.ws.Snapshot().DataSources[uid] == nil {
+			t.Errorf("%s still missing after the collections exist", uid)
+		}
 	}
 }
 

@@ -17,6 +17,9 @@ type Stats struct {
 	Unchanged int // objects already as desired (no write, so replays change nothing)
 	Deleted   int // objects removed
 	Kept      int // folders left in place because they hold dashboards we did not create
+	// Pending are the uids of OpenSearch data sources whose collection was
+	// not found or not usable yet.
+	Pending []string
 }
 
 // dataSourceBody is a data source as Grafana's HTTP API reads and writes it.
