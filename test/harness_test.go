@@ -26,6 +26,7 @@ type synthesized struct {
 	asm      cxapi.CloudAssembly
 	platform *platform.Platform
 	summary  *platform.Summary
+	result   *platform.Result
 }
 
 var (
@@ -71,7 +72,7 @@ func synth(dir string, cfg *config.Platform, account string, withNag bool) (*syn
 	if res == nil || res.Summary == nil {
 		return nil, err
 	}
-	return &synthesized{dir: res.Dir, asm: res.Assembly, platform: p, summary: res.Summary}, nil
+	return &synthesized{dir: res.Dir, asm: res.Assembly, platform: p, summary: res.Summary, result: res}, nil
 }
 
 // templates lists every template file of the assembly (top-level and nested).

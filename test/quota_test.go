@@ -14,7 +14,7 @@ import (
 // an X-Ray group, and rules sampling rules, plus extra config.
 func quotaPlatform(t *testing.T, n, rules int, extra string) *config.Platform {
 	t.Helper()
-	doc := "billing: {monthlyUsd: 1000}\nregions: [us-east-1, eu-west-1]\nservices:\n"
+	doc := "billing: {monthlyUSD: 1000}\nregions: [us-east-1, eu-west-1]\nservices:\n"
 	var names []string
 	for i := range n {
 		doc += fmt.Sprintf("  - name: svc-%02d\n", i)

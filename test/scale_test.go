@@ -19,7 +19,7 @@ import (
 // the seed's Example 2 spans.
 func largePlatform(t testing.TB, n int) *config.Platform {
 	t.Helper()
-	doc := "billing: {monthlyUsd: 50000}\ncentralRegion: us-east-1\nregions: [us-east-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1, ap-northeast-1]\nservices:\n"
+	doc := "billing: {monthlyUSD: 50000}\ncentralRegion: us-east-1\nregions: [us-east-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1, ap-northeast-1]\nservices:\n"
 	for i := range n {
 		doc += fmt.Sprintf("  - name: service-%03d\n", i)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -27,13 +28,72 @@ import (
 // BillingRegion is the only region that publishes AWS/Billing metrics.
 const BillingRegion = "us-east-1"
 
-// BillingServices are the AWS/Billing ServiceName dimension values of the
-// services an observability platform pays for.
-var BillingServices = []string{"AmazonCloudWatch", "AWSXRay", "AmazonKinesis", "AmazonKinesisFirehose"}
+// Service is one AWS service the platform pays for, named as each billing
+// API names it. Services is the one table the billing alarm and the budget
+// both read, so they always watch the same services.
+type Service struct {
+	// BillingName is the AWS/Billing EstimatedCharges metric's ServiceName
+	// dimension value
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html
+	// describes the metric but lists no values: unverified, see the
+	// README).
+	BillingName string
+	// CostExplorerNames are the values of the Cost Explorer SERVICE
+	// dimension, which an AWS Budgets FilterExpression matches exactly
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expressiondimensionvalues.html).
+	// A service renamed by AWS is listed under both names: a value with
+	// no cost simply matches nothing.
+	CostExplorerNames []string
+}
 
-// BudgetServices are the same services as AWS Budgets' Service cost filter
-// names them.
-var BudgetServices = []string{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}
+// Services are the services an observability platform pays for.
+//
+// Cost Explorer names CloudWatch "AmazonCloudWatch" (no space), unlike its
+// other services; Firehose appears as "Amazon Kinesis Firehose" and, since
+// its rename, "Amazon Data Firehose"
+// (https://docs.aws.amazon.com/cli/latest/reference/firehose/index.html:
+// "Amazon Data Firehose was previously known as Amazon Kinesis Data Firehose").
+// No AWS page lists the SERVICE values: they are unverified against AWS
+// documentation, so the README says how to check them with
+// `aws ce get-dimension-values --dimension SERVICE`.
+var Services = []Service{
+	{BillingName: "AmazonCloudWatch", CostExplorerNames: []string{"AmazonCloudWatch"}},
+	{BillingName: "AWSXRay", CostExplorerNames: []string{"AWS X-Ray"}},
+	{BillingName: "AmazonKinesis", CostExplorerNames: []string{"Amazon Kinesis"}},
+	{BillingName: "AmazonKinesisFirehose", CostExplorerNames: []string{"Amazon Kinesis Firehose", "Amazon Data Firehose"}},
+}
+
+// BillingServices are the alarm's ServiceName dimension values, in the
+// order of Services.
+func BillingServices() []string {
+	var out []string
+	for _, s := range Services {
+		out = append(out, s.BillingName)
+	}
+	return out
+}
+
+// BudgetServices are the budget filter's SERVICE values, in the order of
+// Services.
+func BudgetServices() []string {
+	var out []string
+	for _, s := range Services {
+		out = append(out, s.CostExplorerNames...)
+	}
+	return out
+}
+
+// BudgetFilter is the budget's FilterExpression: the cost of Services,
+// by the non-deprecated FilterExpression rather than CostFilters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html).
+func BudgetFilter() *awsbudgets.CfnBudget_ExpressionProperty {
+	return &awsbudgets.CfnBudget_ExpressionProperty{
+		Dimensions: &awsbudgets.CfnBudget_ExpressionDimensionValuesProperty{
+			Key:    jsii.String("SERVICE"),
+			Values: jsii.Strings(BudgetServices()...),
+		},
+	}
+}
 
 // DefaultName is the platform name BillingProps.Name defaults to.
 const DefaultName = "o11yscale"
@@ -53,7 +113,9 @@ type BillingProps struct {
 	ForecastShare float64
 	// ActualShare notifies when actual spend exceeds this share. Default: 0.8.
 	ActualShare float64
-	// Emails also receive budget notifications (at most 10).
+	// Emails subscribe to the topic: they receive the billing alarm and
+	// the budget notifications (at most 10). Default: none, and synth
+	// warns that billing alerts reach nobody.
 	Emails []string
 	// BudgetName names the AWS Budgets budget, at most 100 characters
 	// without ':' or '\\'. Default: "<Name>-observability", e.g.
@@ -85,7 +147,7 @@ func (p BillingProps) Validate() error {
 		v.Add("name", p.Name, "1-64 letters, digits, '-', '_' or '.'")
 	}
 	if !(p.MonthlyUSD > 0) || math.IsInf(p.MonthlyUSD, 0) {
-		v.Add("monthlyUsd", p.MonthlyUSD, "a positive monthly amount in USD")
+		v.Add("monthlyUSD", p.MonthlyUSD, "a positive monthly amount in USD")
 	}
 	for _, s := range []struct {
 		name  string
@@ -96,7 +158,7 @@ func (p BillingProps) Validate() error {
 		}
 	}
 	if len(p.Emails) > 10 {
-		v.Add("emails", len(p.Emails), "at most 10 addresses (AWS Budgets' subscriber limit)")
+		v.Add("emails", len(p.Emails), "at most 10 addresses")
 	}
 	for i, e := range p.Emails {
 		if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\n") {
@@ -171,7 +233,7 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	// One alarm on the sum of the observability services' charges.
 	metrics := map[string]awscloudwatch.IMetric{}
 	var ids []string
-	for i, svc := range BillingServices {
+	for i, svc := range BillingServices() {
 		id := fmt.Sprintf("s%d", i)
 		ids = append(ids, id)
 		metrics[id] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
@@ -193,24 +255,26 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		AlarmDescription: jsii.String(fmt.Sprintf("Month-to-date charges of %s exceed the observability budget of $%.2f. "+
-			"Runbook: review cdk.out/review/cost/report.md against Cost Explorer.", strings.Join(BillingServices, ", "), p.MonthlyUSD)),
+			"Runbook: review cdk.out/review/cost/report.md against Cost Explorer.", strings.Join(BillingServices(), ", "), p.MonthlyUSD)),
 	})
 	out.Alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(out.Topic))
 
+	// The emails subscribe to the topic, so they receive the alarm as
+	// well as the budget's notifications (which the topic relays; a
+	// direct EMAIL subscriber of the budget would get those twice).
+	for _, e := range p.Emails {
+		out.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
+	}
 	subscribers := func() *[]any {
-		subs := []any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
-		for _, e := range p.Emails {
-			subs = append(subs, &awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("EMAIL"), Address: jsii.String(e)})
-		}
-		return &subs
+		return &[]any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
 	}
 	out.Budget = awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
 		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{
-			BudgetName:  jsii.String(p.BudgetName),
-			BudgetType:  jsii.String("COST"),
-			TimeUnit:    jsii.String("MONTHLY"),
-			BudgetLimit: &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
-			CostFilters: map[string]any{"Service": BudgetServices},
+			BudgetName:       jsii.String(p.BudgetName),
+			BudgetType:       jsii.String("COST"),
+			TimeUnit:         jsii.String("MONTHLY"),
+			BudgetLimit:      &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
+			FilterExpression: BudgetFilter(),
 		},
 		NotificationsWithSubscribers: &[]any{
 			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{

@@ -15,7 +15,7 @@ import (
 
 func TestValidateNamesEveryBadField(t *testing.T) {
 	err := governance.BillingProps{MonthlyUSD: -5, ActualShare: 20, Emails: []string{"not-an-address"}, BudgetName: "a:b"}.Validate()
-	for _, want := range []string{"monthlyUsd: -5", "actualShare: 20", `emails[0]: "not-an-address"`, `budgetName: "a:b"`} {
+	for _, want := range []string{"monthlyUSD: -5", "actualShare: 20", `emails[0]: "not-an-address"`, `budgetName: "a:b"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
@@ -44,10 +44,28 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
 		"Budget": assertions.Match_ObjectLike(&map[string]any{
 			"BudgetLimit": map[string]any{"Amount": 3000, "Unit": "USD"},
-			"CostFilters": map[string]any{"Service": []any{"Amazon CloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose"}},
+			// Cost Explorer's names, exactly, by the non-deprecated
+			// FilterExpression: "Amazon CloudWatch" matched about $0 of
+			// the largest cost line.
+			"FilterExpression": map[string]any{"Dimensions": map[string]any{"Key": "SERVICE",
+				"Values": []any{"AmazonCloudWatch", "AWS X-Ray", "Amazon Kinesis", "Amazon Kinesis Firehose", "Amazon Data Firehose"}}},
+			"CostFilters": assertions.Match_Absent(),
 		}),
 	})
+	// The alarm sums the same services, by their AWS/Billing names.
+	tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+		"Metrics": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{"Id": "s0",
+			"MetricStat": assertions.Match_ObjectLike(&map[string]any{"Metric": assertions.Match_ObjectLike(&map[string]any{
+				"Dimensions": assertions.Match_ArrayWith(&[]any{map[string]any{"Name": "ServiceName", "Value": "AmazonCloudWatch"}})})})})}),
+	})
 	tpl.HasResourceProperties(jsii.String("AWS::SNS::Topic"), map[string]any{"KmsMasterKeyId": assertions.Match_AnyValue()})
+	// The email gets the alarm too: it subscribes to the topic, and the
+	// budget notifies only the topic (which relays to the email once).
+	tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "ops@example.com"})
+	tpl.HasResourceProperties(jsii.String("AWS::Budgets::Budget"), map[string]any{
+		"NotificationsWithSubscribers": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Subscribers": []any{map[string]any{"SubscriptionType": "SNS", "Address": assertions.Match_AnyValue()}}})}),
+	})
 	asm := app.Synth(nil)
 	files, _ := filepath.Glob(filepath.Join(*asm.Directory(), "*.template.json"))
 	if b, err := exec.Command("cfn-lint", append([]string{"--non-zero-exit-code", "warning", "--regions", "us-east-1", "--"}, files...)...).CombinedOutput(); err != nil {
@@ -58,7 +76,7 @@ func TestAlarmSumsObservabilityChargesAndBudgetFiltersTheSameServices(t *testing
 func TestNewBillingErrorsCarryTheConstructPath(t *testing.T) {
 	app := cdktest.NewApp(t, "")
 	_, err := governance.NewBilling(cdktest.NewStack(app, "S", "us-east-1"), "Billing", governance.BillingProps{})
-	if err == nil || !strings.Contains(err.Error(), "governance S/Billing: monthlyUsd: 0 is not allowed") {
+	if err == nil || !strings.Contains(err.Error(), "governance S/Billing: monthlyUSD: 0 is not allowed") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -82,6 +82,7 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 		Encryption:      awskinesis.StreamEncryption_MANAGED,
 		RetentionPeriod: awscdk.Duration_Hours(jsii.Number(float64(p.RetentionHours))),
 		StreamMode:      awskinesis.StreamMode_ON_DEMAND,
+		RemovalPolicy:   p.RemovalPolicy,
 	}
 	out.Capacity = "on-demand capacity: Kinesis scales shards with the write rate"
 	if p.Mode == awskinesis.StreamMode_PROVISIONED {
@@ -94,9 +95,9 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 
 	buckets := archive.New(c, "Archive", archive.Props{
 		BucketName:      names.Bucket(*stack.Account(), *stack.Region()),
-		TransitionClass: awss3.StorageClass_GLACIER(), TransitionDays: p.GlacierAfterDays, ExpirationDays: p.ExpireAfterDays,
+		TransitionClass: awss3.StorageClass_GLACIER(), TransitionDays: p.TransitionDays, ExpirationDays: p.ExpirationDays,
 		NoncurrentExpirationDays: 30, AccessLogExpirationDays: 365,
-		AccessLogPrefix: "metrics-archive/", Removal: awscdk.RemovalPolicy_RETAIN,
+		AccessLogPrefix: "metrics-archive/", Removal: p.RemovalPolicy,
 	})
 	out.Bucket, out.AccessLogs = buckets.Bucket, buckets.AccessLogs
 

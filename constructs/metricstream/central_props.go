@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -35,15 +36,23 @@ type CentralProps struct {
 	Headroom float64
 	// RetentionHours of the stream, 24-8760. Default: 24.
 	RetentionHours int
-	// GlacierAfterDays moves archived metrics to S3 Glacier Flexible
+	// TransitionDays moves archived metrics to S3 Glacier Flexible
 	// Retrieval. Default: 90.
-	GlacierAfterDays int
-	// ExpireAfterDays deletes archived metrics; must exceed
-	// GlacierAfterDays. Default: 730.
-	ExpireAfterDays int
+	TransitionDays int
+	// ExpirationDays deletes archived metrics; must exceed
+	// TransitionDays. Default: 730.
+	ExpirationDays int
 	// WorkloadAccounts may also assume the writer role (cross-account).
 	// Default: none; the stack's own account always may.
 	WorkloadAccounts []string
+	// RemovalPolicy of the stream and the archive's two buckets, which all
+	// have fixed names (Names). awscdk.RemovalPolicy_RETAIN keeps them and
+	// their data after `cdk destroy`, and a later deploy fails with
+	// "already exists" until they are imported or deleted (README:
+	// "Retained resources"). awscdk.RemovalPolicy_DESTROY deletes them
+	// with the stack (CloudFormation deletes a bucket only when it is
+	// empty). Default: awscdk.RemovalPolicy_RETAIN.
+	RemovalPolicy awscdk.RemovalPolicy
 }
 
 func (p CentralProps) withDefaults() CentralProps {
@@ -59,11 +68,14 @@ func (p CentralProps) withDefaults() CentralProps {
 	if p.RetentionHours == 0 {
 		p.RetentionHours = 24
 	}
-	if p.GlacierAfterDays == 0 {
-		p.GlacierAfterDays = 90
+	if p.TransitionDays == 0 {
+		p.TransitionDays = 90
 	}
-	if p.ExpireAfterDays == 0 {
-		p.ExpireAfterDays = 730
+	if p.ExpirationDays == 0 {
+		p.ExpirationDays = 730
+	}
+	if p.RemovalPolicy == "" {
+		p.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
 	return p
 }
@@ -90,11 +102,14 @@ func (p CentralProps) Validate() error {
 	if p.RetentionHours < 24 || p.RetentionHours > 8760 {
 		v.Add("retentionHours", p.RetentionHours, "24-8760 hours")
 	}
-	if p.GlacierAfterDays < 1 {
-		v.Add("glacierAfterDays", p.GlacierAfterDays, "1 or more days")
+	if p.TransitionDays < 1 {
+		v.Add("transitionDays", p.TransitionDays, "1 or more days")
 	}
-	if p.ExpireAfterDays <= p.GlacierAfterDays {
-		v.Add("expireAfterDays", p.ExpireAfterDays, "more than glacierAfterDays (%d)", p.GlacierAfterDays)
+	if p.ExpirationDays <= p.TransitionDays {
+		v.Add("expirationDays", p.ExpirationDays, "more than transitionDays (%d)", p.TransitionDays)
+	}
+	if p.RemovalPolicy != awscdk.RemovalPolicy_RETAIN && p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
+		v.Add("removalPolicy", string(p.RemovalPolicy), "awscdk.RemovalPolicy_RETAIN or awscdk.RemovalPolicy_DESTROY")
 	}
 	for i, a := range p.WorkloadAccounts {
 		if !isAccount(a) {

@@ -40,8 +40,8 @@ func TestShardArithmeticIsShownAndRoundsUpWithHeadroom(t *testing.T) {
 }
 
 func TestValidationNamesEveryBadField(t *testing.T) {
-	err := metricstream.CentralProps{Mode: "turbo", Headroom: 0.5, RetentionHours: 3, GlacierAfterDays: 100, ExpireAfterDays: 50, WorkloadAccounts: []string{"12"}}.Validate()
-	for _, want := range []string{`mode: "turbo"`, "headroom: 0.5", "retentionHours: 3", "expireAfterDays: 50", `workloadAccounts[0]: "12"`} {
+	err := metricstream.CentralProps{Mode: "turbo", Headroom: 0.5, RetentionHours: 3, TransitionDays: 100, ExpirationDays: 50, WorkloadAccounts: []string{"12"}}.Validate()
+	for _, want := range []string{`mode: "turbo"`, "headroom: 0.5", "retentionHours: 3", "expirationDays: 50", `workloadAccounts[0]: "12"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
@@ -133,6 +133,34 @@ func TestAForwarderConfigOverTheSSMLimitIsRejectedAtSynth(t *testing.T) {
 	}
 	_, err := metricstream.NewForwarder(cdktest.NewStack(app, "R", "eu-west-1"), "Forwarder", metricstream.ForwarderProps{Central: remote, Metrics: many})
 	if err == nil || !strings.Contains(err.Error(), "at most 8192") || !strings.Contains(err.Error(), "searches") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// The stream and the archive buckets have fixed names: by default they
+// outlive the stack (a documented choice), and RemovalPolicy_DESTROY lets
+// a destroy remove them so a redeploy can create them again.
+func TestRemovalPolicyOfTheFixedNamedStreamAndBuckets(t *testing.T) {
+	for _, c := range []struct {
+		policy awscdk.RemovalPolicy
+		want   string
+	}{{"", "Retain"}, {awscdk.RemovalPolicy_RETAIN, "Retain"}, {awscdk.RemovalPolicy_DESTROY, "Delete"}} {
+		app := cdktest.NewApp(t, "")
+		st := stack(app, "Central", "us-east-1")
+		if _, err := metricstream.NewCentral(st, "Metrics", metricstream.CentralProps{RemovalPolicy: c.policy}); err != nil {
+			t.Fatal(err)
+		}
+		tpl := assertions.Template_FromStack(st, nil)
+		tpl.HasResource(jsii.String("AWS::Kinesis::Stream"), map[string]any{"Properties": map[string]any{"Name": "o11yscale-metrics"},
+			"DeletionPolicy": c.want, "UpdateReplacePolicy": c.want})
+		tpl.HasResource(jsii.String("AWS::S3::Bucket"), map[string]any{"Properties": assertions.Match_ObjectLike(&map[string]any{"BucketName": "o11yscale-metrics-123456789012-us-east-1"}),
+			"DeletionPolicy": c.want, "UpdateReplacePolicy": c.want})
+		if n := len(*tpl.FindResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": c.want})); n != 2 {
+			t.Errorf("%q: %d buckets with DeletionPolicy %s, want both (archive and access logs)", c.policy, n, c.want)
+		}
+	}
+	err := metricstream.CentralProps{RemovalPolicy: awscdk.RemovalPolicy_SNAPSHOT}.Validate()
+	if err == nil || !strings.Contains(err.Error(), `removalPolicy: "SNAPSHOT" is not allowed; awscdk.RemovalPolicy_RETAIN or awscdk.RemovalPolicy_DESTROY`) {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -116,7 +116,7 @@ func (p Props) BillingProps(report *cost.Report) (props governance.BillingProps,
 	return props, props.MonthlyUSD != 0
 }
 
-// underivedMonthlyUSD is what billing.monthlyUsd allows when nothing
+// underivedMonthlyUSD is what billing.monthlyUSD allows when nothing
 // derives it.
 const underivedMonthlyUSD = "a monthly USD threshold for the billing alarm and budget; or declare cost volumes or a cost budget to derive it from, or disable billing"
 
@@ -148,7 +148,7 @@ func (p *Platform) addGovernance(scope constructs.Construct) error {
 	}
 	props, ok := p.Props.BillingProps(p.CostReport)
 	if !ok {
-		return fmt.Errorf("billing.monthlyUsd: 0 is not allowed; %s", underivedMonthlyUSD)
+		return fmt.Errorf("billing.monthlyUSD: 0 is not allowed; %s", underivedMonthlyUSD)
 	}
 	stack := p.Central.Stack
 	if p.Props.CentralRegion != governance.BillingRegion {

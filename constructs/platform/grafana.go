@@ -12,6 +12,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 )
 
 func (p *Platform) grafanaProps(scope constructs.Construct) grafana.Props {
@@ -44,6 +45,9 @@ func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
 			}
 		}
 	}
+	if len(g.SLOs) == 0 {
+		g.SLOs = props.dashboardSLOs()
+	}
 	if g.CentralStreamName == "" {
 		g.CentralStreamName = metricstream.Names{Platform: props.Name}.Stream()
 	}
@@ -66,4 +70,15 @@ func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
 		}
 	}
 	return g
+}
+
+// dashboardSLOs are the services' SLOs as the dashboards graph them.
+func (props Props) dashboardSLOs() []dashboard.SLO {
+	var out []dashboard.SLO
+	for _, svc := range props.Services {
+		for _, d := range (slo.ServiceSLOsProps{Name: props.Name, Service: svc.Name, Objectives: svc.SLOs}).Dashboard() {
+			out = append(out, dashboard.SLO{Service: svc.Name, Name: d.Name, Goal: d.Goal, Windows: d.Windows})
+		}
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationsignals"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -34,6 +35,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 )
 
 // Platform is every stack of one platform and the constructs in them
@@ -89,6 +91,10 @@ type Regional struct {
 	Analysis *logtiers.Analysis
 	// Alerting is the alerts and incidents topics and the enricher.
 	Alerting *anomaly.Alerting
+	// Discovery enables Application Signals in the region; nil unless
+	// Props.ApplicationSignals asks for it (by default: when any service
+	// has SLOs).
+	Discovery awsapplicationsignals.CfnDiscovery
 	// Forwarder and MetricStream deliver metrics to the central stream;
 	// either may be nil depending on the region's delivery mode.
 	Forwarder    *metricstream.Forwarder
@@ -102,6 +108,9 @@ type Shard struct {
 	// Logs and Alarms are each service's constructs, by service name.
 	Logs   map[string]*logtiers.ServiceLogs
 	Alarms map[string]*anomaly.ServiceAlarms
+	// SLOs are the SLOs and burn-rate alarms of the services that
+	// declare any, by service name.
+	SLOs map[string]*slo.ServiceSLOs
 }
 
 // Stacks lists the platform's top-level stacks: central, regional, billing.
@@ -188,7 +197,8 @@ func (p *Platform) build(scope constructs.Construct) error {
 			ns := awscdk.NewNestedStack(rs, jsii.String(fmt.Sprintf("Services%02d", i+1)), &awscdk.NestedStackProps{
 				Description: jsii.String(fmt.Sprintf("o11yscale %s %s: services %s to %s", props.Name, region, services[0].Name, services[len(services)-1].Name)),
 			})
-			shard := &Shard{Stack: ns, Services: services, Logs: map[string]*logtiers.ServiceLogs{}, Alarms: map[string]*anomaly.ServiceAlarms{}}
+			shard := &Shard{Stack: ns, Services: services, Logs: map[string]*logtiers.ServiceLogs{}, Alarms: map[string]*anomaly.ServiceAlarms{},
+				SLOs: map[string]*slo.ServiceSLOs{}}
 			for _, svc := range services {
 				if err := p.addService(r, shard, svc); err != nil {
 					return err

@@ -61,7 +61,7 @@ func TestValidateChecksCompletePropsOfEveryRealService(t *testing.T) {
 func TestBillingWithoutAnAmountOrCostIsAnError(t *testing.T) {
 	p := minimal()
 	p.Billing = Billing{}
-	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "billing.monthlyUsd: 0 is not allowed") {
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "billing.monthlyUSD: 0 is not allowed") {
 		t.Fatalf("got %v", err)
 	}
 	p.Billing.Disabled = true
@@ -135,7 +135,7 @@ func TestANegativeBillingAmountIsReportedAsGiven(t *testing.T) {
 	p := minimal()
 	p.Billing.MonthlyUSD = -5
 	err := p.Validate()
-	if err == nil || !strings.Contains(err.Error(), "billing.monthlyUsd: -5 is not allowed") || strings.Contains(err.Error(), "0 is not allowed") {
+	if err == nil || !strings.Contains(err.Error(), "billing.monthlyUSD: -5 is not allowed") || strings.Contains(err.Error(), "0 is not allowed") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/quotas"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -74,7 +75,34 @@ type Props struct {
 	// adjustable ones for accounts with an approved increase. Default:
 	// AWS's documented defaults (quotas.Table).
 	Quotas quotas.Props
+	// ApplicationSignals says where AWS::ApplicationSignals::Discovery is
+	// created. Default: in every workload region when any service has
+	// SLOs, and nowhere otherwise.
+	ApplicationSignals ApplicationSignals
 }
+
+// ApplicationSignals configures Application Signals discovery.
+type ApplicationSignals struct {
+	// Discovery: DiscoveryAuto (the default, also for ""), DiscoveryAlways
+	// or DiscoveryNever (discovery is already enabled in these
+	// account-regions, outside this app; SLOs then only depend on it).
+	Discovery DiscoveryMode
+}
+
+// DiscoveryMode says when each regional stack creates
+// AWS::ApplicationSignals::Discovery, which exists once per
+// account-region.
+type DiscoveryMode string
+
+const (
+	// DiscoveryAuto creates it in every workload region when any service
+	// has SLOs, which need its service-linked role.
+	DiscoveryAuto DiscoveryMode = "auto"
+	// DiscoveryAlways creates it in every workload region, SLOs or not.
+	DiscoveryAlways DiscoveryMode = "always"
+	// DiscoveryNever creates none: another stack or the console enabled it.
+	DiscoveryNever DiscoveryMode = "never"
+)
 
 // Service is one observed workload.
 type Service struct {
@@ -83,6 +111,9 @@ type Service struct {
 	Name string
 	// APIName is the service's API Gateway API name, if it has one.
 	APIName string
+	// SLOs are the service's Application Signals SLOs, each with its
+	// burn-rate alerts, in every workload region. Default: none.
+	SLOs []slo.Objective
 }
 
 // Logs configures the tiered log pipeline.
@@ -224,6 +255,11 @@ func (p Props) ValidatePlatform() error {
 			v.Add(validation.Index("services", i)+".apiName", s.APIName, "at most 128 characters")
 		}
 	}
+	switch p.ApplicationSignals.Discovery {
+	case "", DiscoveryAuto, DiscoveryAlways, DiscoveryNever:
+	default:
+		v.Add("applicationSignals.discovery", string(p.ApplicationSignals.Discovery), "one of auto, always, never")
+	}
 	if p.ServicesPerShard < 1 || p.ServicesPerShard > 100 {
 		v.Add("servicesPerShard", p.ServicesPerShard, "1-100 services per nested stack")
 	}
@@ -282,4 +318,25 @@ func (p Props) AnalysisProps(region string) logtiers.AnalysisProps {
 		}
 	}
 	return a
+}
+
+// hasSLOs reports whether any service declares SLOs.
+func (p Props) hasSLOs() bool {
+	for _, s := range p.Services {
+		if len(s.SLOs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// discovery reports whether the regional stacks create Discovery.
+func (p Props) discovery() bool {
+	switch p.ApplicationSignals.Discovery {
+	case DiscoveryAlways:
+		return true
+	case DiscoveryNever:
+		return false
+	}
+	return p.hasSLOs()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
@@ -34,6 +35,9 @@ func (p *Platform) addRegional(r *Regional) error {
 	sp.TailSampling.Region = r.Region
 	if r.Tracing, err = sampling.NewTracing(r.Stack, "Tracing", sp); err != nil {
 		return err
+	}
+	if p.Props.discovery() {
+		r.Discovery = slo.NewDiscovery(r.Stack, "ApplicationSignals")
 	}
 	return p.addMetricDelivery(r)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/slo"
 )
 
 // addService creates one service's resources inside its shard.
@@ -21,7 +22,31 @@ func (p *Platform) addService(r *Regional, shard *Shard, svc Service) error {
 		return err
 	}
 	shard.Alarms[svc.Name] = alarms
+	if len(svc.SLOs) == 0 {
+		return nil
+	}
+	slos, err := slo.NewServiceSLOs(shard.Stack, svc.Name+"-slos", p.serviceSLOsProps(svc, r.Alerting.AlertsTopicIn(shard.Stack)))
+	if err != nil {
+		return err
+	}
+	shard.SLOs[svc.Name] = slos
+	// SLOs need Application Signals' service-linked role, which Discovery
+	// creates: the shard's stack resource waits for it.
+	if r.Discovery != nil {
+		shard.Stack.NestedStackResource().AddDependency(r.Discovery)
+	}
 	return nil
+}
+
+// serviceSLOsProps completes the SLO props of one service: the platform
+// name, the service, its runbook and the topic the burn-rate composites
+// notify (nil when validating).
+func (p *Platform) serviceSLOsProps(svc Service, topic awssns.ITopic) slo.ServiceSLOsProps {
+	a := p.Props.Alarms.Service
+	return slo.ServiceSLOsProps{
+		Name: p.Props.Name, Service: svc.Name, Objectives: svc.SLOs, AlertsTopic: topic,
+		NoNotifications: a.Notify == anomaly.NotifyNone, RunbookURL: a.RunbookURL,
+	}
 }
 
 // serviceLogsProps completes the logs props of one service; r is nil when

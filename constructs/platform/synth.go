@@ -28,6 +28,9 @@ type Result struct {
 	Review []string
 	// Platform is the synthesized platform.
 	Platform *Platform
+	// Warnings are the platform's [Platform.Warnings] at synth, also
+	// recorded as CDK warning annotations.
+	Warnings []Warning
 }
 
 // Synth synthesizes app, writes the review files of its construct tree
@@ -41,11 +44,13 @@ type Result struct {
 // breach, if any; the Result is filled in either way once the assembly is
 // written.
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
+	warnings := p.Warnings()
+	annotate(warnings)
 	asm, err := synthAssembly(app, p)
 	if err != nil {
-		return &Result{Dir: *app.Outdir(), Platform: p}, err
+		return &Result{Dir: *app.Outdir(), Platform: p, Warnings: warnings}, err
 	}
-	res := &Result{Dir: *asm.Directory(), Assembly: asm, Platform: p}
+	res := &Result{Dir: *asm.Directory(), Assembly: asm, Platform: p, Warnings: warnings}
 	if res.Review, err = review.Write(app, res.Dir); err != nil {
 		return res, err
 	}
@@ -123,6 +128,9 @@ func ArchitectureMarkdown(g *diagram.Graph) []byte {
 func (r *Result) Print(w io.Writer) {
 	if r.Summary != nil {
 		fmt.Fprint(w, r.Summary.String())
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "WARNING: %s\n", warn.Message)
 	}
 	if r.Platform == nil {
 		return

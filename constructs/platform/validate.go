@@ -47,7 +47,12 @@ func (p Props) Validate() error {
 	}
 	add("logs.retention", p.Logs.Retention.Validate())
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
-	for _, svc := range p.Services {
+	for i, svc := range p.Services {
+		if len(svc.SLOs) > 0 {
+			for _, region := range p.Regions {
+				add("", pl.serviceSLOsProps(svc, nil).ValidateAs(validation.Index("services", i)+".slos", region))
+			}
+		}
 		add("logs.service", pl.serviceLogsProps(nil, svc).Validate())
 		alarms := pl.serviceAlarmsProps(svc, nil)
 		for _, region := range p.Regions {
@@ -66,7 +71,7 @@ func (p Props) Validate() error {
 		case ok:
 			add("billing", b.Validate())
 		case p.Cost == nil:
-			v.Add("billing.monthlyUsd", 0, "%s", underivedMonthlyUSD)
+			v.Add("billing.monthlyUSD", 0, "%s", underivedMonthlyUSD)
 		default:
 			// The estimate derives it; New checks once the estimate has run.
 		}

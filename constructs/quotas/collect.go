@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationsignals"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -24,6 +25,7 @@ var counted = map[string]bool{
 	"AWS::CloudWatch::CompositeAlarm": true, "AWS::KinesisFirehose::DeliveryStream": true, "AWS::Events::Rule": true,
 	"AWS::Logs::MetricFilter": true, "AWS::Logs::SubscriptionFilter": true, "AWS::Lambda::Permission": true,
 	"AWS::IAM::Policy": true, "AWS::IAM::RolePolicy": true, "AWS::IAM::Role": true, "AWS::SSM::Parameter": true,
+	"AWS::ApplicationSignals::ServiceLevelObjective": true,
 }
 
 // needsProps are the types whose properties Count reads; the others are
@@ -32,7 +34,7 @@ var needsProps = map[string]bool{
 	"AWS::Oam::Link": true, "AWS::CloudWatch::Alarm": true, "AWS::CloudWatch::AnomalyDetector": true, "AWS::CloudWatch::CompositeAlarm": true,
 	"AWS::Events::Rule": true, "AWS::Logs::MetricFilter": true, "AWS::Logs::SubscriptionFilter": true,
 	"AWS::Lambda::Permission": true, "AWS::IAM::Policy": true, "AWS::IAM::RolePolicy": true, "AWS::IAM::Role": true,
-	"AWS::SSM::Parameter": true,
+	"AWS::SSM::Parameter": true, "AWS::ApplicationSignals::ServiceLevelObjective": true,
 }
 
 // typeOf names an L1's CloudFormation type from its Go type, without a
@@ -74,6 +76,8 @@ func typeOf(c constructs.IConstruct) (string, awscdk.CfnResource, bool) {
 		return "AWS::IAM::Role", r, true
 	case awsssm.CfnParameter:
 		return "AWS::SSM::Parameter", r, true
+	case awsapplicationsignals.CfnServiceLevelObjective:
+		return "AWS::ApplicationSignals::ServiceLevelObjective", r, true
 	case awscdk.CfnResource:
 		// Typed L1s of other services are skipped by their Go type name;
 		// only the untyped CfnResource (any type string) is asked.

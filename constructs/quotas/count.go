@@ -73,6 +73,10 @@ func Count(resources []Resource) []Usage {
 			for _, c := range alarmRefs(rule) {
 				add("cloudwatch/compositeParents", r, c, 1)
 			}
+		case "AWS::ApplicationSignals::ServiceLevelObjective":
+			if cfgs, ok := prop(r.Props, "burnRateConfigurations").([]any); ok {
+				add("applicationsignals/burnRateConfigurations", r, subjectOf(r, "name"), len(cfgs))
+			}
 		case "AWS::KinesisFirehose::DeliveryStream":
 			add("firehose/deliveryStreams", r, "", 1)
 		case "AWS::Events::Rule":

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationsignals"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -114,6 +115,17 @@ var cases = []struct {
 	}), "1001 of CloudWatch metric streams is over the quota of 1000", 2000},
 	{"cloudwatch/anomalyDetectors", "eu-west-1", many(501, 450, func(s awscdk.Stack, i int) { alarm(s, i, true) }),
 		"501 of CloudWatch anomaly detection models is over the quota of 500", 1000},
+	{"applicationsignals/burnRateConfigurations", "eu-west-1", func(app awscdk.App, region string) []awscdk.Stack {
+		s := stack(app, "S", region)
+		var cfgs []any
+		for i := range 11 {
+			cfgs = append(cfgs, &awsapplicationsignals.CfnServiceLevelObjective_BurnRateConfigurationProperty{LookBackWindowMinutes: jsii.Number(float64(i + 1))})
+		}
+		awsapplicationsignals.NewCfnServiceLevelObjective(s, jsii.String("SLO"), &awsapplicationsignals.CfnServiceLevelObjectiveProps{
+			Name: jsii.String("many-windows"), BurnRateConfigurations: &cfgs,
+		})
+		return []awscdk.Stack{s}
+	}, "SLO many-windows: 11 of burn-rate configurations of an SLO is over the quota of 10", 0},
 	{"cloudwatch/compositeChildren", "eu-west-1", func(app awscdk.App, region string) []awscdk.Stack {
 		s := stack(app, "S", region)
 		var parts []string

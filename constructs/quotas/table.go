@@ -28,6 +28,7 @@ const (
 	PerComposite     Per = "composite alarm"
 	PerAlarm         Per = "alarm"
 	PerSink          Per = "sink"
+	PerSLO           Per = "SLO"
 )
 
 // Quota is one row of the table.
@@ -153,6 +154,12 @@ var Table = []Quota{
 	// each of the other supported Regions: 300", the maximum number of rules
 	// an account can have per event bus (read on the docs.amazonaws.cn copy
 	// of the page, which lists the same Service Quotas table).
+	// https://docs.aws.amazon.com/applicationsignals/latest/APIReference/API_ServiceLevelObjective.html:
+	// BurnRateConfigurations "Array Members: Minimum number of 0 items.
+	// Maximum number of 10 items." (an API limit, not a Service Quota).
+	{Service: "applicationsignals", Name: "burnRateConfigurations", Kind: "burn-rate configurations of an SLO", Per: PerSLO, Value: 10,
+		Source: "https://docs.aws.amazon.com/applicationsignals/latest/APIReference/API_ServiceLevelObjective.html", Verified: true,
+		Fix: "use at most 10 distinct alert windows per SLO (services[].slos[].alerts)"},
 	{Service: "events", Name: "rulesPerBus", Kind: "EventBridge rules", Per: PerEventBus, Value: 300,
 		RegionValues: map[string]int{"af-south-1": 100, "eu-south-1": 100}, Adjustable: true,
 		Source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html", Verified: true,

@@ -214,7 +214,7 @@ func ruleCondition(r Rule) (cond, why string) {
 		add(r.Attributes[k], attr)
 	}
 	if len(terms) == 0 {
-		return "", "catch-all: replaced by the baseline"
+		return "", "catch-all: replaced by the baseline (its rate unless tailSampling.baselinePercent is set)"
 	}
 	return strings.Join(terms, " and "), ""
 }

@@ -51,8 +51,9 @@ func TestDefaultCollectorConfigKeepsErrorsSlowAppliesRulesThenBaseline(t *testin
 	if ms := policyNamed(t, c, PolicyKeepSlow).Latency.ThresholdMs; ms != 2000 {
 		t.Errorf("keep-slow threshold_ms = %d, want 2000", ms)
 	}
-	if pct := policyNamed(t, c, PolicyBaseline).Probabilistic.SamplingPercentage; pct != 0.1 {
-		t.Errorf("baseline sampling_percentage = %g, want 0.1", pct)
+	// The catch-all rule's 5%, which the baseline replaces.
+	if pct := policyNamed(t, c, PolicyBaseline).Probabilistic.SamplingPercentage; pct != 5 {
+		t.Errorf("baseline sampling_percentage = %g, want 5", pct)
 	}
 	if ts.DecisionWait != "10s" || ts.NumTraces != DefaultNumTraces {
 		t.Errorf("decision_wait %q num_traces %d, want 10s and %d", ts.DecisionWait, ts.NumTraces, DefaultNumTraces)
@@ -259,5 +260,46 @@ func TestParameterTierIsStandardUpTo4KBThenAdvanced(t *testing.T) {
 		if got := string(parameterTier(size)); got != want {
 			t.Errorf("parameterTier(%d) = %s, want %s", size, got, want)
 		}
+	}
+}
+
+// The collector replaces the catch-all X-Ray rule with its baseline, so
+// the baseline defaults to that rule's rate: a 2% catch-all keeps 2% of
+// ordinary traces at the collector too, not a silent 0.1%.
+func TestBaselineDefaultsToTheCatchAllRulesRate(t *testing.T) {
+	rules := func(catchAll float64) []Rule {
+		return []Rule{{ServiceName: "checkout-api", HTTPMethod: "POST", Priority: 1, FixedRate: 1},
+			{ServiceName: "*", HTTPMethod: "*", URLPath: "*", Priority: 500, FixedRate: catchAll, ReservoirSize: 1}}
+	}
+	baseline := func(p Props) float64 {
+		c, _ := parse(t, p)
+		return policyNamed(t, c, PolicyBaseline).Probabilistic.SamplingPercentage
+	}
+	if got := baseline(Props{Rules: rules(0.02)}); got != 2 {
+		t.Errorf("2%% catch-all: baseline %g%%, want 2%%", got)
+	}
+	// An explicit baseline is the user's choice and wins.
+	if got := baseline(Props{Rules: rules(0.02), TailSampling: TailSamplingProps{BaselinePercent: 0.1}}); got != 0.1 {
+		t.Errorf("explicit 0.1%%: baseline %g%%", got)
+	}
+	// No catch-all: X-Ray's built-in default rule takes the rest at 5%.
+	if got := baseline(Props{Rules: rules(0.02)[:1]}); got != 5 {
+		t.Errorf("no catch-all: baseline %g%%, want X-Ray's built-in 5%%", got)
+	}
+	// The first catch-all by priority is the one X-Ray applies.
+	two := append(rules(0.02), Rule{Priority: 9000, FixedRate: 0.5})
+	if r, i, ok := CatchAll(two); !ok || i != 1 || r.FixedRate != 0.02 {
+		t.Errorf("CatchAll = %+v, %d, %v", r, i, ok)
+	}
+	// A rule on one service, or one needing an attribute, is no catch-all.
+	if _, _, ok := CatchAll([]Rule{{ServiceName: "a*", Priority: 1}, {Attributes: map[string]string{"k": "*"}, Priority: 2}}); ok {
+		t.Error("a service glob or an attribute rule was taken as the catch-all")
+	}
+	// A 0% catch-all cannot default a baseline above 0: synth stops naming
+	// both the field and the rule it would come from.
+	err := Props{Rules: rules(0)}.Validate()
+	want := "tailSampling.baselinePercent: 0 is not allowed; a percentage above 0 and at most 100; it defaults to the catch-all rule rules[1] (priority 500) with fixedRate 0"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v\nwant %q", err, want)
 	}
 }

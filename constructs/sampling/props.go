@@ -36,12 +36,11 @@ type Props struct {
 
 // Defaults.
 const (
-	DefaultName            = "o11yscale"
-	DefaultSlowThreshold   = 2 * time.Second
-	DefaultBaselinePercent = 0.1
-	DefaultDecisionWait    = 10 * time.Second
-	DefaultNumTraces       = 50000
-	DefaultReceiverHost    = "localhost"
+	DefaultName          = "o11yscale"
+	DefaultSlowThreshold = 2 * time.Second
+	DefaultDecisionWait  = 10 * time.Second
+	DefaultNumTraces     = 50000
+	DefaultReceiverHost  = "localhost"
 	// DefaultParameterName is ParameterName(DefaultName).
 	DefaultParameterName = "/" + DefaultName + "/otel/collector-config"
 	// DefaultGroupNamePrefix is GroupNamePrefix(DefaultName).
@@ -72,7 +71,7 @@ func (p Props) withDefaults() Props {
 		p.SlowThreshold = DefaultSlowThreshold
 	}
 	p.Groups = p.Groups.withDefaults(p.Name)
-	p.TailSampling = p.TailSampling.withDefaults(p.Name)
+	p.TailSampling = p.TailSampling.withDefaults(p.Name, p.Rules)
 	p.TransactionSearch = p.TransactionSearch.withDefaults(p.Name)
 	return p
 }

@@ -15,7 +15,11 @@ type TailSamplingProps struct {
 	// Default: false.
 	Disabled bool
 	// BaselinePercent of the remaining traces is kept, above 0 and at most
-	// 100. Default: 0.1 (the seed's 0.1% of normal traffic).
+	// 100. Default: the catch-all rule's FixedRate as a percentage (5 for
+	// DefaultRules' 5%), since the collector replaces that rule with the
+	// baseline; without a catch-all rule, X-Ray's built-in 5%. Set it to
+	// keep a different share than X-Ray would (the seed's 0.1% is
+	// BaselinePercent: 0.1).
 	BaselinePercent float64
 	// DecisionWait is how long the collector buffers a trace's spans
 	// before deciding, at least 1s. Default: 10s.
@@ -44,11 +48,39 @@ type TailSamplingProps struct {
 	// (ParameterName(Name), "/o11yscale/otel/collector-config" for the
 	// default name).
 	ParameterName string
+
+	// baselineFrom says where a defaulted BaselinePercent came from.
+	baselineFrom string
 }
 
-func (t TailSamplingProps) withDefaults(name string) TailSamplingProps {
+// builtInDefaultRate is X-Ray's own default rule: one request a second,
+// then 5% (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html).
+const builtInDefaultRate = 0.05
+
+// CatchAll returns the rule that takes every request no other rule does:
+// the first by priority whose every match field is a wildcard and that
+// requires no attribute. ok is false when rules have none; X-Ray's
+// built-in default rule (5%) then applies.
+func CatchAll(rules []Rule) (rule Rule, index int, ok bool) {
+	for _, i := range byPriority(rules) {
+		r := rules[i]
+		if len(r.Attributes) == 0 && isWildcard(r.ServiceName) && isWildcard(r.ServiceType) && isWildcard(r.Host) &&
+			isWildcard(r.HTTPMethod) && isWildcard(r.URLPath) && isWildcard(r.ResourceARN) {
+			return r, i, true
+		}
+	}
+	return Rule{}, -1, false
+}
+
+func (t TailSamplingProps) withDefaults(name string, rules []Rule) TailSamplingProps {
 	if t.BaselinePercent == 0 {
-		t.BaselinePercent = DefaultBaselinePercent
+		if r, i, ok := CatchAll(rules); ok {
+			t.BaselinePercent = r.FixedRate * 100
+			t.baselineFrom = fmt.Sprintf("the catch-all rule rules[%d] (priority %d) with fixedRate %g", i, r.Priority, r.FixedRate)
+		} else {
+			t.BaselinePercent = builtInDefaultRate * 100
+			t.baselineFrom = "X-Ray's built-in default rule (5%; no rule is a catch-all)"
+		}
 	}
 	if t.DecisionWait == 0 {
 		t.DecisionWait = DefaultDecisionWait
@@ -78,7 +110,11 @@ func validateTailSampling(v *validation.Errors, p Props) {
 		return
 	}
 	if !(t.BaselinePercent > 0 && t.BaselinePercent <= 100) {
-		v.Add("tailSampling.baselinePercent", t.BaselinePercent, "a percentage above 0 and at most 100")
+		if t.baselineFrom != "" {
+			v.Add("tailSampling.baselinePercent", t.BaselinePercent, "a percentage above 0 and at most 100; it defaults to %s: set tailSampling.baselinePercent to say what the collector keeps of ordinary traces", t.baselineFrom)
+		} else {
+			v.Add("tailSampling.baselinePercent", t.BaselinePercent, "a percentage above 0 and at most 100")
+		}
 	}
 	if t.DecisionWait < time.Second {
 		v.Add("tailSampling.decisionWait", t.DecisionWait.String(), "at least 1s: the processor decides on a 1s tick")

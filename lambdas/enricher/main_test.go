@@ -212,3 +212,74 @@ func TestBootstrapFailsMalformedEventsWithoutPublishing(t *testing.T) {
 		t.Errorf("%d malformed error logs, want %d\n%s", n, len(files), out)
 	}
 }
+
+func TestBootstrapExplainsABurnRateCompositeWithBothWindowsAndTheBudget(t *testing.T) {
+	s := start(t)
+	name, slo := "o11yscale-checkout-availability-fast-burn", enrichtest.Name(t, "slo")
+	minute := time.Now().UTC().Truncate(time.Minute)
+	// What Application Signals publishes for the SLO: a burn rate per
+	// burn-rate configuration, and the attainment.
+	s.clients.PutMinutes(t, "AWS/ApplicationSignals", "BurnRate", []string{"SloName", slo, "BurnRateWindowMinutes", "60"}, minute.Add(time.Minute), []float64{14, 16.5})
+	s.clients.PutMinutes(t, "AWS/ApplicationSignals", "BurnRate", []string{"SloName", slo, "BurnRateWindowMinutes", "5"}, minute.Add(time.Minute), []float64{30, 42})
+	s.clients.PutMinutes(t, "AWS/ApplicationSignals", "AttainmentRate", []string{"SloName", slo}, minute.Add(time.Minute), []float64{99.99, 99.975})
+	event := enrichtest.Event(t, filepath.Join(testdata, "burn-rate-composite.json"), func(a map[string]any) {
+		enrichtest.RetargetComposite(a, name, minute.Add(30*time.Second))
+		a["AlarmDescription"] = strings.ReplaceAll(a["AlarmDescription"].(string), "SLO: o11yscale-checkout-availability", "SLO: "+slo)
+	})
+	for i := range 2 { // the second delivery is an SNS duplicate
+		res, err := s.rt.Invoke(event)
+		if err != nil || res.Error != nil {
+			t.Fatalf("delivery %d: %v %+v\n%s", i, err, res.Error, s.rt.Output())
+		}
+	}
+	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
+	if len(sent) != 1 {
+		t.Fatalf("incidents topic received %d messages, want exactly 1\n%s", len(sent), s.rt.Output())
+	}
+	msg := sent[0].Message
+	at := minute.Format(time.RFC3339)
+	for _, want := range []string{
+		"ALARM: " + name,
+		"SLO: " + slo + ", goal 99.9% (error budget 0.1% of requests or periods)\n",
+		"Burn rate over 1h: 16.50 at " + at + " (threshold 14.4)\n",
+		"Burn rate over 5m: 42.00 at " + at + " (threshold 14.4)\n",
+		// (99.975 - 99.9) / (100 - 99.9) = 75% of the budget left.
+		"Error budget remaining: 75.00% (attainment 99.975% against the goal 99.9%)\n",
+		"Composite alarm rule: ALARM(\"o11yscale-checkout-availability-fast-burn-1h\") AND ALARM(\"o11yscale-checkout-availability-fast-burn-5m\")",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if want := "ALARM [critical] " + name + " in us-east-1"; sent[0].Subject != want {
+		t.Errorf("subject %q, want %q", sent[0].Subject, want)
+	}
+	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MetricDataErrors": 0, "Failures": 0} {
+		if got[k] != v {
+			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
+		}
+	}
+}
+
+func TestBootstrapPublishesABurnRateCompositeWhenCloudWatchIsUnreachable(t *testing.T) {
+	// CloudWatch points at a closed port: the read fails, the incident is
+	// still published without figures and counted as a data error.
+	s := startWith(t, map[string]string{"AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:9"})
+	name := enrichtest.Name(t, "fast-burn")
+	event := enrichtest.Event(t, filepath.Join(testdata, "burn-rate-composite.json"), func(a map[string]any) {
+		enrichtest.RetargetComposite(a, name, time.Now())
+	})
+	res, err := s.rt.Invoke(event)
+	if err != nil || res.Error != nil {
+		t.Fatalf("%v %+v\n%s", err, res.Error, s.rt.Output())
+	}
+	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
+	if len(sent) != 1 || !strings.Contains(sent[0].Message, "Figures: not available, reading the SLO metrics failed") {
+		t.Fatalf("sent %+v\n%s", sent, s.rt.Output())
+	}
+	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	if got["IncidentsPublished"] != 1 || got["MetricDataErrors"] != 1 {
+		t.Errorf("EMF %v, want 1 published and 1 data error", got)
+	}
+}

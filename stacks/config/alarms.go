@@ -17,6 +17,9 @@ type Alarms struct {
 	// Alerting: topics, subscriptions, the enricher and the EMF
 	// cardinality budget.
 	Alerting Alerting `yaml:"alerting,omitempty" json:"alerting,omitempty"`
+	// ApplicationSignals says where Application Signals discovery is
+	// enabled (the SLOs themselves are declared per service).
+	ApplicationSignals ApplicationSignals `yaml:"applicationSignals,omitempty" json:"applicationSignals,omitempty"`
 	// Service is applied to every service: anomaly band alarms (default:
 	// latency and error rate, plus API Gateway Latency for services with
 	// an apiName), the static error-rate alarm and the composite alarm.

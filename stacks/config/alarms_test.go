@@ -12,7 +12,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 )
 
-const alarmsPlatform = "regions: [us-east-1, eu-west-1]\nservices: [{name: checkout-api, apiName: checkout-api}, {name: auth-service}]\nbilling: {monthlyUsd: 10}\n"
+const alarmsPlatform = "regions: [us-east-1, eu-west-1]\nservices: [{name: checkout-api, apiName: checkout-api}, {name: auth-service}]\nbilling: {monthlyUSD: 10}\n"
 
 // TestAnomalyReadmeConfigParsesAndMaps keeps the anomaly README's YAML
 // honest: it is part of a valid platform config and maps to the props.
@@ -158,7 +158,7 @@ func TestBadAlarmsConfigNamesEveryFieldOnce(t *testing.T) {
 // config is checked on the real services, not a stand-in.
 func TestAlarmMetricsAreValidatedOnTheServicesThatGetThem(t *testing.T) {
 	api := "alarms:\n  metrics: [{id: api, namespace: AWS/ApiGateway, metricName: Latency, dimensions: {ApiName: \"{apiName}\", Stage: prod}}]\n"
-	noAPI := "regions: [us-east-1]\nservices: [{name: worker}]\nbilling: {monthlyUsd: 10}\n"
+	noAPI := "regions: [us-east-1]\nservices: [{name: worker}]\nbilling: {monthlyUSD: 10}\n"
 	if _, err := Parse("p.yaml", []byte(noAPI+api)); err != nil {
 		t.Errorf("no service gets the metric, yet: %v", err)
 	}
@@ -170,7 +170,7 @@ func TestAlarmMetricsAreValidatedOnTheServicesThatGetThem(t *testing.T) {
 
 func TestAlarmNamesAreCheckedWithTheRealServiceNames(t *testing.T) {
 	long := strings.Repeat("a", 40)
-	doc := "name: " + strings.Repeat("p", 20) + "\nregions: [us-east-1]\nservices: [{name: " + long + "}]\nbilling: {monthlyUsd: 10}\n" +
+	doc := "name: " + strings.Repeat("p", 20) + "\nregions: [us-east-1]\nservices: [{name: " + long + "}]\nbilling: {monthlyUSD: 10}\n" +
 		"alarms: {runbookUrl: \"https://wiki.example.com/" + strings.Repeat("x", 780) + "\"}\n"
 	_, err := Parse("p.yaml", []byte(doc))
 	if err == nil || !strings.Contains(err.Error(), "alarms.runbookUrl") || !strings.Contains(err.Error(), "1024 characters") {

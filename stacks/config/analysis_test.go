@@ -57,7 +57,7 @@ func TestAnalysisErrorsNameTheirPaths(t *testing.T) {
 }
 
 func TestAnalysisVpcsAreChosenByRegion(t *testing.T) {
-	base := "regions: [us-east-1, eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\n"
+	base := "regions: [us-east-1, eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\n"
 	vpc := func(id string) string {
 		return "{vpcId: vpc-" + id + ", subnetIds: [subnet-" + id + "], securityGroupIds: [sg-" + id + "]}"
 	}

@@ -17,33 +17,35 @@ type Billing struct {
 	// MonthlyUSD is the budget and the alarm threshold. Default:
 	// cost.budget.monthlyUSD, then the declared cost estimate plus 25%
 	// (rounded up to a dollar).
-	MonthlyUSD float64 `yaml:"monthlyUsd,omitempty" json:"monthlyUsd,omitempty"`
+	MonthlyUSD float64 `yaml:"monthlyUSD,omitempty" json:"monthlyUSD,omitempty"`
 	// ForecastShare notifies when the forecast exceeds this share of the
 	// budget. Default: 1.0.
 	ForecastShare float64 `yaml:"forecastShare,omitempty" json:"forecastShare,omitempty"`
 	// ActualShare notifies when actual spend exceeds this share. Default: 0.8.
 	ActualShare float64 `yaml:"actualShare,omitempty" json:"actualShare,omitempty"`
-	// Emails also receive budget notifications (at most 10).
+	// Emails subscribe to the billing topic: they receive the billing
+	// alarm and the budget notifications (at most 10). Default: none, and
+	// synth warns that billing alerts reach nobody.
 	Emails []string `yaml:"emails,omitempty" json:"emails,omitempty"`
 	// BudgetName. Default: "<name>-observability".
 	BudgetName string `yaml:"budgetName,omitempty" json:"budgetName,omitempty"`
 }
 
-// underivedMonthlyUSD is what is allowed when billing.monthlyUsd is unset
+// underivedMonthlyUSD is what is allowed when billing.monthlyUSD is unset
 // and cannot be derived.
 const underivedMonthlyUSD = "a monthly USD threshold for the billing alarm and budget; or declare cost.volumes or cost.budget to derive it from, or set billing.disabled: true"
 
 // BillingProps maps the billing block to complete props for the platform:
-// MonthlyUSD is billing.monthlyUsd, else cost.budget.monthlyUSD, else the
+// MonthlyUSD is billing.monthlyUSD, else cost.budget.monthlyUSD, else the
 // declared total of report (the platform's cost estimate, nil without a
 // cost block) plus 25%, rounded up; BudgetName defaults to
 // "<name>-observability". When no amount can be derived it returns the
-// error at billing.monthlyUsd. The props are not validated here.
+// error at billing.monthlyUSD. The props are not validated here.
 func (p *Platform) BillingProps(report *cost.Report) (governance.BillingProps, error) {
 	props, ok := p.billingProps(report)
 	if !ok {
 		var v validation.Errors
-		v.Add("billing.monthlyUsd", 0, underivedMonthlyUSD)
+		v.Add("billing.monthlyUSD", 0, underivedMonthlyUSD)
 		return props, v.Err()
 	}
 	return props, nil
@@ -78,7 +80,7 @@ func (p *Platform) validateBilling(v *validation.Errors) {
 	case ok:
 		errs.Merge("", props.Validate())
 	case !costErr:
-		errs.Add("monthlyUsd", 0, underivedMonthlyUSD)
+		errs.Add("monthlyUSD", 0, underivedMonthlyUSD)
 	}
 	seen := map[string]bool{}
 	for _, fe := range validation.Fields(errs.Err()) {
@@ -93,7 +95,7 @@ func (p *Platform) validateBilling(v *validation.Errors) {
 // governance.BillingProps.Validate (an unset field takes its default).
 func (b Billing) validate(v *validation.Errors) {
 	if b.MonthlyUSD != 0 && (!(b.MonthlyUSD > 0) || math.IsInf(b.MonthlyUSD, 0)) {
-		v.Add("monthlyUsd", b.MonthlyUSD, "a positive monthly amount in USD")
+		v.Add("monthlyUSD", b.MonthlyUSD, "a positive monthly amount in USD")
 	}
 	for _, s := range []struct {
 		name  string
@@ -104,7 +106,7 @@ func (b Billing) validate(v *validation.Errors) {
 		}
 	}
 	if len(b.Emails) > 10 {
-		v.Add("emails", len(b.Emails), "at most 10 addresses (AWS Budgets' subscriber limit)")
+		v.Add("emails", len(b.Emails), "at most 10 addresses")
 	}
 	for i, e := range b.Emails {
 		if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\n") {

@@ -65,7 +65,7 @@ func TestBillingWithoutADerivableAmountIsReportedAtMonthlyUsd(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse("p.yaml", []byte(doc))
-			if err == nil || !strings.Contains(err.Error(), "billing.monthlyUsd: 0 is not allowed; a monthly USD threshold") {
+			if err == nil || !strings.Contains(err.Error(), "billing.monthlyUSD: 0 is not allowed; a monthly USD threshold") {
 				t.Fatalf("got %v", err)
 			}
 			if strings.Contains(doc, "forecastShare") && !strings.Contains(err.Error(), "billing.forecastShare: -1") {
@@ -74,7 +74,7 @@ func TestBillingWithoutADerivableAmountIsReportedAtMonthlyUsd(t *testing.T) {
 		})
 	}
 	p := &Platform{Name: "x"}
-	if _, err := p.BillingProps(nil); err == nil || !strings.HasPrefix(err.Error(), "billing.monthlyUsd: 0 is not allowed") {
+	if _, err := p.BillingProps(nil); err == nil || !strings.HasPrefix(err.Error(), "billing.monthlyUSD: 0 is not allowed") {
 		t.Fatalf("BillingProps: %v", err)
 	}
 }

@@ -83,6 +83,9 @@ type Service struct {
 	Name string `yaml:"name" json:"name"`
 	// ApiName is the API Gateway API name, if the service has one.
 	ApiName string `yaml:"apiName,omitempty" json:"apiName,omitempty"`
+	// SLOs are the service's Application Signals SLOs with multi-window
+	// burn-rate alerts, in every region. Default: none.
+	SLOs []SLO `yaml:"slos,omitempty" json:"slos,omitempty"`
 }
 
 var (
@@ -196,6 +199,7 @@ func (p *Platform) Validate() error {
 	p.validateSampling(&c)
 	p.validateLogs(&c)
 	p.validateAlarms(&c)
+	p.validateSLOs(&c)
 	p.validateMetrics(&c)
 	p.validateCost(&c)
 	p.validateGrafana(&c, platformOK)

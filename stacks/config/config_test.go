@@ -24,7 +24,7 @@ func TestExampleConfigNextToTheReadmeIsValid(t *testing.T) {
 }
 
 func TestJSONConfigIsAccepted(t *testing.T) {
-	p, err := Parse("p.json", []byte(`{"regions":["eu-west-1"],"services":[{"name":"a"}],"servicesPerShard":5,"billing":{"monthlyUsd":100}}`))
+	p, err := Parse("p.json", []byte(`{"regions":["eu-west-1"],"services":[{"name":"a"}],"servicesPerShard":5,"billing":{"monthlyUSD":100}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,16 +52,16 @@ func TestBadInputNamesFileFieldValueAndAllowed(t *testing.T) {
 		{"platform name", "name: My Platform\nregions: [us-east-1]\nservices: [{name: a}]\n", []string{`name: "My Platform" is not allowed`}},
 		{"reserved tag", "regions: [us-east-1]\nservices: [{name: a}]\ntags: {'aws:owner': x}\n", []string{`tags["aws:owner"]`}},
 		{"not yaml", "regions: [\n", []string{"p.yaml"}},
-		{"billing without amount", "regions: [us-east-1]\nservices: [{name: a}]\n", []string{"billing.monthlyUsd: 0 is not allowed"}},
+		{"billing without amount", "regions: [us-east-1]\nservices: [{name: a}]\n", []string{"billing.monthlyUSD: 0 is not allowed"}},
 		{"bad sampling rule", "regions: [us-east-1]\nservices: [{name: a}]\nsampling: {rules: [{serviceName: a, priority: 0, fixedRate: 2}]}\n", []string{"p.yaml: sampling.rules[0]"}},
 		{"metrics region not a workload region", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {regions: {eu-west-1: stream}}\n", []string{`metrics.regions["eu-west-1"]`}},
 		{"metrics delivery mode", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {regions: {us-east-1: push}}\n", []string{`"push" is not allowed; forwarder, stream or both`}},
-		{"grafana mode", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ngrafana: {mode: kibana}\n", []string{`p.yaml: grafana.mode: "kibana"`}},
-		{"grafana regions are the platform's", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ngrafana: {regions: [eu-west-1]}\n", []string{`grafana.regions: "regions" is not allowed; unset`}},
-		{"log tier retention", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\nlogs: {tiers: {error: {retentionDays: 10}}}\n", []string{"p.yaml: logs.tiers.error.retentionDays: 10", "nearest allowed: 7"}},
-		{"forward tier", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\nlogs: {forwardTiers: [FATAL]}\n", []string{`logs.forwardTiers[0]: "FATAL"`}},
+		{"grafana mode", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\ngrafana: {mode: kibana}\n", []string{`p.yaml: grafana.mode: "kibana"`}},
+		{"grafana regions are the platform's", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\ngrafana: {regions: [eu-west-1]}\n", []string{`grafana.regions: "regions" is not allowed; unset`}},
+		{"log tier retention", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\nlogs: {tiers: {error: {retentionDays: 10}}}\n", []string{"p.yaml: logs.tiers.error.retentionDays: 10", "nearest allowed: 7"}},
+		{"forward tier", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\nlogs: {forwardTiers: [FATAL]}\n", []string{`logs.forwardTiers[0]: "FATAL"`}},
 		{"central stream mode", "regions: [us-east-1]\nservices: [{name: a}]\nmetrics: {central: {mode: fast}}\n", []string{`metrics.central.mode: "fast"`}},
-		{"cost tier shares", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ncost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: -1}]}]}}\n", []string{"p.yaml: cost.volumes.services[0]"}},
+		{"cost tier shares", "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\ncost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: -1}]}]}}\n", []string{"p.yaml: cost.volumes.services[0]"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestShardsKeepConfigOrderAndSize(t *testing.T) {
 
 func TestLoadReadsAFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.yaml")
-	if err := os.WriteFile(path, []byte("regions: [eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 100}\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("regions: [eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 100}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Load(path)

@@ -57,7 +57,7 @@ func TestDefaultCostBlockMapsBackToTheDefaultModel(t *testing.T) {
 }
 
 func TestCostBlockParsesEveryKindOfField(t *testing.T) {
-	p, err := Parse("p.yaml", []byte(billingBase+`billing: {monthlyUsd: 10}
+	p, err := Parse("p.yaml", []byte(billingBase+`billing: {monthlyUSD: 10}
 cost:
   pricing: {base: seed, overrides: {xray.tracesRecordedPerMillion: 5.5}}
   volumes:
@@ -97,7 +97,7 @@ cost:
 
 // The cost block's YAML uses lowerCamelCase keys and durations as strings.
 func TestCostBlockDecodesLikeTheCostModelDocumentsIt(t *testing.T) {
-	const doc = billingBase + "billing: {monthlyUsd: 10}\n" + `
+	const doc = billingBase + "billing: {monthlyUSD: 10}\n" + `
 cost:
   pricing:
     base: seed
@@ -156,7 +156,7 @@ cost:
 }
 
 func TestCostPricesTransactionSearchAsSamplingConfiguresIt(t *testing.T) {
-	base := "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\n" +
+	base := "regions: [us-east-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\n" +
 		"cost: {volumes: {services: [{name: a, regions: [{region: us-east-1, requestsPerSecond: 10}]}]}%s}\n"
 	cases := []struct {
 		name, cost, sampling string

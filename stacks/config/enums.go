@@ -43,6 +43,9 @@ func (GrafanaAuthProvider) Enum() []string { return sortedKeys(grafanaAuthProvid
 // (grafana.KnownDataSources, which its props validation checks).
 func (GrafanaDataSource) Enum() []string { return strs(grafana.KnownDataSources) }
 
+// Enum lists the accepted removalPolicy values.
+func (RemovalPolicy) Enum() []string { return sortedKeys(removalPolicies) }
+
 func sortedKeys[K ~string, V any](m map[K]V) []string {
 	return strs(slices.Sorted(maps.Keys(m)))
 }

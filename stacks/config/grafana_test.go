@@ -13,7 +13,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 )
 
-const grafanaBase = "name: acme\nregions: [us-east-1, eu-west-1]\nservices: [{name: web}, {name: checkout-api, apiName: orders-api}]\nbilling: {monthlyUsd: 10}\n"
+const grafanaBase = "name: acme\nregions: [us-east-1, eu-west-1]\nservices: [{name: web}, {name: checkout-api, apiName: orders-api}]\nbilling: {monthlyUSD: 10}\n"
 
 func TestGrafanaSectionDecodesAndMapsToCompleteProps(t *testing.T) {
 	doc := grafanaBase + `grafana:
@@ -98,7 +98,7 @@ func TestGrafanaErrorsKeepTheirConfigPathsAndAreListedOnce(t *testing.T) {
 }
 
 func TestGrafanaPropsAreNotCheckedAgainstAnInvalidPlatform(t *testing.T) {
-	_, err := Parse("p.yaml", []byte("regions: [mars-1]\nservices: [{name: a}]\nbilling: {monthlyUsd: 10}\ngrafana: {mode: kibana}\n"))
+	_, err := Parse("p.yaml", []byte("regions: [mars-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\ngrafana: {mode: kibana}\n"))
 	if err == nil {
 		t.Fatal("accepted")
 	}

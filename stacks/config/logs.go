@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -61,7 +62,9 @@ type LogAnalysis struct {
 	BufferInterval           time.Duration             `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
 	RetryDuration            time.Duration             `yaml:"retryDuration,omitempty" json:"retryDuration,omitempty"`
 	DeliveryLogRetentionDays int                       `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
-	DestroyOnRemoval         bool                      `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+	// RemovalPolicy of the collection and its delivery log group: retain
+	// (default) or destroy, spelt like logs.removalPolicy.
+	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
 }
 
 // LogAnalysisRetention is logtiers.AnalysisRetention in days; a zero tier
@@ -99,7 +102,7 @@ func (l Logs) AnalysisProps() platform.Analysis {
 			Vpc:     logtiers.AnalysisVpc{VpcID: a.Vpc.VpcID, SubnetIDs: a.Vpc.SubnetIDs, SecurityGroupIDs: a.Vpc.SecurityGroupIDs},
 			Readers: a.Readers, Writers: a.Writers,
 			BufferSizeMB: a.BufferSizeMB, BufferInterval: a.BufferInterval, RetryDuration: a.RetryDuration,
-			DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.DestroyOnRemoval,
+			DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.RemovalPolicy.props() == awscdk.RemovalPolicy_DESTROY,
 		},
 	}
 }
@@ -118,7 +121,9 @@ type ServiceLogs struct {
 	Forwarding        []LogForward  `yaml:"forwarding,omitempty" json:"forwarding,omitempty"`
 	DisableForwarding bool          `yaml:"disableForwarding,omitempty" json:"disableForwarding,omitempty"`
 	FluentBit         LogsFluentBit `yaml:"fluentBit,omitempty" json:"fluentBit,omitempty"`
-	DestroyOnRemoval  bool          `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+	// RemovalPolicy of the fixed-named tier log groups: retain (default)
+	// or destroy (logtiers.ServiceLogsProps.DestroyOnRemoval).
+	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
 }
 
 // LogTiers is logtiers.TiersProps in the config file.
@@ -192,7 +197,9 @@ type LogArchive struct {
 	BufferSizeMB             int           `yaml:"bufferSizeMB,omitempty" json:"bufferSizeMB,omitempty"`
 	BufferInterval           time.Duration `yaml:"bufferInterval,omitempty" json:"bufferInterval,omitempty"`
 	DeliveryLogRetentionDays int           `yaml:"deliveryLogRetentionDays,omitempty" json:"deliveryLogRetentionDays,omitempty"`
-	DestroyOnRemoval         bool          `yaml:"destroyOnRemoval,omitempty" json:"destroyOnRemoval,omitempty"`
+	// RemovalPolicy of the buckets, key and delivery log group: retain
+	// (default) or destroy (logtiers.ArchiveProps.DestroyOnRemoval).
+	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
 }
 
 // LogRetention is logtiers.RetentionGuardProps in the config file.
@@ -221,7 +228,7 @@ func (l Logs) ArchiveProps() logtiers.ArchiveProps {
 		ExpirationDays: a.ExpirationDays, NoncurrentExpirationDays: a.NoncurrentExpirationDays,
 		AccessLogExpirationDays: a.AccessLogExpirationDays, DeliveryStreamName: a.DeliveryStreamName,
 		BufferSizeMB: a.BufferSizeMB, BufferInterval: a.BufferInterval,
-		DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.DestroyOnRemoval,
+		DeliveryLogRetentionDays: a.DeliveryLogRetentionDays, DestroyOnRemoval: a.RemovalPolicy.props() == awscdk.RemovalPolicy_DESTROY,
 	}
 }
 
@@ -266,7 +273,7 @@ func (pl *Platform) ServiceLogsProps(service string, w LogsWiring) logtiers.Serv
 		},
 		LogFormat: logtiers.LogFormat(s.LogFormat), MetricNamespace: s.MetricNamespace,
 		DisableErrorCount: s.DisableErrorCount, DisableForwarding: s.DisableForwarding,
-		DestroyOnRemoval: s.DestroyOnRemoval, EncryptionKey: w.Key, Archive: w.Archive,
+		DestroyOnRemoval: s.RemovalPolicy.props() == awscdk.RemovalPolicy_DESTROY, EncryptionKey: w.Key, Archive: w.Archive,
 		Destination: w.Router,
 		FluentBit: logtiers.FluentBitProps{
 			Publish: s.FluentBit.Publish, Input: fluentbit.Input(s.FluentBit.Input), InputMatch: s.FluentBit.InputMatch,
@@ -348,6 +355,9 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 	if l.Service.Service != "" {
 		v.Add("logs.service", l.Service.Service, "empty: the service name is set per service")
 	}
+	checkRemovalPolicy(v, "logs.removalPolicy", l.Service.RemovalPolicy)
+	checkRemovalPolicy(v, "logs.archive.removalPolicy", l.Archive.RemovalPolicy)
+	checkRemovalPolicy(v, "logs.analysis.removalPolicy", l.Analysis.RemovalPolicy)
 	for i, f := range l.Service.Forwarding {
 		switch f.Destination {
 		case "", string(logtiers.KindLambda), string(logtiers.KindFirehose), string(logtiers.KindKinesis):

@@ -10,7 +10,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 )
 
-const logsBase = "regions: [us-east-1]\nservices: [{name: a}, {name: b}]\nbilling: {monthlyUsd: 10}\n"
+const logsBase = "regions: [us-east-1]\nservices: [{name: a}, {name: b}]\nbilling: {monthlyUSD: 10}\n"
 
 func TestLogsErrorsKeepTheirPathsAndAreListedOncePerPlatform(t *testing.T) {
 	for _, c := range []struct{ name, logs, want string }{

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 
@@ -60,15 +61,42 @@ type MetricsCentral struct {
 	Headroom float64 `yaml:"headroom,omitempty" json:"headroom,omitempty"`
 	// RetentionHours of the stream, 24-8760. Default: 24.
 	RetentionHours int `yaml:"retentionHours,omitempty" json:"retentionHours,omitempty"`
-	// GlacierAfterDays moves archived metrics to S3 Glacier Flexible
+	// TransitionDays moves archived metrics to S3 Glacier Flexible
 	// Retrieval. Default: 90.
-	GlacierAfterDays int `yaml:"glacierAfterDays,omitempty" json:"glacierAfterDays,omitempty"`
-	// ExpireAfterDays deletes archived metrics; must exceed
-	// glacierAfterDays. Default: 730.
-	ExpireAfterDays int `yaml:"expireAfterDays,omitempty" json:"expireAfterDays,omitempty"`
+	TransitionDays int `yaml:"transitionDays,omitempty" json:"transitionDays,omitempty"`
+	// ExpirationDays deletes archived metrics; must exceed
+	// transitionDays. Default: 730.
+	ExpirationDays int `yaml:"expirationDays,omitempty" json:"expirationDays,omitempty"`
 	// WorkloadAccounts may also assume the writer role (cross-account).
 	// Default: none; the stack's own account always may.
 	WorkloadAccounts []string `yaml:"workloadAccounts,omitempty" json:"workloadAccounts,omitempty"`
+	// RemovalPolicy of the fixed-named stream <name>-metrics and archive
+	// bucket <name>-metrics-<account>-<region> (and its access-log
+	// bucket): retain (default) keeps them after cdk destroy, destroy
+	// deletes them (buckets only when empty). See the README's "Retained
+	// resources" for redeploying after a destroy.
+	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
+}
+
+// RemovalPolicy is what CloudFormation does with a resource when its stack
+// is deleted or the resource leaves the template: retain or destroy.
+type RemovalPolicy string
+
+var removalPolicies = map[RemovalPolicy]awscdk.RemovalPolicy{"retain": awscdk.RemovalPolicy_RETAIN, "destroy": awscdk.RemovalPolicy_DESTROY}
+
+// props maps the config value to the CDK one; "" stays "" (the construct's
+// default) and an unknown value passes through for validation to report.
+func (r RemovalPolicy) props() awscdk.RemovalPolicy {
+	if v, ok := removalPolicies[r]; ok {
+		return v
+	}
+	return awscdk.RemovalPolicy(r)
+}
+
+func checkRemovalPolicy(v *validation.Errors, path string, r RemovalPolicy) {
+	if _, ok := removalPolicies[r]; !ok && r != "" {
+		v.Add(path, string(r), "retain or destroy")
+	}
 }
 
 // MetricsForwarder configures the forwarder of every region that delivers
@@ -157,8 +185,8 @@ func (p *Platform) CentralMetricsProps() metricstream.CentralProps {
 		mode = awskinesis.StreamMode(c.Mode) // reported by validateMetrics
 	}
 	return metricstream.CentralProps{Name: p.Name, Mode: mode, RecordsPerSecond: c.RecordsPerSecond, BytesPerSecond: c.BytesPerSecond,
-		Headroom: c.Headroom, RetentionHours: c.RetentionHours, GlacierAfterDays: c.GlacierAfterDays, ExpireAfterDays: c.ExpireAfterDays,
-		WorkloadAccounts: c.WorkloadAccounts}
+		Headroom: c.Headroom, RetentionHours: c.RetentionHours, TransitionDays: c.TransitionDays, ExpirationDays: c.ExpirationDays,
+		WorkloadAccounts: c.WorkloadAccounts, RemovalPolicy: c.RemovalPolicy.props()}
 }
 
 // ForwarderProps maps metrics.forwarder to the props of a region's
@@ -234,6 +262,7 @@ func (p *Platform) validateMetrics(v *validation.Errors) {
 	if _, ok := streamModes[m.Central.Mode]; !ok && m.Central.Mode != "" {
 		own.Add("metrics.central.mode", string(m.Central.Mode), "on-demand or provisioned")
 	}
+	checkRemovalPolicy(&own, "metrics.central.removalPolicy", m.Central.RemovalPolicy)
 	if a := m.Forwarder.CentralAccount; a != "" && len(a) != 12 {
 		own.Add("metrics.forwarder.centralAccount", a, "a 12-digit AWS account id")
 	}

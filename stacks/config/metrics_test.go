@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskinesis"
 
@@ -12,7 +13,7 @@ import (
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 )
 
-const base = "regions: [us-east-1, eu-west-1]\nservices: [{name: a, apiName: a-api}]\nbilling: {monthlyUsd: 10}\n"
+const base = "regions: [us-east-1, eu-west-1]\nservices: [{name: a, apiName: a-api}]\nbilling: {monthlyUSD: 10}\n"
 
 // The metrics section keeps its YAML keys and its error paths.
 func TestMetricsErrorsKeepTheirConfigPaths(t *testing.T) {
@@ -114,5 +115,38 @@ func TestForwarderPropsRejectACentralAccountThatIsNotTheCentralStacks(t *testing
 	f, err := p.ForwarderProps(central)
 	if err != nil || f.Central != metricstream.CentralTarget(central) {
 		t.Fatalf("without centralAccount the central itself is the target: %v", err)
+	}
+}
+
+// removalPolicy is one spelling for every fixed-named resource of the
+// config: metrics.central, logs, logs.archive and logs.analysis.
+func TestRemovalPolicyMapsAndIsCheckedWhereverItIsWritten(t *testing.T) {
+	p, err := Parse("p.yaml", []byte(base+"metrics: {central: {removalPolicy: destroy}}\nlogs: {removalPolicy: destroy, archive: {removalPolicy: retain}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.CentralMetricsProps().RemovalPolicy; got != awscdk.RemovalPolicy_DESTROY {
+		t.Errorf("metrics.central.removalPolicy maps to %q", got)
+	}
+	if !p.ServiceLogsProps("a", LogsWiring{}).DestroyOnRemoval || p.Logs.ArchiveProps().DestroyOnRemoval {
+		t.Errorf("logs removal policies mapped wrong")
+	}
+	if !(Logs{Analysis: LogAnalysis{RemovalPolicy: "destroy"}}).AnalysisProps().DestroyOnRemoval {
+		t.Errorf("logs.analysis.removalPolicy: destroy maps to a retained collection")
+	}
+	d, err := Parse("d.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.CentralMetricsProps().RemovalPolicy; got != "" {
+		t.Errorf("default removal policy maps to %q, want the construct's default", got)
+	}
+	_, err = Parse("p.yaml", []byte(base+"metrics: {central: {removalPolicy: keep}}\nlogs: {removalPolicy: Destroy, archive: {removalPolicy: snapshot}, analysis: {removalPolicy: never}}\n"))
+	for _, want := range []string{`metrics.central.removalPolicy: "keep" is not allowed; retain or destroy`,
+		`logs.removalPolicy: "Destroy" is not allowed; retain or destroy`, `logs.archive.removalPolicy: "snapshot" is not allowed; retain or destroy`,
+		`logs.analysis.removalPolicy: "never" is not allowed; retain or destroy`} {
+		if err == nil || strings.Count(err.Error(), want) != 1 {
+			t.Errorf("want %q once in:\n%v", want, err)
+		}
 	}
 }

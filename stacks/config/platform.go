@@ -51,6 +51,7 @@ func (p *Platform) Props(account string) platform.Props {
 	}
 	out.Quotas = p.Quotas.QuotasProps()
 	out.Services = p.platformServices()
+	out.ApplicationSignals = platform.ApplicationSignals{Discovery: discoveryModes[p.Alarms.ApplicationSignals.Discovery]}
 	if len(p.Metrics.Regions) > 0 {
 		out.Metrics.Delivery = map[string]platform.Delivery{}
 		for region, mode := range p.Metrics.Regions {
@@ -67,7 +68,7 @@ func (p *Platform) Props(account string) platform.Props {
 func (p *Platform) platformServices() []platform.Service {
 	var out []platform.Service
 	for _, s := range p.Services {
-		out = append(out, platform.Service{Name: s.Name, APIName: s.ApiName})
+		out = append(out, platform.Service{Name: s.Name, APIName: s.ApiName, SLOs: s.sloObjectives()})
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 )
 
-const twoServices = "regions: [us-east-1]\nservices: [{name: checkout-api}, {name: search}]\nbilling: {monthlyUsd: 10}\n"
+const twoServices = "regions: [us-east-1]\nservices: [{name: checkout-api}, {name: search}]\nbilling: {monthlyUSD: 10}\n"
 
 func TestSamplingYAMLMapsToCompleteProps(t *testing.T) {
 	p, err := Parse("p.yaml", []byte(twoServices+`name: shop
@@ -104,6 +104,10 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 		{"service group named like the slow group", "sampling: {groups: {services: [slow]}}\nservices: [{name: slow}]\n",
 			`p.yaml: sampling.groups: "o11yscale-slow" is not allowed; distinct group names`},
 		{"unknown key", "sampling: {tailsampling: {}}\n", "tailsampling"},
+		// The collector's baseline defaults to the catch-all's rate: a 0%
+		// catch-all needs an explicit baseline, and the error names both.
+		{"0% catch-all without a baseline", "sampling: {rules: [{priority: 1, fixedRate: 0}]}\n",
+			`p.yaml: sampling.tailSampling.baselinePercent: 0 is not allowed; a percentage above 0 and at most 100; it defaults to the catch-all rule rules[0] (priority 1) with fixedRate 0`},
 		{"exporter", "sampling: {tailSampling: {exporter: jaeger}}\n",
 			`p.yaml: sampling.tailSampling.exporter: "jaeger" is not allowed; one of "otlp" (default) or "xray-legacy"`},
 		{"indexing percentage", "sampling: {transactionSearch: {indexingPercentage: 150}}\n",
@@ -115,7 +119,7 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc := "regions: [us-east-1]\nbilling: {monthlyUsd: 10}\n" + c.doc
+			doc := "regions: [us-east-1]\nbilling: {monthlyUSD: 10}\n" + c.doc
 			if !strings.Contains(c.doc, "services:") {
 				doc += "services: [{name: a}]\n"
 			}
@@ -128,7 +132,7 @@ func TestSamplingErrorsNameTheConfigPath(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse("p.yaml", []byte(twoServices+"sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.1, boost: {maxRate: 0.5}}, {priority: 2}]}\n")); err != nil {
+	if _, err := Parse("p.yaml", []byte(twoServices+"sampling: {rules: [{serviceName: a, priority: 1, fixedRate: 0.1, boost: {maxRate: 0.5}}, {priority: 2, fixedRate: 0.05}]}\n")); err != nil {
 		t.Fatalf("a boost with maxRate only: %v", err)
 	}
 }

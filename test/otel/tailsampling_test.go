@@ -337,9 +337,12 @@ func TestTailSamplingKeepsErrorsSlowAndRulesAndABaselineShareOfTheRest(t *testin
 		props sampling.Props
 		want  []expectation
 	}{
-		// The seed's 0.1%: 400,000 normal traces give about 400 kept, for a
-		// 5-sigma bound of [300, 500] (+-25%).
-		{"default 0.1% baseline", sampling.Props{}, expect(400_000, 2_000, 1_000, 5_000, 0.001)},
+		// The default baseline is the catch-all rule's 5% (the collector
+		// replaces that rule with the baseline).
+		{"default: the catch-all rule's 5%", sampling.Props{}, expect(20_000, 1_000, 500, 2_000, 0.05)},
+		// The seed's 0.1%, set explicitly: 400,000 normal traces give about
+		// 400 kept, for a 5-sigma bound of [300, 500] (+-25%).
+		{"explicit 0.1% baseline", sampling.Props{TailSampling: sampling.TailSamplingProps{BaselinePercent: 0.1}}, expect(400_000, 2_000, 1_000, 5_000, 0.001)},
 		// A 10% baseline checks the share much more tightly (about +-10%)
 		// with fewer traces, and makes "none kept" for health-ok telling.
 		{"10% baseline", sampling.Props{TailSampling: sampling.TailSamplingProps{BaselinePercent: 10}}, expect(20_000, 1_000, 500, 2_000, 0.10)},

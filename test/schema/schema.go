@@ -82,6 +82,9 @@ func mapType(t reflect.Type) *jsonschema.Schema {
 	case t == reflect.TypeFor[time.Duration]():
 		return &jsonschema.Schema{Type: "string", Pattern: DurationPattern,
 			Description: "A duration such as 30s, 5m or 1h (Go time.ParseDuration)."}
+	case t == reflect.TypeFor[config.SLOWindow]():
+		return &jsonschema.Schema{Type: "string", Pattern: config.WindowPattern,
+			Description: "A window of whole days, hours or minutes such as 30d, 6h or 5m."}
 	case t.Kind() == reflect.String && t.Implements(enumType):
 		return &jsonschema.Schema{Type: "string", Enum: anys(reflect.Zero(t).Interface().(enum).Enum())}
 	}
@@ -124,6 +127,11 @@ var (
 var hints = map[string]map[string]hint{
 	// platform.Props.ValidatePlatform: 1-100.
 	"Platform": {"servicesPerShard": between(1, 100)},
+	// slo.Objective: goal above 0 and below 100 (the schema's bounds are
+	// inclusive; validation excludes both); slo.BurnRateAlert: budget
+	// share above 0 and at most 100.
+	"SLO":      {"goal": percent},
+	"SLOAlert": {"budgetPercent": percent},
 	// sampling.Rule: priority 1-9999, fixedRate 0-1, boost.maxRate <= 1.
 	"SamplingRule":  {"priority": between(1, 9999), "fixedRate": share, "reservoirSize": between(0, math.MaxInt32)},
 	"SamplingBoost": {"maxRate": share},

@@ -224,7 +224,7 @@ func TestSchemaRejectsMalformed(t *testing.T) {
 		{"out of range: servicesPerShard 101", "servicesPerShard: 101\n"},
 		{"out of range: retention days", "logs:\n  tiers:\n    error: {retentionDays: 31}\n"},
 		{"out of range: retention guard", "logs:\n  retention: {maxDays: 4000}\n"},
-		{"out of range: billing share", "billing:\n  monthlyUsd: 100\n  actualShare: 11\n"},
+		{"out of range: billing share", "billing:\n  monthlyUSD: 100\n  actualShare: 11\n"},
 		{"out of range: baseline percent", "sampling:\n  tailSampling: {baselinePercent: 150}\n"},
 		{"out of range: fixed rate", "sampling:\n  rules: [{name: r, priority: 1, fixedRate: 1.5}]\n"},
 		{"out of range: error share", "cost:\n  volumes:\n    services: [{name: app, regions: [{region: us-east-1, requestsPerSecond: 1}], traces: {errorShare: 2}}]\n"},

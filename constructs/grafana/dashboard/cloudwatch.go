@@ -7,8 +7,9 @@ import (
 )
 
 // CloudWatchGlobalAPIBody is the DashboardBody of an AWS::CloudWatch::Dashboard
-// showing the same view as GlobalAPIPerformance, for accounts without IAM
-// Identity Center (which Managed Grafana needs). Each metric carries its own
+// showing the same view as GlobalAPIPerformance and, when p has SLOs, the
+// SLO rows of SLOOverview below it, for accounts without IAM Identity
+// Center (which Managed Grafana needs). Each metric carries its own
 // region, so one dashboard shows every workload region.
 func CloudWatchGlobalAPIBody(p Platform) ([]byte, error) {
 	if err := p.Validate(); err != nil {
@@ -23,20 +24,42 @@ func CloudWatchGlobalAPIBody(p Platform) ([]byte, error) {
 		Height     int            `json:"height"`
 		Properties map[string]any `json:"properties"`
 	}
-	g := GlobalAPIPerformance(p)
+	panels := GlobalAPIPerformance(p).Panels
+	if len(p.SLOs) > 0 {
+		// The SLO rows go below the API panels.
+		bottom := 0
+		for _, pn := range panels {
+			bottom = max(bottom, pn.GridPos.Y+pn.GridPos.H)
+		}
+		for _, pn := range SLOOverview(p).Panels {
+			pn.GridPos.Y += bottom
+			panels = append(panels, pn)
+		}
+	}
 	var widgets []widget
-	for _, pn := range g.Panels {
+	for _, pn := range panels {
 		var metrics [][]any
 		for _, t := range pn.Targets {
 			q, ok := t.(*CloudWatchQuery)
 			if !ok {
 				return nil, fmt.Errorf("panel %q: target %s is not a CloudWatch query", pn.Title, t.refID())
 			}
+			if q.Expression != "" {
+				metrics = append(metrics, []any{map[string]any{"expression": q.Expression, "id": q.ID, "region": q.Region, "label": q.Label}})
+				continue
+			}
 			row := []any{q.Namespace, q.MetricName}
 			for _, k := range sortedKeys(q.Dimensions) {
 				row = append(row, k, q.Dimensions[k][0])
 			}
-			row = append(row, map[string]any{"region": q.Region, "label": q.Label, "stat": q.Statistic})
+			opts := map[string]any{"region": q.Region, "label": q.Label, "stat": q.Statistic}
+			if q.ID != "" {
+				opts["id"] = q.ID
+			}
+			if q.Hide {
+				opts["visible"] = false
+			}
+			row = append(row, opts)
 			metrics = append(metrics, row)
 		}
 		// CloudWatch's grid is 24 wide like Grafana's; its rows are

@@ -153,7 +153,7 @@ func platforms() map[string]Platform {
 	analysis := seedPlatform()
 	analysis.Analysis = Analysis{Collection: "o11yscale-logs", ErrorIndex: "o11yscale-error"}
 	return map[string]Platform{"seed": seedPlatform(), "central outside workload regions": central, "200 services in 6 regions": wide,
-		"analysis tier on": analysis}
+		"with SLOs": sloPlatform(), "analysis tier on": analysis}
 }
 
 func TestEveryTargetReferencesAnExistingDataSource(t *testing.T) {
@@ -572,6 +572,7 @@ func TestContentHashChangesWithContentOnly(t *testing.T) {
 func TestPlatformRoundTripsThroughItsWireForm(t *testing.T) {
 	p := seedPlatform()
 	p.APIName, p.LogTiers, p.ServiceMetrics.Namespace, p.DeliveryStreamName = "orders", []string{"ERROR"}, "App", "fh"
+	p.SLOs = sloPlatform().SLOs
 	b, err := json.Marshal(p.Contract())
 	if err != nil {
 		t.Fatal(err)

@@ -36,8 +36,8 @@ const periodSeconds = 60
 const logGroupChunkBytes = 700
 
 // All generates every dashboard for p: Global API Performance, pipeline
-// health, log tier volumes and one RED dashboard per service, in that
-// order. p is validated first.
+// health, log tier volumes, one RED dashboard per service and, when p has
+// SLOs, the SLO dashboard, in that order. p is validated first.
 func All(p Platform) ([]Dashboard, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -46,6 +46,9 @@ func All(p Platform) ([]Dashboard, error) {
 	out := []Dashboard{GlobalAPIPerformance(p), PipelineHealth(p), LogTierVolumes(p)}
 	for _, s := range p.Services {
 		out = append(out, ServiceRED(p, s))
+	}
+	if len(p.SLOs) > 0 {
+		out = append(out, SLOOverview(p))
 	}
 	return out, nil
 }

@@ -199,6 +199,8 @@ type CloudWatchQuery struct {
 	ID               string `json:"id"`
 	MetricQueryType  int    `json:"metricQueryType"`
 	MetricEditorMode int    `json:"metricEditorMode"`
+	// Hide keeps a query an expression reads out of the panel.
+	Hide bool `json:"hide,omitempty"`
 }
 
 // DataSource implements Target.

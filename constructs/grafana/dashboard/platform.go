@@ -85,6 +85,10 @@ type Platform struct {
 	// Analysis is the analysis tier's collection in every workload region.
 	// Default: off (no OpenSearch data source, no errors panels).
 	Analysis Analysis
+	// SLOs are the services' Application Signals SLOs; with any, the SLO
+	// dashboard (SLOOverview) and the CloudWatch dashboard get a row per
+	// service with SLOs. Default: none, and no SLO dashboard.
+	SLOs []SLO
 }
 
 // ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
@@ -191,6 +195,7 @@ func (p Platform) Validate() error {
 		}
 	}
 	p.Analysis.validate(&v)
+	validateSLOs(&v, p)
 	return v.Err()
 }
 
@@ -219,7 +224,16 @@ func (p Platform) Contract() contract.Platform {
 		},
 		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
 		Analysis: p.Analysis.contract(),
+		SLOs:     sloContract(p.SLOs),
 	}
+}
+
+func sloContract(slos []SLO) []contract.SLO {
+	var out []contract.SLO
+	for _, s := range slos {
+		out = append(out, contract.SLO{Service: s.Service, Name: s.Name, Goal: s.Goal, Windows: s.Windows})
+	}
+	return out
 }
 
 // FromContract is the Platform whose wire form is c.
@@ -233,7 +247,16 @@ func FromContract(c contract.Platform) Platform {
 		},
 		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
 		Analysis: analysisFromContract(c.Analysis),
+		SLOs:     slosFromContract(c.SLOs),
 	}
+}
+
+func slosFromContract(slos []contract.SLO) []SLO {
+	var out []SLO
+	for _, s := range slos {
+		out = append(out, SLO{Service: s.Service, Name: s.Name, Goal: s.Goal, Windows: s.Windows})
+	}
+	return out
 }
 
 // LogGroupName is the log group holding service's logs of tier, e.g.

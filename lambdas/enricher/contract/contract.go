@@ -9,9 +9,11 @@ package contract
 import (
 	"errors"
 	"fmt"
-	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace"
 )
 
 // ImportPath is the enricher's main package, which golambda builds.
@@ -193,6 +195,33 @@ const (
 	DescriptionSeverity  = "Severity"
 	DescriptionRunbook   = "Runbook"
 	DescriptionDashboard = "Dashboard"
+	// DescriptionSLO names the Application Signals SLO of a burn-rate
+	// composite alarm (constructs/slo); with DescriptionBurnWindows it
+	// makes the enricher read the SLO's burn rates and attainment.
+	DescriptionSLO = "SLO"
+	// DescriptionSLOGoal is the SLO's attainment goal in percent, e.g.
+	// "99.9"; the enricher derives the error budget remaining from it.
+	DescriptionSLOGoal = "SLO goal"
+	// DescriptionBurnWindows are the composite's two look-back windows in
+	// whole minutes, long first, separated by a space: "60 5".
+	DescriptionBurnWindows = "Burn windows"
+	// DescriptionBurnThreshold is the burn rate both windows must reach.
+	DescriptionBurnThreshold = "Burn threshold"
+)
+
+// Application Signals SLO metrics, which the service publishes for every
+// SLO: BurnRate once per burn-rate configuration (dimensions SloName and
+// BurnRateWindowMinutes) and AttainmentRate (dimension SloName), in
+// percent over the SLO's interval. The burn-rate formula is documented at
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-ServiceLevelObjectives.html#CloudWatch-ServiceLevelObjectives-burn;
+// the metric and dimension names are unverified against an AWS page: they
+// come from public deployments that alarm on them.
+const (
+	SLOMetricNamespace         = "AWS/ApplicationSignals"
+	SLOMetricBurnRate          = "BurnRate"
+	SLOMetricAttainmentRate    = "AttainmentRate"
+	SLODimensionName           = "SloName"
+	SLODimensionBurnRateWindow = "BurnRateWindowMinutes"
 )
 
 // DescriptionLine is one "<key>: <value>" description line, without a
@@ -231,4 +260,17 @@ func PartitionOfRegion(region string) string {
 // <base without trailing slashes>/<path-escaped alarm name>.
 func RunbookURL(base, alarmName string) string {
 	return strings.TrimRight(base, "/") + "/" + url.PathEscape(alarmName)
+}
+
+// WindowName writes a burn-rate window of whole minutes in its largest
+// whole unit, as alarm names, incidents and dashboards show it: 5m, 6h,
+// 3d.
+func WindowName(minutes int) string {
+	switch {
+	case minutes >= 1440 && minutes%1440 == 0:
+		return strconv.Itoa(minutes/1440) + "d"
+	case minutes >= 60 && minutes%60 == 0:
+		return strconv.Itoa(minutes/60) + "h"
+	}
+	return strconv.Itoa(minutes) + "m"
 }

@@ -190,6 +190,10 @@ type StateChange struct {
 	// Composite is set for a composite alarm, which has no metric to
 	// fetch: the incident names its children instead.
 	Composite *Composite
+	// BurnRate is set for a composite alarm whose description names an
+	// SLO (a burn-rate alert of constructs/slo): the enricher then reads
+	// the SLO's burn rates and attainment.
+	BurnRate *BurnRate
 }
 
 // stateChangeLayouts are the StateChangeTime formats CloudWatch uses
@@ -247,6 +251,7 @@ func ParseAlarm(message string) (StateChange, error) {
 		c.Target, err = planTarget(a.Trigger)
 	case strings.TrimSpace(a.AlarmRule) != "":
 		c.Composite, err = parseComposite(a, partition)
+		c.BurnRate = parseBurnRate(a.AlarmDescription)
 	default:
 		err = malformed("Trigger has neither Metrics nor MetricName and Namespace, and AlarmRule is empty: neither a metric alarm nor a composite alarm")
 	}

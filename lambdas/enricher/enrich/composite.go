@@ -141,8 +141,10 @@ func regionOf(arn string) string {
 }
 
 // writeComposite writes the part of a composite alarm's incident that a
-// metric alarm's figures take: the rule and the children to look at.
-func writeComposite(b *strings.Builder, comp *Composite) {
+// metric alarm's figures take: the rule and the children to look at;
+// noFigures adds that a composite has no figures (a burn-rate composite
+// has its SLO's, written before).
+func writeComposite(b *strings.Builder, comp *Composite, noFigures bool) {
 	fmt.Fprintf(b, "Composite alarm rule: %s\n", oneLine(comp.Rule, 2000))
 	if comp.FromRule {
 		b.WriteString("Triggered by: not named by CloudWatch (the state may have been set by hand); the alarms in the rule are:\n")
@@ -167,5 +169,7 @@ func writeComposite(b *strings.Builder, comp *Composite) {
 	if len(comp.Children) == 0 {
 		b.WriteString("  - none the enricher can read from the rule\n")
 	}
-	b.WriteString("Figures: none; a composite alarm has no metric of its own. Each child alarm's page shows its metric.\n")
+	if noFigures {
+		b.WriteString("Figures: none; a composite alarm has no metric of its own. Each child alarm's page shows its metric.\n")
+	}
 }

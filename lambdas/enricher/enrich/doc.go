@@ -21,6 +21,15 @@
 //     states and duplicates follow the rules below, as for metric alarms.
 //     A notification naming a metric is a metric alarm even if it also has
 //     a rule.
+//   - Burn-rate composites. A composite whose description has the SLO
+//     lines of constructs/slo ("SLO:", "SLO goal:", "Burn windows: <long>
+//     <short>", "Burn threshold:") gets its SLO's figures from one
+//     GetMetricData call: AWS/ApplicationSignals BurnRate of both windows
+//     and AttainmentRate, the newest datapoint of each in the 15 minutes
+//     ending at the state change, and the error budget remaining,
+//     (attainment - goal) / (100 - goal). SLO lines it cannot use are named
+//     in the incident, which is then a plain composite's; a failed read is
+//     reported like a metric alarm's (MetricDataErrors).
 //   - Malformed input (bad JSON, unknown state, bad ARN or time, neither a
 //     metric nor an AlarmRule, a band on an unknown series, a rule over
 //     CloudWatch's 10,240 characters, ...) is logged at ERROR with a

@@ -119,6 +119,8 @@ type Fetched struct {
 	BandNote string
 	// Calls is how many GetMetricData requests were made.
 	Calls int
+	// Burn holds a burn-rate composite's SLO figures (FetchBurnRate).
+	Burn BurnFigures
 }
 
 // Fetch reads the series and its band in one GetMetricData call. When

@@ -1,6 +1,7 @@
 package enrich
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,8 +120,19 @@ func checkComposite(t *testing.T, c StateChange, message string) {
 		(comp.More > 0 && len(comp.Children) != maxChildrenListed) {
 		t.Fatalf("composite rule of %d bytes, %d children listed and %d more", len(comp.Rule), len(comp.Children), comp.More)
 	}
-	inc := Compose(c, Fetched{}, nil, Links{RunbookBaseURL: "https://wiki.example.com"})
+	f := Fetched{}
+	if br := c.BurnRate; br.usable() {
+		in := br.BurnInput(WindowFor(Target{Period: burnPeriod}, c.ChangedAt, time.Now()))
+		if len(in.MetricDataQueries) != 3 || br.Long < 1 || br.Short < 1 || br.Long > maxLookBackMinutes || br.Short > maxLookBackMinutes {
+			t.Fatalf("burn-rate read %+v for %+v", in.MetricDataQueries, br)
+		}
+		f.Burn = BurnFigures{Long: math.NaN(), Short: math.NaN(), Attainment: math.NaN()}
+	}
+	inc := Compose(c, f, nil, Links{RunbookBaseURL: "https://wiki.example.com"})
 	checkIncident(t, inc, message)
+	if strings.Contains(inc.Body, "NaN") && !strings.Contains(message, "NaN") {
+		t.Fatalf("body shows NaN:\n%s", inc.Body)
+	}
 	for _, ch := range comp.Children {
 		if !strings.Contains(inc.Body, "  - "+ch.Name+": ") {
 			t.Fatalf("body does not name child %q:\n%s", ch.Name, inc.Body)

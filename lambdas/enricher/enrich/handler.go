@@ -108,8 +108,12 @@ func (h *Handler) record(ctx context.Context, i int, rec Record, n *counts) erro
 
 	var fetched Fetched
 	var fetchErr error
-	// A composite alarm has no metric of its own: nothing to read.
-	if change.Composite == nil {
+	// A composite alarm has no metric of its own: nothing to read,
+	// unless it is a burn-rate alert, whose SLO metrics are read in one
+	// call.
+	if change.BurnRate.usable() {
+		fetched.Burn, fetched.Calls, fetchErr = FetchBurnRate(ctx, h.CloudWatch, change.BurnRate, change.ChangedAt, h.now())
+	} else if change.Composite == nil {
 		w := WindowFor(change.Target, change.ChangedAt, h.now())
 		// Fetch before claiming, so the claim's lease only has to cover
 		// the publish; a duplicate costs one extra read.

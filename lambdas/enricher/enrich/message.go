@@ -166,7 +166,14 @@ func Compose(c StateChange, f Fetched, fetchErr error, links Links) Incident {
 	b.WriteString("\n")
 
 	if composite {
-		writeComposite(&b, c.Composite)
+		burn := c.BurnRate.usable()
+		if burn {
+			writeBurnRate(&b, c.BurnRate, f.Burn, fetchErr)
+			b.WriteString("\n")
+		} else if c.BurnRate != nil {
+			fmt.Fprintf(&b, "SLO figures: not read, %s\n\n", oneLine(c.BurnRate.Note, 300))
+		}
+		writeComposite(&b, c.Composite, !burn)
 	} else {
 		writeMetric(&b, c, f, fetchErr)
 	}

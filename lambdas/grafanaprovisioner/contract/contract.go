@@ -220,6 +220,7 @@ type Platform struct {
 	PipelineNamespace  string         `json:"pipelineNamespace,omitempty"`
 	CentralStreamName  string         `json:"centralStreamName,omitempty"`
 	DeliveryStreamName string         `json:"deliveryStreamName,omitempty"`
+	SLOs               []SLO          `json:"slos,omitempty"`
 	// Analysis is set when the analysis tier is on; absent, the JSON is
 	// what it was before the tier existed.
 	Analysis *Analysis `json:"analysis,omitempty"`
@@ -230,6 +231,14 @@ type Analysis struct {
 	Collection string `json:"collection"`
 	ErrorIndex string `json:"errorIndex"`
 	TimeField  string `json:"timeField,omitempty"`
+}
+
+// SLO is the wire form of dashboard.SLO.
+type SLO struct {
+	Service string  `json:"service"`
+	Name    string  `json:"name"`
+	Goal    float64 `json:"goal"`
+	Windows []int   `json:"windows,omitempty"`
 }
 
 // ServiceMetrics is the wire form of dashboard.ServiceMetrics.

@@ -1,0 +1,60 @@
+package test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+
+	"github.com/o11yscale/o11yscale/stacks/config"
+)
+
+// The example platform declares an availability and a latency SLO on
+// checkout-api: its templates hold Application Signals resources and
+// burn-rate alarms, which the default platform has none of. They must pass
+// cfn-lint (which knows AWS::ApplicationSignals::*) and cdk-nag like the
+// rest.
+func TestSLOPlatformExampleIsNagCleanAndPassesCfnLint(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("..", "platform.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := synth(t.TempDir(), cfg, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings []string
+	for _, st := range *s.asm.Stacks() {
+		for _, msg := range *st.Messages() {
+			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
+				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
+			}
+		}
+	}
+	if len(findings) > 0 {
+		t.Errorf("%d cdk-nag findings:\n%s", len(findings), strings.Join(findings, "\n"))
+	}
+
+	counts := map[string]int{}
+	for _, f := range s.templates(t) {
+		resources, _ := readJSON(t, f)["Resources"].(map[string]any)
+		for _, r := range resources {
+			counts[r.(map[string]any)["Type"].(string)]++
+		}
+	}
+	regions := len(cfg.Regions)
+	// Per region: Discovery, 2 SLOs, 3 alerts each of 2 window alarms and
+	// a composite.
+	for typ, want := range map[string]int{
+		"AWS::ApplicationSignals::Discovery":             regions,
+		"AWS::ApplicationSignals::ServiceLevelObjective": 2 * regions,
+	} {
+		if counts[typ] != want {
+			t.Errorf("%d %s, want %d", counts[typ], typ, want)
+		}
+	}
+	regionsWithCentral := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
+	runCfnLint(t, regionsWithCentral, s.templates(t))
+}
