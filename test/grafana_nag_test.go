@@ -43,3 +43,29 @@ func TestGrafanaAloneIsNagClean(t *testing.T) {
 	}
 	requireNagClean(t, app)
 }
+
+// TestGrafanaWithTheAnalysisTierIsNagClean: the workspace role's aoss
+// grants and the provisioner's collection lookup are nag-clean, each
+// suppression on its one policy with a reason.
+func TestGrafanaWithTheAnalysisTierIsNagClean(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	for id, env := range map[string]*awscdk.Environment{
+		"AccountAndRegion": {Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
+		"Agnostic":         nil,
+	} {
+		stack := awscdk.NewStack(app, jsii.String(id), &awscdk.StackProps{Env: env})
+		_, err := grafana.NewObservability(stack, "Pane", grafana.Props{
+			Platform: dashboard.Platform{
+				CentralRegion: "us-east-1",
+				Regions:       []string{"us-east-1", "eu-west-1"},
+				Services:      []string{"checkout-api"},
+				Analysis:      dashboard.Analysis{Collection: "o11yscale-logs", ErrorIndex: "o11yscale-error"},
+			},
+			Mode: grafana.ModeGrafana,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	requireNagClean(t, app)
+}

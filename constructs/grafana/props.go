@@ -127,6 +127,21 @@ func (p Props) withDefaults() Props {
 // grafana reports whether the mode deploys the Grafana workspace.
 func (p Props) grafana() bool { return p.Mode == ModeGrafana || p.Mode == ModeBoth }
 
+// DeploysWorkspace reports whether props (with defaults) deploy the
+// Managed Grafana workspace and its role.
+func (p Props) DeploysWorkspace() bool { return p.withDefaults().grafana() }
+
+// WorkspaceRoleName is the workspace role's name when the analysis tier is
+// on: fixed, so each region's collection can name the role as a reader
+// without a cross-region reference (CDK has none). Without the tier the
+// role keeps a generated name.
+func WorkspaceRoleName(platformName string) string {
+	if platformName == "" {
+		platformName = dashboard.DefaultName
+	}
+	return platformName + "-grafana-workspace"
+}
+
 // cloudWatch reports whether the mode deploys the CloudWatch dashboard.
 func (p Props) cloudWatch() bool { return p.Mode == ModeCloudWatch || p.Mode == ModeBoth }
 
@@ -250,7 +265,3 @@ func shorten(s string) string {
 	}
 	return fmt.Sprintf("%s... (%d characters)", s[:60], len(s))
 }
-
-// DeploysWorkspace reports whether the props (after defaults) create a
-// Managed Grafana workspace: mode grafana or both.
-func (p Props) DeploysWorkspace() bool { return p.withDefaults().grafana() }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/golambda"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/constructs/nag"
 	"github.com/o11yscale/o11yscale/internal/naming"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 )
@@ -69,6 +70,25 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 		Actions:   jsii.Strings(provisionerActions...),
 		Resources: jsii.Strings(workspaceArn),
 	}))
+	if p.Analysis.On() {
+		// The provisioner reads each region's collection endpoint for the
+		// OpenSearch data sources; BatchGetCollection has no resource type,
+		// so "*" narrowed by name and region
+		// (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collection-permissions.html).
+		fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("FindAnalysisCollections"),
+			Actions:   jsii.Strings("aoss:BatchGetCollection"),
+			Resources: jsii.Strings("*"),
+			Conditions: &map[string]any{"StringEquals": map[string]any{
+				"aoss:collection": p.Analysis.Collection, "aws:RequestedRegion": p.Regions,
+			}},
+		}))
+		nag.Suppress(fn.Role.Node().TryFindChild(jsii.String("DefaultPolicy")), nag.Suppression{
+			ID: "AwsSolutions-IAM5", AppliesTo: []string{"Resource::*"},
+			Reason: "aoss:BatchGetCollection supports no resource-level permissions; it is limited to the analysis collection's name " +
+				"(aoss:collection) in the workload regions (aws:RequestedRegion) and reads only the collection's endpoint",
+		})
+	}
 
 	// The Dashboards themselves are not properties: the provisioner
 	// regenerates them from Platform, because 200 services in 6 regions

@@ -48,7 +48,12 @@ func dataSourceRegions(p Props) []string {
 func newWorkspaceRole(c constructs.Construct, p Props) awsiam.Role {
 	stack := awscdk.Stack_Of(c)
 	partition, account := *stack.Partition(), *stack.Account()
+	var roleName *string
+	if p.Analysis.On() {
+		roleName = jsii.String(WorkspaceRoleName(p.Name))
+	}
 	role := awsiam.NewRole(c, jsii.String("WorkspaceRole"), &awsiam.RoleProps{
+		RoleName: roleName,
 		// Only Managed Grafana workspaces of this account may assume it
 		// (confused-deputy protection).
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("grafana.amazonaws.com"), &awsiam.ServicePrincipalOpts{
@@ -85,6 +90,7 @@ func newWorkspaceRole(c constructs.Construct, p Props) awsiam.Role {
 		Actions:   jsii.Strings(logGroupActions...),
 		Resources: jsii.Strings(logGroups...),
 	}))
+	nagCollections := addAnalysisRead(role, p, partition, account)
 	if len(p.AlertTopics) > 0 {
 		topics := make([]*string, len(p.AlertTopics))
 		for i, t := range p.AlertTopics {
@@ -112,11 +118,59 @@ func newWorkspaceRole(c constructs.Construct, p Props) awsiam.Role {
 	}
 	nag.Suppress(role.Node().TryFindChild(jsii.String("DefaultPolicy")), nag.Suppression{
 		ID:        "AwsSolutions-IAM5",
-		AppliesTo: append([]string{"Resource::*"}, nagLogGroups...),
+		AppliesTo: append(append([]string{"Resource::*"}, nagLogGroups...), nagCollections...),
 		Reason: "CloudWatch metric reads, Logs query results, X-Ray reads and ec2:DescribeRegions support no resource-level permissions " +
-			"(read-only, limited to the data source regions by aws:RequestedRegion); Logs Insights queries are limited to the platform's log group prefixes",
+			"(read-only, limited to the data source regions by aws:RequestedRegion); Logs Insights queries are limited to the platform's log group prefixes" +
+			analysisReason(p),
 	})
 	return role
+}
+
+// addAnalysisRead lets the role find and search the analysis tier's
+// collection in every workload region, when the tier is on. A collection's
+// ARN holds its generated id, so the grant is collection/* narrowed to the
+// collection's name by the aoss:collection condition key, which both
+// actions support
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonopensearchserverless.html;
+// BatchGetCollection has no resource type, so Resource "*":
+// https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collection-permissions.html).
+// The collection's data-access policy must also name the role as a reader;
+// the platform does that in each region. It returns the collection
+// resources as cdk-nag prints them.
+func addAnalysisRead(role awsiam.Role, p Props, partition, account string) []string {
+	if !p.Analysis.On() {
+		return nil
+	}
+	byName := map[string]any{"aoss:collection": p.Analysis.Collection}
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("FindAnalysisCollections"),
+		Actions:   jsii.Strings("aoss:BatchGetCollection"),
+		Resources: jsii.Strings("*"),
+		Conditions: &map[string]any{"StringEquals": map[string]any{
+			"aoss:collection": p.Analysis.Collection, "aws:RequestedRegion": p.Regions,
+		}},
+	}))
+	var arns, nagArns []string
+	nagPartition, nagAccount := nagForm(partition, "<AWS::Partition>"), nagForm(account, "<AWS::AccountId>")
+	for _, r := range p.Regions {
+		arns = append(arns, fmt.Sprintf("arn:%s:aoss:%s:%s:collection/*", partition, r, account))
+		nagArns = append(nagArns, fmt.Sprintf("Resource::arn:%s:aoss:%s:%s:collection/*", nagPartition, r, nagAccount))
+	}
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("SearchAnalysisCollections"),
+		Actions:    jsii.Strings("aoss:APIAccessAll"),
+		Resources:  jsii.Strings(arns...),
+		Conditions: &map[string]any{"StringEquals": byName},
+	}))
+	return nagArns
+}
+
+func analysisReason(p Props) string {
+	if !p.Analysis.On() {
+		return ""
+	}
+	return "; the analysis collections are matched by name (aoss:collection " + p.Analysis.Collection +
+		"), since a collection ARN holds a generated id"
 }
 
 // nagForm is how cdk-nag prints a value in a finding: an unresolved

@@ -193,6 +193,12 @@ func (p AnalysisProps) withDefaults() AnalysisProps {
 	return p
 }
 
+// Collection is the collection's name after defaults.
+func (p AnalysisProps) Collection() string { return p.withDefaults().CollectionName }
+
+// Indexes reports whether tier is indexed, after defaults.
+func (p AnalysisProps) Indexes(tier Tier) bool { return slices.Contains(p.withDefaults().Tiers, tier) }
+
 // IndexName is the index of a tier's documents: "<name>-<tier>", e.g.
 // "o11yscale-error".
 func IndexName(name string, tier Tier) string {

@@ -1,13 +1,18 @@
 package platform
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
+	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
@@ -119,4 +124,107 @@ func TestCostReportPricesTheAnalysisTierOfEveryRegion(t *testing.T) {
 		}
 	}
 	t.Errorf("no analysis row with at least the two regions' floor (0.5 + 0.5 OCU × 720 h × $0.24 each): %+v", pl.CostReport.ByComponent)
+}
+
+// TestGrafanaReadsEveryRegionsCollection: with the tier and Managed Grafana
+// on, the workspace role has its fixed name, each region's data-access
+// policy lists exactly that role beside the configured readers, and the
+// role may find and search only the collection of that name.
+func TestGrafanaReadsEveryRegionsCollection(t *testing.T) {
+	p := withAnalysis()
+	p.Account = "123456789012"
+	p.Regions = []string{"us-east-1", "eu-west-1"}
+	p.Grafana.Mode = grafana.ModeGrafana
+	p.Logs.Analysis.Readers = []string{"arn:aws:iam::123456789012:role/support"}
+	app := cdktest.NewApp(t, "")
+	pl, err := New(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleArn := "arn:aws:iam::123456789012:role/" + grafana.WorkspaceRoleName(p.Name)
+	for _, r := range pl.Regional {
+		tpl := assertions.Template_FromStack(r.Stack, nil)
+		for id, res := range *tpl.FindResources(jsii.String("AWS::OpenSearchServerless::AccessPolicy"), nil) {
+			policy := resolvedJSON(t, r.Stack, (*res)["Properties"].(map[string]any)["Policy"])
+			var rules []struct {
+				Description string
+				Principal   []string
+			}
+			if err := json.Unmarshal([]byte(policy), &rules); err != nil {
+				t.Fatalf("%s %s: %v\n%s", r.Region, id, err, policy)
+			}
+			var readers []string
+			for _, rule := range rules {
+				if rule.Description == "Configured readers" {
+					readers = rule.Principal
+				}
+			}
+			if want := []string{"arn:aws:iam::123456789012:role/support", roleArn}; !slices.Equal(readers, want) {
+				t.Errorf("%s: readers %v, want %v", r.Region, readers, want)
+			}
+		}
+	}
+	obs := pl.Central.Observability
+	if got := *obs.WorkspaceRole.Node().DefaultChild().(awsiam.CfnRole).RoleName(); got != grafana.WorkspaceRoleName(p.Name) {
+		t.Errorf("workspace role name %q", got)
+	}
+	central := assertions.Template_FromStack(pl.Central.Stack, nil)
+	byName := map[string]any{"aoss:collection": "o11yscale-logs"}
+	central.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+		"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+			map[string]any{"Sid": "FindAnalysisCollections", "Action": "aoss:BatchGetCollection", "Effect": "Allow", "Resource": "*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"aoss:collection": "o11yscale-logs", "aws:RequestedRegion": []any{"us-east-1", "eu-west-1"}}}},
+			map[string]any{"Sid": "SearchAnalysisCollections", "Action": "aoss:APIAccessAll", "Effect": "Allow",
+				"Condition": map[string]any{"StringEquals": byName},
+				// CDK sorts a statement's resources.
+				"Resource": []any{"arn:aws:aoss:eu-west-1:123456789012:collection/*", "arn:aws:aoss:us-east-1:123456789012:collection/*"}},
+		})},
+	})
+}
+
+// TestWithoutGrafanaTheCollectionListsOnlyItsReaders: the CloudWatch-only
+// default adds no reader and names no role.
+func TestWithoutGrafanaTheCollectionListsOnlyItsReaders(t *testing.T) {
+	p := withAnalysis()
+	app := cdktest.NewApp(t, "")
+	pl, err := New(app, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pl.Regional[0].Analysis.Props.Readers; len(got) != 0 {
+		t.Errorf("readers %v with Grafana off", got)
+	}
+	if pl.Central.Observability.WorkspaceRole != nil {
+		t.Error("a workspace role with Grafana off")
+	}
+}
+
+// resolvedJSON resolves a template value (a string or Fn::Join of strings
+// with the account filled in) to its text.
+func resolvedJSON(t *testing.T, stack awscdk.Stack, v any) string {
+	t.Helper()
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		if j, ok := x["Fn::Join"].([]any); ok {
+			var b strings.Builder
+			for _, part := range j[1].([]any) {
+				b.WriteString(resolvedJSON(t, stack, part))
+			}
+			return b.String()
+		}
+		if ref, ok := x["Ref"].(string); ok && ref == "AWS::Partition" {
+			return "aws"
+		}
+		if ref, ok := x["Ref"].(string); ok && ref == "AWS::AccountId" {
+			return "123456789012"
+		}
+		if ga, ok := x["Fn::GetAtt"].([]any); ok {
+			return "<" + ga[0].(string) + "." + ga[1].(string) + ">"
+		}
+		t.Fatalf("unresolved part %v", x)
+	}
+	t.Fatalf("unexpected %T", v)
+	return ""
 }

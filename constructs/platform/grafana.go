@@ -10,6 +10,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/slo"
 )
@@ -52,6 +53,11 @@ func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
 	}
 	if g.WorkspaceName == "" {
 		g.WorkspaceName = props.Name
+	}
+	if a := props.AnalysisProps(""); props.Logs.Analysis.Enabled && !g.Analysis.On() && a.Indexes(logtiers.Error) {
+		// The errors panels search the ERROR index of each region's
+		// collection; the collection has the same name in every region.
+		g.Analysis = dashboard.Analysis{Collection: a.Collection(), ErrorIndex: logtiers.IndexName(props.Name, logtiers.Error)}
 	}
 	if scope != nil {
 		g.AlertTopics = append([]awssns.ITopic(nil), g.AlertTopics...)

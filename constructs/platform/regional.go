@@ -1,7 +1,11 @@
 package platform
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
+	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/sampling"
 	"github.com/o11yscale/o11yscale/constructs/slo"
@@ -67,6 +71,14 @@ func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
 		if !p.Props.Logs.Analysis.AWSOwnedKey && a.EncryptionKey == nil {
 			a.EncryptionKey = r.Key
 		}
+	}
+	if g := p.Props.GrafanaProps(nil); g.DeploysWorkspace() && g.Analysis.On() {
+		// The central workspace role reads this region's collection. CDK
+		// cannot reference a role in another region's stack, so the ARN is
+		// built from its fixed name and this stack's account (every stack
+		// shares one account).
+		a.Readers = append(slices.Clone(a.Readers), fmt.Sprintf("arn:%s:iam::%s:role/%s",
+			*r.Stack.Partition(), *r.Stack.Account(), grafana.WorkspaceRoleName(p.Props.Name)))
 	}
 	return a
 }

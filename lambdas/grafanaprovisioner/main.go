@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/grafana"
+	"github.com/aws/aws-sdk-go-v2/service/opensearchserverless"
 
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/provision"
@@ -42,25 +43,36 @@ func main() {
 	if !ok {
 		suffix = contract.DefaultHostSuffix
 	}
-	var (
-		mu      sync.Mutex
-		clients = map[string]provision.ControlPlane{}
-	)
 	h := &provision.Handler{
-		ControlPlane: func(region string) provision.ControlPlane {
-			mu.Lock()
-			defer mu.Unlock()
-			if c, ok := clients[region]; ok {
-				return c
-			}
-			c := grafana.NewFromConfig(cfg, func(o *grafana.Options) { o.Region = region })
-			clients[region] = c
-			return c
-		},
+		ControlPlane: perRegion(func(region string) provision.ControlPlane {
+			return grafana.NewFromConfig(cfg, func(o *grafana.Options) { o.Region = region })
+		}),
+		// The analysis tier's collections live in the workload regions.
+		Collections: perRegion(func(region string) provision.Collections {
+			return opensearchserverless.NewFromConfig(cfg, func(o *opensearchserverless.Options) { o.Region = region })
+		}),
 		Scheme:     os.Getenv(contract.EnvEndpointScheme),
 		HostSuffix: suffix,
 		Log:        log,
 		Metrics:    emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)),
 	}
 	lambda.Start(kit.Wrap(lambda.NewHandler(h.Handle)))
+}
+
+// perRegion makes one client per region, on first use.
+func perRegion[C any](newClient func(region string) C) func(string) C {
+	var (
+		mu      sync.Mutex
+		clients = map[string]C{}
+	)
+	return func(region string) C {
+		mu.Lock()
+		defer mu.Unlock()
+		c, ok := clients[region]
+		if !ok {
+			c = newClient(region)
+			clients[region] = c
+		}
+		return c
+	}
 }

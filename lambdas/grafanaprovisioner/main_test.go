@@ -23,21 +23,7 @@ func TestBootstrapProvisionsAndRemovesThroughTheRealBinary(t *testing.T) {
 	bin := lambdatest.Build(t, "github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner")
 	ws := workspacedouble.New("g-0123456789")
 	defer ws.Close()
-	var (
-		mu      sync.Mutex
-		answers []map[string]any
-	)
-	cfn := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var a map[string]any
-		b, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(b, &a); err != nil {
-			t.Errorf("answer is not JSON: %s", b)
-		}
-		mu.Lock()
-		answers = append(answers, a)
-		mu.Unlock()
-	}))
-	defer cfn.Close()
+	cfn := newAnswers(t)
 	rt := lambdatest.StartRuntime(t, bin, map[string]string{
 		"AWS_ENDPOINT_URL":          ws.URL,
 		"AWS_ACCESS_KEY_ID":         "testing",
@@ -72,9 +58,7 @@ func TestBootstrapProvisionsAndRemovesThroughTheRealBinary(t *testing.T) {
 		if res.Error != nil {
 			t.Fatalf("%s: invocation error %+v\n%s", step.requestType, res.Error, rt.Output())
 		}
-		mu.Lock()
-		last := answers[len(answers)-1]
-		mu.Unlock()
+		last := cfn.last(t)
 		if last["Status"] != "SUCCESS" {
 			t.Fatalf("%s answered %v\n%s", step.requestType, last, rt.Output())
 		}
@@ -94,6 +78,39 @@ func TestBootstrapProvisionsAndRemovesThroughTheRealBinary(t *testing.T) {
 			t.Error("a token appears in the function's output")
 		}
 	}
+}
+
+// answers stands in for the pre-signed URL CloudFormation waits on.
+type answers struct {
+	*httptest.Server
+	mu   sync.Mutex
+	list []map[string]any
+}
+
+func newAnswers(t *testing.T) *answers {
+	a := &answers{}
+	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Errorf("answer is not JSON: %s", b)
+		}
+		a.mu.Lock()
+		a.list = append(a.list, m)
+		a.mu.Unlock()
+	}))
+	t.Cleanup(a.Close)
+	return a
+}
+
+func (a *answers) last(t *testing.T) map[string]any {
+	t.Helper()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.list) == 0 {
+		t.Fatal("no answer reached CloudFormation")
+	}
+	return a.list[len(a.list)-1]
 }
 
 func mustJSON(t *testing.T, v any) string {

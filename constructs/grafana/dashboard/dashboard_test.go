@@ -150,8 +150,10 @@ func platforms() map[string]Platform {
 	}
 	central := seedPlatform()
 	central.CentralRegion = "us-west-2"
+	analysis := seedPlatform()
+	analysis.Analysis = Analysis{Collection: "o11yscale-logs", ErrorIndex: "o11yscale-error"}
 	return map[string]Platform{"seed": seedPlatform(), "central outside workload regions": central, "200 services in 6 regions": wide,
-		"with SLOs": sloPlatform()}
+		"with SLOs": sloPlatform(), "analysis tier on": analysis}
 }
 
 func TestEveryTargetReferencesAnExistingDataSource(t *testing.T) {

@@ -31,7 +31,9 @@ func cloudWatch(region string) DataSource {
 
 // DataSources lists the data sources the dashboards need: one CloudWatch
 // data source per workload region, one for the central region when it is
-// not a workload region, and X-Ray (default region: the central region).
+// not a workload region, X-Ray (default region: the central region) and,
+// with the analysis tier on, one OpenSearch data source per workload
+// region's collection.
 func DataSources(p Platform) []DataSource {
 	p = p.WithDefaults()
 	var out []DataSource
@@ -43,7 +45,13 @@ func DataSources(p Platform) []DataSource {
 	if !central && p.CentralRegion != "" {
 		out = append(out, cloudWatch(p.CentralRegion))
 	}
-	return append(out, DataSource{UID: XRayUID, Name: "X-Ray", Type: XRayType, Region: p.CentralRegion})
+	out = append(out, DataSource{UID: XRayUID, Name: "X-Ray", Type: XRayType, Region: p.CentralRegion})
+	if p.Analysis.On() {
+		for _, r := range p.Regions {
+			out = append(out, openSearch(p, r))
+		}
+	}
+	return out
 }
 
 // Folder is a Grafana folder the dashboards are filed in; the provisioner

@@ -221,7 +221,9 @@ func PipelineHealth(p Platform) Dashboard {
 }
 
 // LogTierVolumes shows incoming bytes of every tier log group, stacked
-// per tier, and traces recorded by X-Ray against requests received.
+// per tier, and traces recorded by X-Ray against requests received; with
+// the analysis tier on, also the ERROR documents indexed per minute and
+// the latest errors of each region (from OpenSearch).
 func LogTierVolumes(p Platform) Dashboard {
 	p = p.WithDefaults()
 	d := newDashboard(p, LogTiersUID(p), "Log Tier Volumes and Sampling", PlatformFolder(p).UID, "logs", "sampling")
@@ -273,6 +275,7 @@ func LogTierVolumes(p Platform) Dashboard {
 		}
 	}
 	last.FieldConfig.Overrides = overrides
+	addErrorPanels(p, &l)
 	return d
 }
 

@@ -82,6 +82,9 @@ type Platform struct {
 	// DeliveryStreamName is the Firehose delivering the central stream to S3.
 	// Default: every delivery stream in the central region ("*").
 	DeliveryStreamName string
+	// Analysis is the analysis tier's collection in every workload region.
+	// Default: off (no OpenSearch data source, no errors panels).
+	Analysis Analysis
 	// SLOs are the services' Application Signals SLOs; with any, the SLO
 	// dashboard (SLOOverview) and the CloudWatch dashboard get a row per
 	// service with SLOs. Default: none, and no SLO dashboard.
@@ -132,6 +135,7 @@ func (p Platform) WithDefaults() Platform {
 	if p.PipelineNamespace == "" {
 		p.PipelineNamespace = naming.PipelineNamespace(p.Name)
 	}
+	p.Analysis = p.Analysis.withDefaults()
 	m := &p.ServiceMetrics
 	m.Namespace = or(m.Namespace, "AWS/Lambda")
 	m.Dimension = or(m.Dimension, "FunctionName")
@@ -190,6 +194,7 @@ func (p Platform) Validate() error {
 			v.Add(f.path, f.value, "1-256 letters, digits or . _ / # : - (empty for the default)")
 		}
 	}
+	p.Analysis.validate(&v)
 	validateSLOs(&v, p)
 	return v.Err()
 }
@@ -218,7 +223,8 @@ func (p Platform) Contract() contract.Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
-		SLOs: sloContract(p.SLOs),
+		Analysis: p.Analysis.contract(),
+		SLOs:     sloContract(p.SLOs),
 	}
 }
 
@@ -240,7 +246,8 @@ func FromContract(c contract.Platform) Platform {
 			Namespace: m.Namespace, Dimension: m.Dimension, Requests: m.Requests, Errors: m.Errors, Duration: m.Duration,
 		},
 		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
-		SLOs: slosFromContract(c.SLOs),
+		Analysis: analysisFromContract(c.Analysis),
+		SLOs:     slosFromContract(c.SLOs),
 	}
 }
 

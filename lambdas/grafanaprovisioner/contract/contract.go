@@ -66,6 +66,10 @@ const (
 	MetricObjectsUnchanged   = "ObjectsUnchanged"
 	MetricObjectsDeleted     = "ObjectsDeleted"
 	MetricGrafanaRetries     = "GrafanaRetries"
+	// MetricDataSourcesPending counts OpenSearch data sources skipped
+	// because their region's collection does not exist or is not usable
+	// yet (the central stack deploys before the regional ones).
+	MetricDataSourcesPending = "DataSourcesPending"
 	MetricDurationMs         = "DurationMs"
 )
 
@@ -174,7 +178,20 @@ type DataSource struct {
 	Name   string `json:"name"`
 	Type   string `json:"type"`
 	Region string `json:"region"`
+	// Collection, Index and TimeField are set on OpenSearchType sources
+	// only: the OpenSearch Serverless collection (by name; the provisioner
+	// looks its endpoint up in Region), the index searched and its time
+	// field.
+	Collection string `json:"collection,omitempty"`
+	Index      string `json:"index,omitempty"`
+	TimeField  string `json:"timeField,omitempty"`
 }
+
+// OpenSearchType is the plugin id of Grafana's OpenSearch data source
+// (https://grafana.com/docs/plugins/grafana-opensearch-datasource/latest/configure.md),
+// which Managed Grafana offers for OpenSearch Serverless collections
+// (https://docs.aws.amazon.com/grafana/latest/userguide/using-Amazon-OpenSearch-in-AMG.html).
+const OpenSearchType = "grafana-opensearch-datasource"
 
 // Folder is a Grafana folder, as listed in the Folders property.
 type Folder struct {
@@ -204,6 +221,16 @@ type Platform struct {
 	CentralStreamName  string         `json:"centralStreamName,omitempty"`
 	DeliveryStreamName string         `json:"deliveryStreamName,omitempty"`
 	SLOs               []SLO          `json:"slos,omitempty"`
+	// Analysis is set when the analysis tier is on; absent, the JSON is
+	// what it was before the tier existed.
+	Analysis *Analysis `json:"analysis,omitempty"`
+}
+
+// Analysis is the wire form of dashboard.Analysis.
+type Analysis struct {
+	Collection string `json:"collection"`
+	ErrorIndex string `json:"errorIndex"`
+	TimeField  string `json:"timeField,omitempty"`
 }
 
 // SLO is the wire form of dashboard.SLO.

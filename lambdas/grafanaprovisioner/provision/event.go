@@ -59,7 +59,11 @@ type Desired struct {
 	ContentHash string
 }
 
-var uidPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+var (
+	uidPattern        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+	collectionPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{2,31}$`)
+	indexPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,254}$`)
+)
 
 // DecodeEvent decodes and checks a CloudFormation request. On error the
 // returned Event still holds whatever decoded, so a usable ResponseURL can
@@ -189,8 +193,20 @@ func checkDataSources(v *validation.Errors, list []dashboard.DataSource) {
 		if ds.Name == "" || len(ds.Name) > 190 || names[ds.Name] {
 			v.Add(path+".name", ds.Name, "a unique name of 1-190 characters (Grafana requires unique names)")
 		}
-		if ds.Type != dashboard.CloudWatchType && ds.Type != dashboard.XRayType {
-			v.Add(path+".type", ds.Type, "%s or %s", dashboard.CloudWatchType, dashboard.XRayType)
+		switch ds.Type {
+		case dashboard.CloudWatchType, dashboard.XRayType:
+		case dashboard.OpenSearchType:
+			if !collectionPattern.MatchString(ds.Collection) {
+				v.Add(path+".collection", ds.Collection, "the OpenSearch Serverless collection's name (3-32 lowercase letters, digits or '-', starting with a letter)")
+			}
+			if !indexPattern.MatchString(ds.Index) {
+				v.Add(path+".index", ds.Index, "the index searched: lowercase letters, digits, '_', '.' or '-'")
+			}
+			if ds.TimeField == "" {
+				v.Add(path+".timeField", nil, "the documents' time field, e.g. timestamp")
+			}
+		default:
+			v.Add(path+".type", ds.Type, "%s, %s or %s", dashboard.CloudWatchType, dashboard.XRayType, dashboard.OpenSearchType)
 		}
 		if !contract.IsRegion(ds.Region) {
 			v.Add(path+".region", ds.Region, "an AWS region code, the data source's default region")

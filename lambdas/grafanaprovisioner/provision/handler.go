@@ -50,6 +50,10 @@ type MetricEmitter interface {
 type Handler struct {
 	// ControlPlane returns the control-plane client for a workspace region.
 	ControlPlane func(region string) ControlPlane
+	// Collections returns the OpenSearch Serverless client of a region,
+	// for the endpoints of the OpenSearch data sources. Needed only when
+	// the properties list one.
+	Collections func(region string) Collections
 	// HTTP sends Grafana API calls and the CloudFormation response.
 	// Default: a client with a 30s timeout per request.
 	HTTP *http.Client
@@ -173,6 +177,9 @@ func (r *run) dispatch(ctx, outer context.Context, log *slog.Logger) (string, ma
 			"WorkspaceId": want.WorkspaceID, "ContentHash": want.ContentHash,
 			"DataSources": fmt.Sprint(len(want.DataSources)), "Dashboards": fmt.Sprint(len(want.Dashboards)),
 		}
+		if len(r.stats.Pending) > 0 {
+			data["PendingDataSources"] = strings.Join(r.stats.Pending, ",")
+		}
 		return PhysicalID(want.WorkspaceID), data, err
 	}
 }
@@ -187,9 +194,24 @@ func (r *run) checkEndpoint(host string) error {
 // apply upserts want and, when Update stays in the same workspace, removes
 // what old had and want no longer has.
 func (r *run) apply(ctx, outer context.Context, want, old Desired, log *slog.Logger) error {
+	// Before any token exists, so a lookup error leaves the workspace
+	// untouched.
+	endpoints, pending, err := r.collectionEndpoints(ctx, want.DataSources)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		log.Warn("OpenSearch data sources pending until the central stack's next update", "collections", pending)
+	}
 	return r.withToken(ctx, outer, want, log, func(g *grafanaAPI) error {
 		for _, ds := range want.DataSources {
-			if err := g.upsertDataSource(ctx, ds, &r.stats); err != nil {
+			if ds.Type == dashboard.OpenSearchType && endpoints[ds.Region][ds.Collection] == "" {
+				// Left as it is: an existing one keeps its last endpoint,
+				// a new one is created by a later run.
+				r.stats.Pending = append(r.stats.Pending, ds.UID)
+				continue
+			}
+			if err := g.upsertDataSource(ctx, ds, endpoints[ds.Region][ds.Collection], &r.stats); err != nil {
 				return err
 			}
 		}
@@ -411,6 +433,7 @@ func (h *Handler) emit(r *run, ok bool, start time.Time) {
 		emf.Metric{Name: contract.MetricObjectsWritten, Unit: emf.Count, Value: float64(r.stats.Written)},
 		emf.Metric{Name: contract.MetricObjectsUnchanged, Unit: emf.Count, Value: float64(r.stats.Unchanged)},
 		emf.Metric{Name: contract.MetricObjectsDeleted, Unit: emf.Count, Value: float64(r.stats.Deleted)},
+		emf.Metric{Name: contract.MetricDataSourcesPending, Unit: emf.Count, Value: float64(len(r.stats.Pending))},
 		emf.Metric{Name: contract.MetricGrafanaRetries, Unit: emf.Count, Value: float64(r.retries.Load())},
 		emf.Metric{Name: contract.MetricDurationMs, Unit: emf.Milliseconds, Value: float64(time.Since(start).Milliseconds())},
 	)

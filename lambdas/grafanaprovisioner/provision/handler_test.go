@@ -290,7 +290,7 @@ func TestInvalidPropertiesFailWithFieldValueAndAllowed(t *testing.T) {
 		{"endpoint with scheme", func(p map[string]any) { p["WorkspaceEndpoint"] = "https://g-1.example.com/" }, []string{"WorkspaceEndpoint", `"https://g-1.example.com/"`, "without scheme"}},
 		{"unknown data source type", func(p map[string]any) {
 			p["DataSources"] = `[{"uid":"prom","name":"Prometheus","type":"prometheus","region":"us-east-1"}]`
-		}, []string{"DataSources[0].type", `"prometheus"`, "cloudwatch or grafana-x-ray-datasource"}},
+		}, []string{"DataSources[0].type", `"prometheus"`, "cloudwatch, grafana-x-ray-datasource or grafana-opensearch-datasource"}},
 		{"data sources not JSON", func(p map[string]any) { p["DataSources"] = "cw-us-east-1" }, []string{"DataSources", "a JSON list"}},
 		{"dashboard in unknown folder", func(p map[string]any) {
 			delete(p, "Platform")

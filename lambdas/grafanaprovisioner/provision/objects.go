@@ -17,6 +17,9 @@ type Stats struct {
 	Unchanged int // objects already as desired (no write, so replays change nothing)
 	Deleted   int // objects removed
 	Kept      int // folders left in place because they hold dashboards we did not create
+	// Pending are the uids of OpenSearch data sources whose collection was
+	// not found or not usable yet.
+	Pending []string
 }
 
 // dataSourceBody is a data source as Grafana's HTTP API reads and writes it.
@@ -26,14 +29,19 @@ type dataSourceBody struct {
 	Name      string         `json:"name"`
 	Type      string         `json:"type"`
 	Access    string         `json:"access"`
+	URL       string         `json:"url,omitempty"`
 	IsDefault bool           `json:"isDefault"`
 	JSONData  map[string]any `json:"jsonData"`
 }
 
 // desiredDataSource authenticates with the workspace's IAM role: Managed
 // Grafana calls this auth type "ec2_iam_role", and signs requests with
-// SigV4 itself. No keys are stored.
-func desiredDataSource(ds dashboard.DataSource) dataSourceBody {
+// SigV4 itself. No keys are stored. url is the endpoint of an OpenSearch
+// data source's collection.
+func desiredDataSource(ds dashboard.DataSource, url string) dataSourceBody {
+	if ds.Type == dashboard.OpenSearchType {
+		return openSearchDataSource(ds, url)
+	}
 	return dataSourceBody{
 		UID: ds.UID, Name: ds.Name, Type: ds.Type, Access: "proxy",
 		JSONData: map[string]any{"authType": "ec2_iam_role", "defaultRegion": ds.Region},
@@ -43,7 +51,7 @@ func desiredDataSource(ds dashboard.DataSource) dataSourceBody {
 // sameDataSource compares the fields we own; jsonData keys set by others
 // (e.g. custom namespaces added in the UI) do not force a write.
 func sameDataSource(have, want dataSourceBody) bool {
-	if have.Name != want.Name || have.Type != want.Type || have.Access != want.Access || have.IsDefault != want.IsDefault {
+	if have.Name != want.Name || have.Type != want.Type || have.Access != want.Access || have.IsDefault != want.IsDefault || have.URL != want.URL {
 		return false
 	}
 	for k, v := range want.JSONData {
@@ -54,8 +62,8 @@ func sameDataSource(have, want dataSourceBody) bool {
 	return true
 }
 
-func (g *grafanaAPI) upsertDataSource(ctx context.Context, ds dashboard.DataSource, st *Stats) error {
-	want := desiredDataSource(ds)
+func (g *grafanaAPI) upsertDataSource(ctx context.Context, ds dashboard.DataSource, endpoint string, st *Stats) error {
+	want := desiredDataSource(ds, endpoint)
 	var have dataSourceBody
 	err := g.call(ctx, "GET", "/api/datasources/uid/"+url.PathEscape(ds.UID), nil, &have)
 	switch {
@@ -76,6 +84,26 @@ func (g *grafanaAPI) upsertDataSource(ctx context.Context, ds dashboard.DataSour
 	}
 	st.Written++
 	return nil
+}
+
+// openSearchDataSource is an OpenSearch Serverless collection signed with
+// SigV4 for service "aoss" by the workspace role: the plugin's jsonData
+// keys serverless, sigV4Auth, sigV4AuthType, sigV4Region, database (the
+// index), timeField, flavor and version, as its provisioning docs list them
+// (https://grafana.com/docs/plugins/grafana-opensearch-datasource/latest/configure.md;
+// Managed Grafana:
+// https://docs.aws.amazon.com/grafana/latest/userguide/using-Amazon-OpenSearch-in-AMG.html).
+// A serverless collection reports no cluster version, so flavor and
+// version are set here rather than detected.
+func openSearchDataSource(ds dashboard.DataSource, url string) dataSourceBody {
+	return dataSourceBody{
+		UID: ds.UID, Name: ds.Name, Type: ds.Type, Access: "proxy", URL: url,
+		JSONData: map[string]any{
+			"serverless": true, "sigV4Auth": true, "sigV4AuthType": "ec2_iam_role", "sigV4Region": ds.Region,
+			"database": ds.Index, "timeField": ds.TimeField, "flavor": "opensearch", "version": "1.0.0",
+			"logMessageField": "message", "logLevelField": "tier",
+		},
+	}
 }
 
 type folderBody struct {

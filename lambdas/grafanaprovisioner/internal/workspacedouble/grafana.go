@@ -105,17 +105,32 @@ func (s *Server) checkDataSource(in map[string]any) bool {
 	if uid == "" || name == "" {
 		problems = append(problems, "uid and name are required")
 	}
-	if typ != "cloudwatch" && typ != "grafana-x-ray-datasource" {
-		problems = append(problems, "type "+typ+" is not cloudwatch or grafana-x-ray-datasource")
-	}
 	if in["access"] != "proxy" {
 		problems = append(problems, "access must be proxy")
 	}
-	if jd["authType"] != "ec2_iam_role" {
-		problems = append(problems, "jsonData.authType must be ec2_iam_role (workspace IAM role)")
-	}
-	if r, _ := jd["defaultRegion"].(string); r == "" {
-		problems = append(problems, "jsonData.defaultRegion is required")
+	switch typ {
+	case "cloudwatch", "grafana-x-ray-datasource":
+		if jd["authType"] != "ec2_iam_role" {
+			problems = append(problems, "jsonData.authType must be ec2_iam_role (workspace IAM role)")
+		}
+		if r, _ := jd["defaultRegion"].(string); r == "" {
+			problems = append(problems, "jsonData.defaultRegion is required")
+		}
+	case "grafana-opensearch-datasource":
+		// A serverless collection signed by the workspace role for "aoss".
+		if u, _ := in["url"].(string); !strings.HasPrefix(u, "https://") {
+			problems = append(problems, "url must be the collection's https endpoint, got "+u)
+		}
+		if jd["serverless"] != true || jd["sigV4Auth"] != true || jd["sigV4AuthType"] != "ec2_iam_role" {
+			problems = append(problems, "jsonData must set serverless, sigV4Auth and sigV4AuthType ec2_iam_role")
+		}
+		for _, k := range []string{"sigV4Region", "database", "timeField", "flavor", "version"} {
+			if v, _ := jd[k].(string); v == "" {
+				problems = append(problems, "jsonData."+k+" is required")
+			}
+		}
+	default:
+		problems = append(problems, "type "+typ+" is not cloudwatch, grafana-x-ray-datasource or grafana-opensearch-datasource")
 	}
 	if _, ok := in["secureJsonData"]; ok {
 		problems = append(problems, "secureJsonData must not be sent")
