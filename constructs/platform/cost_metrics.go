@@ -34,6 +34,15 @@ var _ = registerCostPart("metrics", func(d *costDerivation) {
 		d.source(&d.services[i], cost.SourceMetricStreams, "streamed metrics per service from cost.volumes (or assumed)")
 	}
 
+	for _, st := range m.Stream.Statistics {
+		d.arch.StreamStatistics = append(d.arch.StreamStatistics,
+			cost.StreamStatistics{Metric: st.Namespace + "/" + st.MetricName, Statistics: len(st.Statistics)})
+	}
+	if len(m.Stream.Statistics) > 0 {
+		d.archSource(cost.SourceMetricStreams, fmt.Sprintf("metrics.delivery: metric streams in [%s]; metrics.stream.statistics: %d configuration(s)",
+			strings.Join(d.arch.StreamRegions, ", "), len(m.Stream.Statistics)))
+	}
+
 	central := d.pl.centralMetricsProps().WithDefaults()
 	d.arch.MetricArchive = cost.MetricArchive{GlacierAfterDays: central.TransitionDays, ExpireAfterDays: central.ExpirationDays}
 	d.archSource(cost.SourceMetricArchive, fmt.Sprintf("metrics.central: transitionDays %d (Glacier), expirationDays %d", central.TransitionDays, central.ExpirationDays))

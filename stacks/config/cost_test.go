@@ -322,3 +322,26 @@ func TestCostPricesTransactionSearchAsSamplingConfiguresIt(t *testing.T) {
 		})
 	}
 }
+
+// Six additional statistics on a streamed metric bill two more metric
+// updates per update (one per set of up to five), for the one service in
+// the stream region, every minute.
+func TestStreamStatisticsMoveTheDeclaredCost(t *testing.T) {
+	base := formulaBase + "metrics: {regions: {us-east-1: stream}}\n"
+	changed := formulaBase + "metrics:\n  regions: {us-east-1: stream}\n  stream:\n    statistics:\n" +
+		"      - {namespace: AWS/Lambda, metricName: Duration, statistics: [p50, p90, p95, p99, p99.9, tm99]}\n"
+	assertMoves(t, base, changed, 2*cost.MinutesPerMonth*price(t, cost.PriceMetricStreamUpdates))
+	r := estimate(t, changed)
+	found := false
+	for _, l := range r.Lines {
+		if strings.Contains(l.Item, "6 additional statistics of AWS/Lambda/Duration") {
+			found = true
+			if !strings.Contains(l.Source, "metrics.stream.statistics") {
+				t.Errorf("line %q does not name metrics.stream.statistics: %q", l.Item, l.Source)
+			}
+		}
+	}
+	if !found {
+		t.Error("no line prices the additional statistics")
+	}
+}

@@ -21,6 +21,9 @@ type Architecture struct {
 	Kinesis KinesisStream
 	// MetricStreams is the CloudWatch Metric Streams delivery.
 	MetricStreams MetricStreams
+	// StreamStatistics are the metric streams' additional-statistics
+	// configurations (metricstream.StreamProps.Statistics). Default: none.
+	StreamStatistics []StreamStatistics
 	// MetricArchive is the lifecycle of the S3 archive of metrics.
 	MetricArchive MetricArchive
 	// Naive holds the knobs of the naive architecture that the seed leaves open.
@@ -298,6 +301,13 @@ type MetricStreams struct {
 	// UpdateBytes is the size of one metric update in the stream's output
 	// format, 1 to 1,048,576. Default: 500.
 	UpdateBytes int
+}
+
+// StreamStatistics is one additional-statistics configuration of a metric
+// stream: Statistics extra statistics for Metric ("namespace/name").
+type StreamStatistics struct {
+	Metric     string
+	Statistics int
 }
 
 // NaiveArchitecture holds the naive architecture's open knobs.

@@ -90,6 +90,17 @@ func (e *estimator) metricStreams(s Service, region string) {
 		fmt.Sprintf("%d metrics × %s minutes", s.StreamedMetrics, groupDigits(MinutesPerMonth, 0)))
 	e.add(Declared, ComponentMetricStreams, s.Name, region, "Metric Streams updates", updates, PriceMetricStreamUpdates,
 		fmt.Sprintf("%d metrics × %s minutes", s.StreamedMetrics, groupDigits(MinutesPerMonth, 0)))
+	// Each set of up to five additional statistics bills one more metric
+	// update per matching metric update
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-statistics.html).
+	// The model does not know a service's metric names, so it assumes one
+	// series per service matches each configuration.
+	for _, st := range e.a.StreamStatistics {
+		sets := math.Ceil(float64(st.Statistics) / 5)
+		e.add(Declared, ComponentMetricStreams, s.Name, region, fmt.Sprintf("Metric Streams updates for %d additional statistics of %s", st.Statistics, st.Metric),
+			sets*MinutesPerMonth, PriceMetricStreamUpdates,
+			fmt.Sprintf("%g extra update(s) per update (one per set of up to 5 statistics) × %s minutes; assumed: one series of the service matches", sets, groupDigits(MinutesPerMonth, 0)))
+	}
 	mb := e.a.MetricStreams.UpdateBytes
 	gb := updates * float64(mb) / e.ps.BytesPerGB
 	e.add(Declared, ComponentMetricStreams, s.Name, region, "Firehose ingestion of metric updates", gb, PriceFirehoseIngested,
