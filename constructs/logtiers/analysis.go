@@ -71,6 +71,13 @@ func NewAnalysis(scope constructs.Construct, id string, props AnalysisProps) (*A
 		v.Add("archive", nil, "the region's archive (NewArchive), whose bucket keeps the documents Firehose could not index")
 		return nil, fmt.Errorf("logtiers analysis %s: %w", where, v.Err())
 	}
+	if props.Archive.Central.On() {
+		// Failed documents would need their own grants in the central
+		// bucket policy; not built yet.
+		var v validation.Errors
+		v.Add("archive", "central", "a regional archive (ArchiveProps without Central): failed documents are backed up to the region's own bucket")
+		return nil, fmt.Errorf("logtiers analysis %s: %w", where, v.Err())
+	}
 	p := props.withDefaults()
 	c := constructs.NewConstruct(scope, &id)
 	stack := awscdk.Stack_Of(c)

@@ -200,6 +200,12 @@ type LogArchive struct {
 	// RemovalPolicy of the buckets, key and delivery log group: retain
 	// (default) or destroy (logtiers.ArchiveProps.DestroyOnRemoval).
 	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
+	// Central puts one archive bucket in the central stack (the monitoring
+	// account's, or the single account's) instead of one per
+	// account-region; every archive Firehose writes there under
+	// logs/account=<id>/region=<region>/ (platform.Logs.CentralArchive).
+	// The settings above then apply to that bucket. Default: false.
+	Central bool `yaml:"central,omitempty" json:"central,omitempty"`
 }
 
 // LogRetention is logtiers.RetentionGuardProps in the config file.
