@@ -14,7 +14,8 @@ import (
 )
 
 // centralArchiveOrg is a small organization (two accounts, two regions,
-// one service each) with the central log archive on and KMS-encrypted.
+// one service each) with the central log archive on, KMS-encrypted, and
+// the analysis tier on.
 const centralArchiveOrg = `billing: {monthlyUSD: 5000}
 monitoring:
   account: "100000000000"
@@ -34,6 +35,10 @@ logs:
   archive:
     central: true
     encryption: KMS
+  # Failed documents of the analysis tier go to the central archive too.
+  analysis:
+    enabled: true
+    vpc: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1], securityGroupIds: [sg-0123456789abcdef0]}
 `
 
 // TestCentralLogArchiveOrgIsNagAndCfnLintClean synthesizes the small
@@ -102,6 +107,11 @@ func TestCentralLogArchiveOrgIsNagAndCfnLintClean(t *testing.T) {
 	}
 	if buckets["o11yscale-central"] != 4 {
 		t.Errorf("central stack has %d buckets, want 4 (metric and log archives, each with its access-log bucket)", buckets["o11yscale-central"])
+	}
+	for _, r := range s.platform.Regional {
+		if r.Analysis == nil || r.LogArchive.Bucket != nil {
+			t.Errorf("%s: analysis %v, own archive bucket %v", *r.Stack.StackName(), r.Analysis != nil, r.LogArchive.Bucket != nil)
+		}
 	}
 	if n := lintByRegion(t, s); n != len(s.templates(t)) {
 		t.Errorf("linted %d templates of %d", n, len(s.templates(t)))

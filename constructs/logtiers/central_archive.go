@@ -1,9 +1,11 @@
 package logtiers
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -238,38 +240,50 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 	})
 	out.Bucket, out.AccessLogsBucket = buckets.Bucket, buckets.AccessLogs
 
+	deliveryRoles := func(account string) string {
+		return fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), account, ArchiveDeliveryRoleName(props.Platform, ""))
+	}
+	conds := func(principals any) *map[string]any {
+		m := map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": principals}}
+		if props.OrganizationID != "" {
+			m["StringEquals"] = map[string]any{"aws:PrincipalOrgID": props.OrganizationID}
+		}
+		return &m
+	}
+	// Listing is not per prefix: one statement names every account (by
+	// id, never "*") and its delivery roles, which keeps the policy within
+	// S3's size limit for more accounts.
+	var everyone []awsiam.IPrincipal
+	var everyRole []any
 	for _, w := range props.Writers {
-		roles := make([]any, len(w.Regions))
-		for i, r := range w.Regions {
-			roles[i] = fmt.Sprintf("arn:%s:iam::%s:role/%s", *stack.Partition(), w.Account, ArchiveDeliveryRoleName(props.Platform, r))
-		}
-		writers := fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), w.Account, ArchiveWriterRolePrefix(props.Platform))
-		conds := func(arn string, principals any) *map[string]any {
-			m := map[string]any{arn: map[string]any{"aws:PrincipalArn": principals}}
-			if props.OrganizationID != "" {
-				m["StringEquals"] = map[string]any{"aws:PrincipalOrgID": props.OrganizationID}
-			}
-			return &m
-		}
+		everyone = append(everyone, awsiam.NewAccountPrincipal(jsii.String(w.Account)))
+		everyRole = append(everyRole, deliveryRoles(w.Account))
+	}
+	// What Firehose needs on its S3 destination
+	// (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3),
+	// granted cross-account in the bucket policy as well as in the role's
+	// own policy.
+	out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("ArchiveList"), Principals: &everyone, Conditions: conds(everyRole),
+		Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+		Resources: &[]*string{out.Bucket.BucketArn()},
+	}))
+	// The bucket's ARN from its fixed name: shorter in the policy than a
+	// reference, and the key policy cannot reference the bucket (they
+	// would depend on each other).
+	arn := fmt.Sprintf("arn:%s:s3:::%s", *stack.Partition(), out.BucketName)
+	for _, w := range props.Writers {
 		who := &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String(w.Account))}
-		logs := out.Bucket.ArnForObjects(jsii.String(DefaultArchivePrefix + "account=" + w.Account + "/*"))
-		errs := out.Bucket.ArnForObjects(jsii.String(DefaultErrorPrefix + "account=" + w.Account + "/*"))
-		// What Firehose needs on its S3 destination
-		// (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3),
-		// granted cross-account in the bucket policy as well as in the
-		// role's own policy.
+		logs := jsii.String(arn + "/" + DefaultArchivePrefix + "account=" + w.Account + "/*")
+		errs := jsii.String(arn + "/" + DefaultErrorPrefix + "account=" + w.Account + "/*")
+		writers := fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), w.Account, ArchiveWriterRolePrefix(props.Platform))
 		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ArchiveBucket" + w.Account), Principals: who, Conditions: conds("ArnEquals", roles),
-			Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
-			Resources: &[]*string{out.Bucket.BucketArn()},
-		}))
-		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ArchiveObjects" + w.Account), Principals: who, Conditions: conds("ArnEquals", roles),
+			Sid: jsii.String("ArchiveObjects" + w.Account), Principals: who, Conditions: conds(deliveryRoles(w.Account)),
 			Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
 			Resources: &[]*string{logs, errs},
 		}))
 		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ArchiveWriters" + w.Account), Principals: who, Conditions: conds("ArnLike", writers),
+			Sid: jsii.String("ArchiveWriters" + w.Account), Principals: who, Conditions: conds(writers),
 			Actions:   jsii.Strings("s3:PutObject"),
 			Resources: &[]*string{logs},
 		}))
@@ -279,14 +293,10 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 			// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html),
 			// else the object's, so both are allowed and the prefix is
 			// enforced by the bucket policy above.
-			// The bucket's ARN from its fixed name: a reference would make
-			// the key and the bucket depend on each other.
-			arn := fmt.Sprintf("arn:%s:s3:::%s", *stack.Partition(), out.BucketName)
 			cond := map[string]any{
-				"ArnLike":      map[string]any{"aws:PrincipalArn": append(slices.Clone(roles), writers)},
+				"ArnLike":      map[string]any{"aws:PrincipalArn": []any{deliveryRoles(w.Account), writers}},
 				"StringEquals": map[string]any{"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", *stack.Region())},
-				"StringLike": map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arn,
-					arn + "/" + DefaultArchivePrefix + "account=" + w.Account + "/*", arn + "/" + DefaultErrorPrefix + "account=" + w.Account + "/*"}},
+				"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arn, *logs, *errs}},
 			}
 			if props.OrganizationID != "" {
 				cond["StringEquals"].(map[string]any)["aws:PrincipalOrgID"] = props.OrganizationID
@@ -298,5 +308,84 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 			}), nil)
 		}
 	}
+	c.Node().AddValidation(&policySize{archive: out})
 	return out, nil
+}
+
+// MaxBucketPolicyBytes is the size limit of an S3 bucket policy: "Bucket
+// policies are limited to 20 KB in size"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html).
+const MaxBucketPolicyBytes = 20 * 1024
+
+// policySize checks, once the tree is final, that the central bucket's
+// policy (two statements per writer account and one shared) fits S3's
+// limit.
+//
+// The key policy (one statement per account, about 700 bytes) stays
+// within KMS's 32,768 bytes
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)
+// for more accounts than the bucket policy does, so only the bucket
+// policy is checked.
+type policySize struct {
+	archive *CentralArchive
+}
+
+func (v *policySize) Validate() *[]*string {
+	c := v.archive
+	stack := awscdk.Stack_Of(c.Construct)
+	errs := []*string{}
+	check := func(what string, doc any, limit int, source string) {
+		if n := len(renderedJSON(stack.Resolve(doc))); n > limit {
+			errs = append(errs, jsii.String(fmt.Sprintf(
+				"central log archive %s of bucket %s (account %s, region %s) is about %d bytes for %d writer accounts; the limit is %d bytes (%s). Split the accounts over more platforms or turn logs.archive.central off",
+				what, c.BucketName, *stack.Account(), *stack.Region(), n, len(c.Props.Writers), limit, source)))
+		}
+	}
+	if policy := c.Bucket.Policy(); policy != nil {
+		check("bucket policy", policy.Document(), MaxBucketPolicyBytes, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html")
+	}
+	return &errs
+}
+
+// renderedJSON is a resolved policy as S3 receives it, compact: joins
+// joined, the partition "aws", other references as long as the longest
+// value they can take (a bucket ARN), so the estimate errs high.
+func renderedJSON(v any) string {
+	var render func(v any) any
+	render = func(v any) any {
+		switch t := v.(type) {
+		case map[string]any:
+			if parts, ok := t["Fn::Join"].([]any); ok && len(parts) == 2 {
+				sep, _ := parts[0].(string)
+				var out []string
+				for _, p := range parts[1].([]any) {
+					out = append(out, fmt.Sprint(render(p)))
+				}
+				return strings.Join(out, sep)
+			}
+			if ref, ok := t["Ref"]; ok {
+				if ref == "AWS::Partition" {
+					return "aws"
+				}
+				return strings.Repeat("x", 63)
+			}
+			if _, ok := t["Fn::GetAtt"]; ok {
+				return "arn:aws:s3:::" + strings.Repeat("x", 63)
+			}
+			m := map[string]any{}
+			for k, e := range t {
+				m[k] = render(e)
+			}
+			return m
+		case []any:
+			out := make([]any, len(t))
+			for i, e := range t {
+				out[i] = render(e)
+			}
+			return out
+		}
+		return v
+	}
+	b, _ := json.Marshal(render(v))
+	return string(b)
 }

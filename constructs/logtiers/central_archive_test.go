@@ -2,6 +2,7 @@ package logtiers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -116,6 +117,19 @@ func TestCentralArchiveBucketPolicyGivesEachAccountOnlyItsOwnPrefix(t *testing.T
 			t.Errorf("statement %v allows principal *", s["Sid"])
 		}
 		sid, _ := s["Sid"].(string)
+		if sid == "ArchiveList" {
+			// Bucket-level only, for both accounts' delivery roles.
+			seen[sid] = true
+			if res := jsonText(t, s["Resource"]); strings.Contains(res, "account=") {
+				t.Errorf("ArchiveList grants objects: %s", res)
+			}
+			for _, a := range []string{accountA, accountB} {
+				if !strings.Contains(jsonText(t, s["Principal"]), a) || !strings.Contains(text, ":iam::"+a+":role/obs-log-archive-*") {
+					t.Errorf("ArchiveList does not name account %s and its delivery roles: %s", a, text)
+				}
+			}
+			continue
+		}
 		for _, own := range []string{accountA, accountB} {
 			if !strings.HasSuffix(sid, own) {
 				continue
@@ -137,36 +151,26 @@ func TestCentralArchiveBucketPolicyGivesEachAccountOnlyItsOwnPrefix(t *testing.T
 				if !strings.Contains(res, "/logs/account="+own+"/*") || !strings.Contains(res, "/errors/account="+own+"/*") || strings.Count(res, "account=") != 2 {
 					t.Errorf("%s: resources %s, want exactly logs/ and errors/account=%s/", sid, res, own)
 				}
-				for _, r := range regionsOf(own) {
-					if !strings.Contains(text, ":iam::"+own+":role/obs-log-archive-"+r) {
-						t.Errorf("%s does not name the delivery role of %s", sid, r)
-					}
+				if !strings.Contains(text, ":iam::"+own+":role/obs-log-archive-*") {
+					t.Errorf("%s does not name the account's delivery roles: %s", sid, text)
 				}
 			case strings.HasPrefix(sid, "ArchiveWriters"):
 				if !strings.Contains(res, "/logs/account="+own+"/*") || strings.Contains(res, "errors/") || jsonText(t, s["Action"]) != `"s3:PutObject"` {
 					t.Errorf("%s: %s on %s, want s3:PutObject on logs/account=%s/ only", sid, jsonText(t, s["Action"]), res, own)
 				}
-			case strings.HasPrefix(sid, "ArchiveBucket"):
-				if strings.Contains(res, "/") && strings.Contains(res, "account=") {
-					t.Errorf("%s grants objects: %s", sid, res)
-				}
 			}
 		}
 	}
+	if !seen["ArchiveList"] {
+		t.Error("no ArchiveList statement")
+	}
 	for _, a := range []string{accountA, accountB} {
-		for _, kind := range []string{"ArchiveBucket", "ArchiveObjects", "ArchiveWriters"} {
+		for _, kind := range []string{"ArchiveObjects", "ArchiveWriters"} {
 			if !seen[kind+a] {
 				t.Errorf("no %s statement for account %s", kind, a)
 			}
 		}
 	}
-}
-
-func regionsOf(account string) []string {
-	if account == accountA {
-		return []string{"us-east-1", "eu-west-1"}
-	}
-	return []string{"eu-west-1"}
 }
 
 func TestCentralArchiveKeyPolicyLetsWritersUseItOnlyThroughS3ForTheBucket(t *testing.T) {
@@ -307,5 +311,95 @@ func TestCentralArchivePropsReportEveryProblemByPath(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("NewArchive error lacks %q: %v", want, err)
 		}
+	}
+}
+
+func TestCentralArchiveBucketPolicyOverTwentyKBStopsSynth(t *testing.T) {
+	build := func(accounts int) (awscdk.App, *logtiers.CentralArchive) {
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+		cs := awscdk.NewStack(app, jsii.String("Central"), &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(monitoringAccount), Region: jsii.String("us-east-1")}})
+		var writers []logtiers.ArchiveWriter
+		for i := range accounts {
+			writers = append(writers, logtiers.ArchiveWriter{Account: fmt.Sprintf("3000000000%02d", i), Regions: []string{"us-east-1", "eu-west-1", "ap-southeast-1"}})
+		}
+		c, err := logtiers.NewCentralArchive(cs, "LogArchive", logtiers.CentralArchiveProps{Platform: "obs", Writers: writers, OrganizationID: "o-abcdefghij"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return app, c
+	}
+	// Ten accounts in three regions fit.
+	app, _ := build(10)
+	if msg := synthError(app); msg != "" {
+		t.Fatalf("10 accounts: %s", msg)
+	}
+	app, _ = build(40)
+	msg := synthError(app)
+	t.Log(msg)
+	for _, want := range []string{"central log archive bucket policy of bucket obs-logs-999999999999-us-east-1 (account 999999999999, region us-east-1)", "for 40 writer accounts", "the limit is 20480 bytes", "using-iam-policies.html"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("synth error lacks %q: %s", want, msg)
+		}
+	}
+}
+
+func TestAnalysisBacksUpFailedDocumentsToTheCentralArchive(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("Regional"), &awscdk.StackProps{Env: &awscdk.Environment{
+		Account: jsii.String(accountA), Region: jsii.String("eu-west-1")}})
+	target := logtiers.CentralArchiveTarget{Platform: "obs", Account: monitoringAccount, Region: "us-east-1", KMS: true}
+	archive, err := logtiers.NewArchive(stack, "Archive", logtiers.ArchiveProps{Central: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := logtiers.NewAnalysis(stack, "Analysis", logtiers.AnalysisProps{Name: "obs", Archive: archive, Vpc: testVpc}); err != nil {
+		t.Fatal(err)
+	}
+	tpl := templateJSON(t, stack)
+	_, errs := logtiers.CentralArchivePrefixes(accountA, "eu-west-1")
+	// The role's name matches the central policies' delivery-role pattern.
+	var named bool
+	for _, r := range resourcesOfType(tpl, "AWS::IAM::Role") {
+		named = named || r["RoleName"] == "obs-log-archive-analysis-eu-west-1"
+	}
+	if !named {
+		t.Error("no analysis delivery role named obs-log-archive-analysis-eu-west-1")
+	}
+	backups := 0
+	for _, s := range resourcesOfType(tpl, "AWS::KinesisFirehose::DeliveryStream") {
+		d, ok := s["AmazonOpenSearchServerlessDestinationConfiguration"].(map[string]any)
+		if !ok {
+			continue
+		}
+		backups++
+		b := d["S3Configuration"].(map[string]any)
+		if arn := jsonText(t, b["BucketARN"]); !strings.Contains(arn, ":s3:::obs-logs-999999999999-us-east-1") {
+			t.Errorf("backup bucket %s", arn)
+		}
+		if p := jsonText(t, b["Prefix"]); !strings.Contains(p, errs+"analysis/") {
+			t.Errorf("backup prefix %s, want under %sanalysis/", p, errs)
+		}
+	}
+	if backups == 0 {
+		t.Fatal("no analysis stream")
+	}
+	found := false
+	for _, pol := range resourcesOfType(tpl, "AWS::IAM::Policy") {
+		for _, s := range statements(pol["PolicyDocument"]) {
+			switch s["Sid"] {
+			case "WriteFailedDocuments":
+				found = true
+				if res := jsonText(t, s["Resource"]); !strings.Contains(res, "obs-logs-999999999999-us-east-1/"+errs+"analysis/*") || strings.Count(res, "account=") != 1 {
+					t.Errorf("failed documents written to %s", res)
+				}
+			case "EncryptFailedDocuments":
+				if !strings.Contains(jsonText(t, s), `"kms:ViaService":"s3.us-east-1.amazonaws.com"`) {
+					t.Errorf("key statement %s", jsonText(t, s))
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no WriteFailedDocuments statement")
 	}
 }

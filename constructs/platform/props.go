@@ -149,8 +149,9 @@ type Logs struct {
 	// logs/account=<id>/region=<region>/ (errors under errors/...), each
 	// account's roles only under its own prefix
 	// (logtiers.NewCentralArchive). Archive's bucket settings apply to it.
-	// A single-account platform needs Account. Not with Analysis, whose
-	// failed documents go to a regional bucket. Default: false.
+	// A single-account platform needs Account. The analysis tier's failed
+	// documents go there too, under errors/account=<id>/region=<region>/analysis/.
+	// Default: false.
 	CentralArchive bool
 	// Router is each region's log router; Archive is set by the platform
 	// and LogGroupPrefix defaults to the services' prefix plus "/".

@@ -42,9 +42,6 @@ func (p Props) Validate() error {
 		if !p.Org() && p.Account == "" {
 			v.Add("logs.archive.central", true, "false, or set account: the central archive's bucket and key policies name the account whose regions write into it")
 		}
-		if p.Logs.Analysis.Enabled {
-			v.Add("logs.archive.central", true, "false while logs.analysis.enabled is true: the analysis tier backs up failed documents to a regional archive bucket")
-		}
 		if p.Account != "" {
 			// The bucket settings were checked above.
 			c := pl.centralArchiveProps()

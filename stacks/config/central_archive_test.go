@@ -40,8 +40,6 @@ func TestCentralArchiveConfigErrorsNameThePath(t *testing.T) {
 		{"unknown field", strings.Replace(centralArchiveDoc, "    central: true\n", "    centrl: true\n", 1), []string{"org.yaml", "logs.archive", "centrl"}},
 		{"mistyped value", strings.Replace(centralArchiveDoc, "central: true", "central: [yes]", 1), []string{"org.yaml", "logs.archive.central"}},
 		{"single account without account", single, []string{`logs.archive.central: true is not allowed; false, or set account`}},
-		{"with the analysis tier", centralArchiveDoc + "  analysis: {enabled: true, network: public, publicReason: test}\n",
-			[]string{`logs.archive.central: true is not allowed; false while logs.analysis.enabled is true`}},
 		{"bad lifecycle still reported", strings.Replace(centralArchiveDoc, "transitionDays: 45", "transitionDays: 400", 1), []string{"logs.archive.expirationDays"}},
 	}
 	for _, c := range cases {

@@ -405,9 +405,6 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 		if !p.Org() && p.Account == "" {
 			v.Add("logs.archive.central", true, "false, or set account: the central archive's bucket and key policies name the account whose regions write into it")
 		}
-		if l.Analysis.Enabled {
-			v.Add("logs.archive.central", true, "false while logs.analysis.enabled is true: the analysis tier backs up failed documents to a regional archive bucket")
-		}
 	}
 	v.Merge("logs.retention", l.RetentionGuardProps().Validate())
 	if a := l.Analysis; a.Enabled {
