@@ -76,3 +76,26 @@ func TestCentralArchivePlatformErrors(t *testing.T) {
 		t.Errorf("a hand-set Archive.Central passed: %v", err)
 	}
 }
+
+// A single-account platform with an account keeps its archive in the
+// central stack too: every region writes there cross-region.
+func TestSingleAccountCentralArchiveUsesTheCentralStack(t *testing.T) {
+	props := Props{Name: "solo", Account: "123456789012", Regions: []string{"us-east-1", "eu-west-1"}, Services: []Service{{Name: "api"}},
+		Billing: orgProps().Billing}
+	props.Logs.CentralArchive = true
+	app := cdktest.NewApp(t, "")
+	p, err := New(app, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Central.LogArchive
+	if c == nil || c.BucketName != "solo-logs-123456789012-us-east-1" || c.Key != nil || len(c.Props.Writers) != 1 ||
+		strings.Join(c.Props.Writers[0].Regions, ",") != "us-east-1,eu-west-1" {
+		t.Fatalf("central archive %+v", c)
+	}
+	for _, r := range p.Regional {
+		if r.LogArchive.Bucket != nil || r.LogArchive.Central.Account != "123456789012" || r.LogArchive.Central.Region != "us-east-1" {
+			t.Errorf("%s: archive %+v", *r.Stack.StackName(), r.LogArchive.Central)
+		}
+	}
+}
