@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 
+	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
 
@@ -111,6 +112,27 @@ func TestCentralLogArchiveOrgIsNagAndCfnLintClean(t *testing.T) {
 	for _, r := range s.platform.Regional {
 		if r.Analysis == nil || r.LogArchive.Bucket != nil {
 			t.Errorf("%s: analysis %v, own archive bucket %v", *r.Stack.StackName(), r.Analysis != nil, r.LogArchive.Bucket != nil)
+		}
+	}
+	// The architecture diagram draws each account-region's archive stream
+	// delivering into the central stack's bucket.
+	g, err := diagram.FromAssembly(s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := map[string]*diagram.Node{}
+	for _, n := range g.Nodes {
+		nodes[n.ID] = n
+	}
+	into := map[string]bool{}
+	for _, e := range g.Edges {
+		if from, to := nodes[e.From], nodes[e.To]; e.Label == "delivers" && from != nil && to != nil && to.Stack == "o11yscale-central" && from.Stack != "o11yscale-central" {
+			into[from.Stack] = true
+		}
+	}
+	for _, want := range []string{"o11yscale-shop-us-east-1", "o11yscale-shop-eu-west-1", "o11yscale-auth-eu-west-1"} {
+		if !into[want] {
+			t.Errorf("the diagram has no delivery from %s into the central stack (%v)", want, into)
 		}
 	}
 	if n := lintByRegion(t, s); n != len(s.templates(t)) {
