@@ -81,7 +81,7 @@ func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
 			*r.Stack.Partition(), *r.Stack.Account(), grafana.WorkspaceRoleName(p.Props.Name)))
 		if a.Network != logtiers.NetworkPublic && g.Vpc.On() && r.Region == g.CentralRegion {
 			// The workspace's VPC gets its own endpoint to this region's
-			// collection (validateGrafanaReach keeps the dashboards to
+			// collection (ValidateGrafanaReach keeps the dashboards to
 			// this region when the tier is private).
 			a.ReaderVpcs = append(slices.Clone(a.ReaderVpcs), logtiers.AnalysisVpc{
 				VpcID: g.Vpc.VpcID, SubnetIDs: g.Vpc.SubnetIDs, SecurityGroupIDs: g.Vpc.SecurityGroupIDs,

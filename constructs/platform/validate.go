@@ -40,7 +40,7 @@ func (p Props) Validate() error {
 		for _, region := range p.Regions {
 			add("logs.analysis", p.AnalysisProps(region).Validate())
 		}
-		v.Merge("", p.validateGrafanaReach())
+		v.Merge("", p.ValidateGrafanaReach())
 		for region := range p.Logs.Analysis.Vpcs {
 			if !slices.Contains(p.Regions, region) {
 				v.Add(validation.Key("logs.analysis.vpcs", region), region, "a region of the platform (regions)")
@@ -81,7 +81,7 @@ func (p Props) Validate() error {
 	return v.Err()
 }
 
-// validateGrafanaReach checks that the Grafana workspace can reach every
+// ValidateGrafanaReach checks that the Grafana workspace can reach every
 // analysis collection its dashboards search. The provisioner looks the
 // collections up in its own account, and a private collection is reached
 // only through an OpenSearch Serverless VPC endpoint that its network
@@ -89,7 +89,7 @@ func (p Props) Validate() error {
 // that VPC's region only
 // (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-vpc.html,
 // https://docs.aws.amazon.com/grafana/latest/userguide/AMG-configure-vpc.html).
-func (p Props) validateGrafanaReach() error {
+func (p Props) ValidateGrafanaReach() error {
 	var v validation.Errors
 	g := p.GrafanaProps(nil)
 	if !g.DeploysWorkspace() || !g.Analysis.On() {

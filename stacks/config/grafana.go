@@ -203,6 +203,15 @@ func (p *Platform) validateGrafana(v *validation.Errors, platformOK bool) {
 			reported[fe.Error()] = true
 		}
 	}
+	if len(validation.Fields(props.Validate())) > 0 {
+		return
+	}
+	// Whether the workspace reaches the collections it searches; the
+	// paths are the config's own (grafana.vpc, grafana.analysisRegions,
+	// logs.analysis).
+	for _, fe := range validation.Fields(p.Props(p.Account).ValidateGrafanaReach()) {
+		v.Add(fe.Path, fe.Value, fe.Allowed)
+	}
 }
 
 // validArns reports every value of list that does not match re, or
