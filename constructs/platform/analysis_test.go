@@ -61,6 +61,19 @@ func TestGrafanaThatCannotReachACollectionIsRefusedByPath(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Errorf("public collections: %v", err)
 	}
+	// An organization's collections are in the workload accounts, out of
+	// the monitoring account's reach, even public.
+	o := orgProps()
+	o.Logs.Analysis = Analysis{Enabled: true, AnalysisProps: logtiers.AnalysisProps{Network: logtiers.NetworkPublic, PublicReason: "no VPC in these accounts yet"}}
+	o.Grafana.Mode = grafana.ModeGrafana
+	err = o.Validate()
+	if fe := validation.Fields(err); len(fe) != 1 || fe[0].Path != "logs.analysis.enabled" {
+		t.Errorf("an organization with the tier and a workspace: %v", err)
+	}
+	o.Grafana.Mode = grafana.ModeCloudWatch
+	if err := o.Validate(); err != nil {
+		t.Errorf("an organization with the tier and no workspace: %v", err)
+	}
 	// Without a workspace nothing needs reaching.
 	p = withAnalysis()
 	p.Regions = []string{"us-east-1", "eu-west-1"}
