@@ -48,6 +48,9 @@ type Analysis struct {
 	LifecyclePolicy  awsopensearchserverless.CfnLifecyclePolicy
 	// VpcEndpoint reaches a private collection; nil when public.
 	VpcEndpoint awsopensearchserverless.CfnVpcEndpoint
+	// ReaderVpcEndpoints are the endpoints created for ReaderVpcs (none
+	// for a reader VPC that is Vpc).
+	ReaderVpcEndpoints []awsopensearchserverless.CfnVpcEndpoint
 	// Streams are the delivery streams by tier.
 	Streams map[Tier]awskinesisfirehose.CfnDeliveryStream
 	// DeliveryRole is the role every stream writes with; the data access
@@ -103,7 +106,19 @@ func NewAnalysis(scope constructs.Construct, id string, props AnalysisProps) (*A
 			Name: jsii.String(coll + "-vpc"), VpcId: jsii.String(p.Vpc.VpcID),
 			SubnetIds: jsii.Strings(p.Vpc.SubnetIDs...), SecurityGroupIds: jsii.Strings(p.Vpc.SecurityGroupIDs...),
 		})
-		net["AllowFromPublic"], net["SourceVPCEs"] = false, []any{a.VpcEndpoint.AttrId()}
+		sources := []any{a.VpcEndpoint.AttrId()}
+		for i, rv := range p.ReaderVpcs {
+			if rv.VpcID == p.Vpc.VpcID {
+				continue
+			}
+			e := awsopensearchserverless.NewCfnVpcEndpoint(c, jsii.String(fmt.Sprintf("ReaderVpcEndpoint%d", i+1)), &awsopensearchserverless.CfnVpcEndpointProps{
+				Name: jsii.String(fmt.Sprintf("%s-rd%d", coll, i+1)), VpcId: jsii.String(rv.VpcID),
+				SubnetIds: jsii.Strings(rv.SubnetIDs...), SecurityGroupIds: jsii.Strings(rv.SecurityGroupIDs...),
+			})
+			a.ReaderVpcEndpoints = append(a.ReaderVpcEndpoints, e)
+			sources = append(sources, e.AttrId())
+		}
+		net["AllowFromPublic"], net["SourceVPCEs"] = false, sources
 	} else {
 		net["AllowFromPublic"] = true
 	}

@@ -54,6 +54,12 @@ type Platform struct {
 	// disabled.
 	Billing      *governance.Billing
 	BillingStack awscdk.Stack
+	// DataSourcesStack ("<name>-grafana-datasources", central region) runs
+	// the Grafana provisioner again once every region's analysis
+	// collection exists; DataSources is its custom resource. Both nil
+	// unless the workspace's dashboards search the analysis tier.
+	DataSourcesStack awscdk.Stack
+	DataSources      awscdk.CustomResource
 	// RetentionGuard is the aspect applied to every log group of the scope.
 	RetentionGuard *logtiers.RetentionGuard
 	// CostConfig is the cost model's input derived from Props
@@ -148,6 +154,9 @@ func (p *Platform) Stacks() []awscdk.Stack {
 	}
 	if p.BillingStack != nil {
 		out = append(out, p.BillingStack)
+	}
+	if p.DataSourcesStack != nil {
+		out = append(out, p.DataSourcesStack)
 	}
 	return out
 }
@@ -254,6 +263,9 @@ func (p *Platform) build(scope constructs.Construct) error {
 			}
 			p.Regional = append(p.Regional, r)
 		}
+	}
+	if err := p.addDataSourcesStack(scope); err != nil {
+		return err
 	}
 	if p.RetentionGuard, err = logtiers.NewRetentionGuard(props.Logs.Retention); err != nil {
 		return err

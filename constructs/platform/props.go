@@ -205,6 +205,12 @@ type Grafana struct {
 	// to AlertTopics and AlertTopicKeys.
 	AlertTopicArns    []string
 	AlertTopicKeyArns []string
+	// AnalysisRegions limit the OpenSearch data sources and errors panels
+	// to these workload regions (dashboard.Analysis.Regions). A private
+	// collection is reachable only in the workspace's own region, through
+	// an endpoint in Vpc, so with a private tier in more regions this
+	// must name only that one. Default: every region.
+	AnalysisRegions []string
 }
 
 // Billing configures the billing alarm and budget.

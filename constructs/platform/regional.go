@@ -117,6 +117,14 @@ func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
 		// shares one account).
 		a.Readers = append(slices.Clone(a.Readers), fmt.Sprintf("arn:%s:iam::%s:role/%s",
 			*r.Stack.Partition(), *r.Stack.Account(), grafana.WorkspaceRoleName(p.Props.Name)))
+		if a.Network != logtiers.NetworkPublic && g.Vpc.On() && r.Region == g.CentralRegion {
+			// The workspace's VPC gets its own endpoint to this region's
+			// collection (ValidateGrafanaReach keeps the dashboards to
+			// this region when the tier is private).
+			a.ReaderVpcs = append(slices.Clone(a.ReaderVpcs), logtiers.AnalysisVpc{
+				VpcID: g.Vpc.VpcID, SubnetIDs: g.Vpc.SubnetIDs, SecurityGroupIDs: g.Vpc.SecurityGroupIDs,
+			})
+		}
 	}
 	return a
 }

@@ -56,6 +56,7 @@ func (p *Platform) propsOf(base platform.Props) platform.Props {
 			Props:             p.grafanaMapped(),
 			AlertTopicArns:    p.Grafana.AlertTopicArns,
 			AlertTopicKeyArns: p.Grafana.AlertTopicKeyArns,
+			AnalysisRegions:   p.Grafana.AnalysisRegions,
 		},
 		Billing: platform.Billing{
 			Disabled: p.Billing.Disabled,
