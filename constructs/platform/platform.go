@@ -85,6 +85,9 @@ type Central struct {
 	Metrics *metricstream.Central
 	// Observability is the Grafana workspace and/or CloudWatch dashboard.
 	Observability *grafana.Observability
+	// LogArchive is the central log archive; nil unless
+	// Props.Logs.CentralArchive.
+	LogArchive *logtiers.CentralArchive
 }
 
 // Regional is one workload region's stack.
@@ -240,6 +243,11 @@ func (p *Platform) build(scope constructs.Construct) error {
 	}
 	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", p.grafanaProps(cs)); err != nil {
 		return err
+	}
+	if props.Logs.CentralArchive {
+		if p.Central.LogArchive, err = logtiers.NewCentralArchive(cs, "LogArchive", p.centralArchiveProps()); err != nil {
+			return err
+		}
 	}
 
 	if props.Org() {

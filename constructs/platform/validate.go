@@ -35,6 +35,20 @@ func (p Props) Validate() error {
 	add("sampling", pl.samplingProps().Validate())
 	add("sampling", ValidateCollectorLogGroup(pl.samplingProps().TailSampling.Logs, pl.logGroupPrefix(), p.ServiceNames()))
 	add("logs.archive", p.Logs.Archive.Validate())
+	if p.Logs.Archive.Central.On() {
+		v.Add("logs.archive.central", "set", "empty: the platform points every region at the central archive when Logs.CentralArchive is true")
+	}
+	if p.Logs.CentralArchive {
+		if !p.Org() && p.Account == "" {
+			v.Add("logs.archive.central", true, "false, or set account: the central archive's bucket and key policies name the account whose regions write into it")
+		}
+		if p.Account != "" {
+			// The bucket settings were checked above.
+			c := pl.centralArchiveProps()
+			c.Archive = logtiers.ArchiveProps{}
+			add("logs.archive", c.Validate())
+		}
+	}
 	add("logs.router", pl.routerProps(nil).Validate())
 	if p.Logs.Analysis.Enabled {
 		for _, region := range p.Regions {
