@@ -389,6 +389,9 @@ func (r *Report) unverifiedComponents() map[string]bool {
 	return out
 }
 
+// Money formats x as the report does: $1,234.56.
+func Money(x float64) string { return money(x) }
+
 func money(x float64) string {
 	if x < 0 {
 		return "-$" + groupDigits(-x, 2)
