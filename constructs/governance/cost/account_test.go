@@ -66,6 +66,9 @@ func TestAccountTotalsSumToThePlatformTotal(t *testing.T) {
 		if central && l.Account != MonitoringAccountName {
 			t.Errorf("central line billed to %q: %s", l.Account, l.Item)
 		}
+		if strings.Contains(l.Item, "archive of streamed metrics") && l.Region != "us-east-1" {
+			t.Errorf("the streams' archive is the central bucket's, in us-east-1: %+v", l)
+		}
 		if l.Item == "forwarder Lambda requests" && l.Account == MonitoringAccountName {
 			t.Errorf("the forwarder runs in each workload account-region, not the monitoring account: %+v", l)
 		}

@@ -117,8 +117,11 @@ func (e *estimator) metricStreams(s Service, region string) {
 		fmt.Sprintf("%d bytes per update; the stream batches updates into records", mb))
 	e.from = source(e.from, e.a.Sources[SourceMetricArchive])
 	if len(e.a.Accounts) > 0 {
-		// An organization's streams deliver to the central bucket.
-		e.central(func() { e.metricArchive(ComponentMetricStreams, s.Name, region, "streamed metrics", gb) })
+		// An organization's streams deliver to the monitoring account's
+		// central bucket.
+		e.central(func() {
+			e.metricArchive(ComponentMetricStreams, s.Name, e.a.CentralRegion, "streamed metrics from "+AccountRegionKey(s.Account, region), gb)
+		})
 		return
 	}
 	e.metricArchive(ComponentMetricStreams, s.Name, region, "streamed metrics", gb)

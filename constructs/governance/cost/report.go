@@ -267,7 +267,8 @@ func (r *Report) Markdown() []byte {
 	}
 	writeRows("By region", "Region", r.ByRegion)
 	if len(r.ByAccount) > 0 {
-		b.WriteString("Shared and central lines (central stream, archive, Grafana, billing alarm) are the monitoring account's.\n\n")
+		b.WriteString("Shared and central lines (central stream, archive, Grafana, billing alarm) are the monitoring account's. " +
+			"Each account-region runs its own forwarder and has its own custom metric tiers.\n\n")
 		writeRows("By account", "Account", accountLabels(r.ByAccount))
 		writeRows("By account-region", "Account / region", accountLabels(r.ByAccountRegion))
 	}
