@@ -79,6 +79,8 @@ func (p ForwarderProps) lambdaConfig(roleArn string) contract.Config {
 	}
 	if p.Central != nil {
 		cfg.StreamName, cfg.CentralRegion = p.Central.CentralNames().Stream(), p.Central.CentralRegion()
+		// The writer role's owner sees which platform wrote.
+		cfg.SessionName = p.Central.CentralNames().Platform + "-forwarder"
 	}
 	for _, m := range p.Metrics {
 		cfg.Metrics = append(cfg.Metrics, contract.Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions,

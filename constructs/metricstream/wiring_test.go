@@ -74,12 +74,13 @@ func TestRegionalConstructsTakeNamesAndRegionFromTheCentral(t *testing.T) {
 	for _, fn := range *fns {
 		b, _ := json.Marshal((*fn)["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)[contract.EnvConfig])
 		if strings.Contains(string(b), `\"streamName\":\"acme-metrics\"`) && strings.Contains(string(b), `\"centralRegion\":\"eu-central-1\"`) &&
-			strings.Contains(string(b), "123456789012:role/acme-metrics-writer") && strings.Contains(string(b), `\"unit\":\"Milliseconds\"`) {
+			strings.Contains(string(b), "123456789012:role/acme-metrics-writer") && strings.Contains(string(b), `\"unit\":\"Milliseconds\"`) &&
+			strings.Contains(string(b), `\"sessionName\":\"acme-forwarder\"`) {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("no forwarder config names the central's stream, region and writer role: %v", *fns)
+		t.Errorf("no forwarder config names the central's stream, region, writer role and the platform's session name: %v", *fns)
 	}
 }
 

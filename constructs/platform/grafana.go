@@ -21,7 +21,8 @@ func (p *Platform) grafanaProps(scope constructs.Construct) grafana.Props {
 }
 
 // GrafanaProps is Grafana completed as the platform builds it: the
-// platform's name, central region, regions and services, the first
+// platform's name, central region, regions and services, an
+// organization's workload accounts and monitoring account, the first
 // service's API name, the central stream's name and the workspace name
 // filled in where empty; with a scope (the central stack), the topics and
 // keys named by ARN imported into it (imports add no resources).
@@ -48,6 +49,15 @@ func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
 	}
 	if len(g.SLOs) == 0 {
 		g.SLOs = props.dashboardSLOs()
+	}
+	if props.Org() && len(g.Accounts) == 0 {
+		// Grafana runs in the monitoring account and sees the workload
+		// accounts through their OAM links: the dashboards get the account
+		// variable.
+		for _, a := range props.Accounts {
+			g.Accounts = append(g.Accounts, dashboard.Account{Name: a.Name, ID: a.ID, Regions: a.Regions})
+		}
+		g.MonitoringAccount = props.Monitoring.Account
 	}
 	if g.CentralStreamName == "" {
 		g.CentralStreamName = metricstream.Names{Platform: props.Name}.Stream()

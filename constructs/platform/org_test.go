@@ -213,3 +213,21 @@ func TestOrgMetricStreamsWriteOnlyUnderTheirAccountPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestOrgGrafanaDashboardsListTheWorkloadAccounts(t *testing.T) {
+	g := orgProps().GrafanaProps(nil)
+	var got []string
+	for _, a := range g.Accounts {
+		got = append(got, a.Name+"="+a.ID+strings.Join(a.Regions, ","))
+	}
+	want := []string{"payments=222222222222eu-west-1,us-east-1", "identity=333333333333eu-west-1", "ops=111111111111eu-west-1"}
+	if !slices.Equal(got, want) || g.MonitoringAccount != monitoringAccount {
+		t.Errorf("grafana accounts %v monitoring %q, want %v and %s", got, g.MonitoringAccount, want, monitoringAccount)
+	}
+	if err := g.Validate(); err != nil {
+		t.Errorf("org grafana props: %v", err)
+	}
+	if single := minimal().GrafanaProps(nil); len(single.Accounts) != 0 || single.MonitoringAccount != "" {
+		t.Errorf("single-account grafana props have accounts %v / %q", single.Accounts, single.MonitoringAccount)
+	}
+}

@@ -35,6 +35,7 @@ var needsProps = map[string]bool{
 	"AWS::Events::Rule": true, "AWS::Logs::MetricFilter": true, "AWS::Logs::SubscriptionFilter": true,
 	"AWS::Lambda::Permission": true, "AWS::IAM::Policy": true, "AWS::IAM::RolePolicy": true, "AWS::IAM::Role": true,
 	"AWS::SSM::Parameter": true, "AWS::ApplicationSignals::ServiceLevelObjective": true,
+	"AWS::CloudWatch::MetricStream": true,
 }
 
 // typeOf names an L1's CloudFormation type from its Go type, without a
@@ -128,6 +129,8 @@ func propsOf(c constructs.IConstruct, res awscdk.CfnResource) map[string]any {
 		return map[string]any{"roleName": r.RoleName(), "policies": r.Policies()}
 	case awsssm.CfnParameter:
 		return map[string]any{"name": r.Name(), "value": r.Value(), "tier": r.Tier()}
+	case awscloudwatch.CfnMetricStream:
+		return map[string]any{"name": r.Name(), "includeFilters": r.IncludeFilters(), "excludeFilters": r.ExcludeFilters()}
 	}
 	if p := res.CfnProperties(); p != nil {
 		return *p

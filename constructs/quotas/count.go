@@ -58,7 +58,7 @@ func Count(resources []Resource) []Usage {
 			}
 			add("oam/linksPerSink", at, sink, 1)
 		case "AWS::CloudWatch::MetricStream":
-			add("cloudwatch/metricStreams", r, "", 1)
+			add("cloudwatch/metricStreamFilters", r, subjectOf(r, "name"), streamFilters(r.Props))
 		case "AWS::CloudWatch::Alarm":
 			// An anomaly-band alarm uses (or trains) the model of its metric.
 			if id, ok := prop(r.Props, "thresholdMetricId").(string); ok {
@@ -243,6 +243,21 @@ func prop(m map[string]any, name string) any {
 		return nil
 	}
 	return m[strings.ToUpper(name[:1])+name[1:]]
+}
+
+// streamFilters counts a metric stream's include and exclude filters, a
+// filter that names metrics once per metric.
+func streamFilters(props map[string]any) int {
+	n := 0
+	for _, key := range []string{"includeFilters", "excludeFilters"} {
+		fs, _ := prop(props, key).([]any)
+		for _, f := range fs {
+			m, _ := f.(map[string]any)
+			names, _ := prop(m, "metricNames").([]any)
+			n += max(1, len(names))
+		}
+	}
+	return n
 }
 
 func subjectOf(r Resource, nameProp string) string {

@@ -109,10 +109,19 @@ var cases = []struct {
 		awsoam.NewCfnLink(s, id("Link", i), &awsoam.CfnLinkProps{ResourceTypes: jsii.Strings("AWS::CloudWatch::Metric"),
 			SinkIdentifier: jsii.String(fmt.Sprintf("arn:aws:oam:eu-west-1:99998888777%d:sink/x", i)), LabelTemplate: jsii.String("$AccountName")})
 	}), "6 of OAM links (monitoring accounts of a source account) is over the quota of 5", 0},
-	{"cloudwatch/metricStreams", "eu-west-1", many(1001, 450, func(s awscdk.Stack, i int) {
-		awscloudwatch.NewCfnMetricStream(s, id("Stream", i), &awscloudwatch.CfnMetricStreamProps{
+	{"cloudwatch/metricStreamFilters", "eu-west-1", func(app awscdk.App, region string) []awscdk.Stack {
+		// 999 namespace filters and one filter naming two metrics: 1,001.
+		s := stack(app, "S", region)
+		var filters []any
+		for i := range 999 {
+			filters = append(filters, &awscloudwatch.CfnMetricStream_MetricStreamFilterProperty{Namespace: id("App", i)})
+		}
+		filters = append(filters, &awscloudwatch.CfnMetricStream_MetricStreamFilterProperty{Namespace: jsii.String("AWS/Lambda"), MetricNames: jsii.Strings("Errors", "Throttles")})
+		awscloudwatch.NewCfnMetricStream(s, jsii.String("Stream"), &awscloudwatch.CfnMetricStreamProps{
+			Name: jsii.String("wide"), IncludeFilters: &filters,
 			FirehoseArn: jsii.String("arn:aws:firehose:eu-west-1:111122223333:deliverystream/x"), RoleArn: jsii.String("arn:aws:iam::111122223333:role/x"), OutputFormat: jsii.String("json")})
-	}), "1001 of CloudWatch metric streams is over the quota of 1000", 2000},
+		return []awscdk.Stack{s}
+	}, "metric stream wide: 1001 of filters of a metric stream is over the quota of 1000", 0},
 	{"cloudwatch/anomalyDetectors", "eu-west-1", many(501, 450, func(s awscdk.Stack, i int) { alarm(s, i, true) }),
 		"501 of CloudWatch anomaly detection models is over the quota of 500", 1000},
 	{"applicationsignals/burnRateConfigurations", "eu-west-1", func(app awscdk.App, region string) []awscdk.Stack {

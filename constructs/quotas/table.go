@@ -29,6 +29,7 @@ const (
 	PerAlarm         Per = "alarm"
 	PerSink          Per = "sink"
 	PerSLO           Per = "SLO"
+	PerMetricStream  Per = "metric stream"
 )
 
 // Quota is one row of the table.
@@ -120,11 +121,17 @@ var Table = []Quota{
 	{Service: "oam", Name: "linksPerSink", Kind: "OAM links", Per: PerSink, Value: 100000,
 		Source: "https://docs.aws.amazon.com/general/latest/gr/cloudwatchoam.html", Verified: true,
 		Fix: "split the source accounts over more monitoring accounts"},
-	// The CloudWatch quota page's metric-stream figure could not be read
-	// when this table was written.
-	{Service: "cloudwatch", Name: "metricStreams", Kind: "CloudWatch metric streams", Per: PerAccountRegion, Value: 1000, Adjustable: true,
-		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
-		Fix:    "deliver more regions through the forwarder (metrics.delivery) instead of metric streams"},
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Streams.html:
+	// "Each metric stream can include up to 1000 filters that either
+	// include or exclude metric namespaces or specific metrics", and
+	// "There is no limit on the number of metric streams per account or
+	// per Region", so streams themselves are not counted (an earlier
+	// table held an unverified 1,000 streams per account-region). A filter
+	// naming metrics is counted once per metric, the reading that cannot
+	// undercount; the page does not say the figure can be raised.
+	{Service: "cloudwatch", Name: "metricStreamFilters", Kind: "filters of a metric stream", Per: PerMetricStream, Value: 1000,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Metric-Streams.html", Verified: true,
+		Fix: "stream fewer namespaces or metrics through one stream, or split them over several streams (their number is not limited)"},
 	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html:
 	// "Anomaly detection models: 500 per Region, per account." (the same
 	// page: "No limit on the total number of alarms per account", so
@@ -186,16 +193,18 @@ var Table = []Quota{
 	{Service: "iam", Name: "rolePolicySize", Kind: "inline policies of a role (non-whitespace)", Per: PerRole, Value: 10240, Unit: "characters",
 		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html", Verified: true,
 		Fix: "move statements to a managed policy or split the role"},
-	// https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html:
-	// PutParameter rejects a standard value over 4,096 characters
+	// https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html,
+	// the tiers table: "Maximum size of a parameter value", Standard 4 KB,
+	// Advanced 8 KB. PutParameter states the standard tier in characters
 	// ("Standard tier parameters support a maximum parameter value of 4096
-	// characters"); the advanced tier's 8 KB is from the same page.
+	// characters"), so 4 KB is 4,096 characters and 8 KB is read the same
+	// way, 8,192. Neither can be raised (the tier is the switch).
 	{Service: "ssm", Name: "standardParameterSize", Kind: "Standard-tier SSM parameter value", Per: PerParameter, Value: 4096, Unit: "characters",
 		Source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html", Verified: true,
 		Fix: "set the parameter's tier to Advanced (up to 8 KB), or store less in one parameter"},
 	{Service: "ssm", Name: "advancedParameterSize", Kind: "Advanced-tier SSM parameter value", Per: PerParameter, Value: 8192, Unit: "characters",
-		Source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html",
-		Fix:    "split the value over several parameters"},
+		Source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html", Verified: true,
+		Fix: "split the value over several parameters"},
 }
 
 // Lookup returns the table row of service/name.

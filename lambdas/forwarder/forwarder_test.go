@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,7 @@ func TestBinaryForwardsEveryDatapointExactlyOnceAndRetriesWithTheSameIDs(t *test
 	// The config comes from SSM and names a role to assume for the put.
 	cfg := fwdtest.Config(stream, 200, stats)
 	cfg.RoleARN = "arn:aws:iam::" + fwdtest.Account + ":role/o11yscale-central-metrics-put"
+	cfg.SessionName = "acme-forwarder"
 	doc, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +116,12 @@ func TestBinaryForwardsEveryDatapointExactlyOnceAndRetriesWithTheSameIDs(t *test
 		}
 	}
 
+	// The role was assumed under the platform's session name and the
+	// region (moto keeps every assumed-role session in its state).
+	if sessions := assumedSessions(t); !slices.Contains(sessions, "acme-forwarder-"+region) {
+		t.Errorf("assumed-role sessions %v, want acme-forwarder-%s", sessions, region)
+	}
+
 	out := rt.Output()
 	for _, want := range []string{`"O11yscale/Pipeline"`, `"Function":"forwarder"`, `"DatapointsRead":1000`, `"RecordsPut":200`,
 		`"RecordsRetried":0`, `"RecordsFailed":0`, `"GetMetricDataCalls":2`, `"PutRecordsCalls":1`, `"LagSeconds"`, `"msg":"forwarded window"`} {
@@ -120,6 +129,32 @@ func TestBinaryForwardsEveryDatapointExactlyOnceAndRetriesWithTheSameIDs(t *test
 			t.Errorf("function output lacks %s:\n%s", want, out)
 		}
 	}
+}
+
+// assumedSessions are the session names of every role moto saw assumed,
+// from its state (/moto-api/data.json).
+func assumedSessions(t *testing.T) []string {
+	t.Helper()
+	resp, err := http.Get(moto.Endpoint + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var state struct {
+		STS struct {
+			AssumedRole []struct {
+				SessionName string `json:"session_name"`
+			}
+		} `json:"sts"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range state.STS.AssumedRole {
+		out = append(out, r.SessionName)
+	}
+	return out
 }
 
 func TestBinaryReadsInlineConfigAndFailsEveryInvocationOnAnInvalidOne(t *testing.T) {

@@ -82,7 +82,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*forward.Handler, error)
 		if cfg.RoleARN != "" {
 			region := awsCfg.Region
 			o.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(awsCfg), cfg.RoleARN,
-				func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "o11yscale-forwarder-" + region }))
+				func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = cfg.RoleSessionName(region) }))
 		}
 	})
 	return &forward.Handler{

@@ -214,7 +214,10 @@ func (p *Platform) Validate() error {
 	}
 	var c validation.Errors
 	if !platformOK && p.Org() {
-		// The union of the accounts is not meaningful yet.
+		// The union of the accounts is not meaningful yet; each account's
+		// services' SLOs are checked on their own.
+		p.validateServiceSLOs(&c)
+		mergeExcept(&v, c.Err(), bad)
 		return v.Err()
 	}
 	e := p.effective()
@@ -227,13 +230,19 @@ func (p *Platform) Validate() error {
 	e.validateGrafana(&c, platformOK)
 	e.validateBilling(&c)
 	c.Merge("quotas", e.Quotas.QuotasProps().Validate())
-	for _, fe := range validation.Fields(c.Err()) {
+	mergeExcept(&v, c.Err(), bad)
+	return v.Err()
+}
+
+// mergeExcept adds err's problems to v, except those whose value is a bad
+// platform value (already reported at its own path).
+func mergeExcept(v *validation.Errors, err error, bad map[string]bool) {
+	for _, fe := range validation.Fields(err) {
 		if s, ok := fe.Value.(string); ok && bad[s] {
 			continue
 		}
 		v.Add(fe.Path, fe.Value, "%s", fe.Allowed)
 	}
-	return v.Err()
 }
 
 // ServiceNames lists the service names in config order.

@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -198,6 +199,11 @@ func (p *Platform) validateGrafana(v *validation.Errors, platformOK bool) {
 	}
 	props := p.grafanaProps(scope, topicsOK, keysOK)
 	for _, fe := range validation.Fields(props.Validate()) {
+		// The dashboards' SLOs are the services' slos, reported at their
+		// own paths (services[i].slos, accounts[i].services[j].slos).
+		if fe.Path == "slos" || strings.HasPrefix(fe.Path, "slos[") {
+			continue
+		}
 		if !reported[fe.Error()] {
 			v.Add(validation.Join("grafana", fe.Path), fe.Value, fe.Allowed)
 			reported[fe.Error()] = true

@@ -89,3 +89,82 @@ func TestOrgConfigErrorsNameFileFieldAndValue(t *testing.T) {
 		})
 	}
 }
+
+// orgSLODoc is orgDoc with SLOs on services of both accounts.
+var orgSLODoc = strings.NewReplacer(
+	"    services: [{name: checkout-api, apiName: checkout-api}]\n",
+	`    services:
+      - name: checkout-api
+        apiName: checkout-api
+        slos:
+          - {id: availability, kind: availability, environment: "lambda:default", goal: 99.9, window: 30d}
+`,
+	"    services: [{name: auth-service}, {name: checkout-api}]\n",
+	`    services:
+      - name: auth-service
+        slos:
+          - {id: login-latency, kind: latency, environment: "lambda:default", percentile: p99, threshold: 300ms}
+      - name: checkout-api
+`).Replace(orgDoc)
+
+func TestOrgServiceSLOsAreValidatedAtTheirConfigPath(t *testing.T) {
+	if _, err := Parse("org.yaml", []byte(orgSLODoc)); err != nil {
+		t.Fatalf("valid organization with SLOs: %v", err)
+	}
+	bad := strings.NewReplacer(
+		"kind: availability, environment", "kind: availabilty, environment",
+		"goal: 99.9, window: 30d", "goal: 100, window: 30d",
+		"percentile: p99, threshold: 300ms}", "percentile: p99, threshold: 300ms, alerts: [{id: fast, longWindow: 1h, shortWindow: 5m, budgetPercent: 2, severity: page}]}",
+	).Replace(orgSLODoc)
+	_, err := Parse("org.yaml", []byte(bad))
+	if err == nil {
+		t.Fatal("malformed SLOs accepted")
+	}
+	for _, want := range []string{
+		`org.yaml: accounts[0].services[0].slos[0].kind: "availabilty" is not allowed; one of availability, latency`,
+		`org.yaml: accounts[0].services[0].slos[0].goal: 100 is not allowed`,
+		`org.yaml: accounts[1].services[0].slos[0].alerts[0].severity: "page" is not allowed`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in\n%v", want, err)
+		}
+	}
+	// Each problem once, and never at a props path.
+	for _, s := range []string{"slos[0].kind", "slos[0].goal", "alerts[0].severity"} {
+		if n := strings.Count(err.Error(), s); n != 1 {
+			t.Errorf("%s reported %d times:\n%v", s, n, err)
+		}
+	}
+	if strings.Contains(err.Error(), "objectives") || strings.Contains(err.Error(), "\nslo ") {
+		t.Errorf("props path in config error:\n%v", err)
+	}
+}
+
+func TestOrgServiceProblemsAreListedWithOtherAccountProblems(t *testing.T) {
+	// A duplicate service name and an over-long apiName (platform
+	// problems) and a bad SLO, in different accounts, all at once, each at
+	// its config path.
+	bad := strings.NewReplacer(
+		"        apiName: checkout-api\n", "        apiName: "+strings.Repeat("a", 129)+"\n",
+		"      - name: auth-service\n", "      - name: checkout-api\n",
+		"percentile: p99, threshold: 300ms}", "percentile: p99, threshold: 300ms, goal: 150}",
+	).Replace(orgSLODoc)
+	_, err := Parse("org.yaml", []byte(bad))
+	if err == nil {
+		t.Fatal("malformed organization accepted")
+	}
+	for _, want := range []string{
+		`org.yaml: accounts[0].services[0].apiName: "` + strings.Repeat("a", 129) + `" is not allowed; at most 128 characters`,
+		`org.yaml: accounts[1].services[1].name: "checkout-api" is not allowed; a name not used by another service of account identity`,
+		`org.yaml: accounts[1].services[0].slos[0].goal: 150 is not allowed`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in\n%v", want, err)
+		}
+	}
+	// A mistyped field of an account's service is named by its path too.
+	_, err = Parse("org.yaml", []byte(strings.Replace(orgSLODoc, "        apiName: checkout-api\n", "        api: checkout-api\n", 1)))
+	if err == nil || !strings.Contains(err.Error(), `accounts[0].services[0]: unknown field "api"; allowed: name, apiName, slos`) {
+		t.Errorf("unknown service field: %v", err)
+	}
+}

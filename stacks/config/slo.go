@@ -160,33 +160,70 @@ func (p *Platform) validateSLOs(v *validation.Errors) {
 			v.Add("alarms.applicationSignals.discovery", string(m), "one of always, auto, never")
 		}
 	}
-	for i, svc := range p.Services {
-		for j, s := range svc.SLOs {
-			at := validation.Index(validation.Index("services", i)+".slos", j)
-			if _, ok := sloKinds[s.Kind]; !ok {
-				v.Add(at+".kind", string(s.Kind), "one of availability, latency")
-			}
-			if _, ok := sloSources[s.Source]; s.Source != "" && !ok {
-				v.Add(at+".source", string(s.Source), "one of applicationSignals, metrics")
-			}
-			for k, a := range s.Alerts {
-				checkSeverity(v, validation.Index(at+".alerts", k)+".severity", a.Severity)
+	p.validateServiceSLOs(v)
+}
+
+// serviceSet is a list of services deployed to the same regions, and the
+// config path of the list: the top-level services, or one workload
+// account's.
+type serviceSet struct {
+	path     string
+	services []Service
+	regions  []string
+}
+
+// serviceSets are the top-level services of a single-account platform,
+// or each workload account's services of an organization.
+func (p *Platform) serviceSets() []serviceSet {
+	if !p.Org() {
+		return []serviceSet{{"services", p.Services, p.Regions}}
+	}
+	var out []serviceSet
+	for i, a := range p.Accounts {
+		out = append(out, serviceSet{validation.Index("accounts", i) + ".services", a.Services, a.Regions})
+	}
+	return out
+}
+
+// validateServiceSLOs checks every service's slos at its config path,
+// services[i].slos[k] or accounts[i].services[j].slos[k]: first the
+// config's own fields, then the props of each service with SLOs as the
+// platform creates them in each of its regions. It needs no other
+// section, so it also runs when an organization's accounts have other
+// problems.
+func (p *Platform) validateServiceSLOs(v *validation.Errors) {
+	sets := p.serviceSets()
+	for _, set := range sets {
+		for i, svc := range set.services {
+			for j, s := range svc.SLOs {
+				at := validation.Index(validation.Index(set.path, i)+".slos", j)
+				if _, ok := sloKinds[s.Kind]; !ok {
+					v.Add(at+".kind", string(s.Kind), "one of availability, latency")
+				}
+				if _, ok := sloSources[s.Source]; s.Source != "" && !ok {
+					v.Add(at+".source", string(s.Source), "one of applicationSignals, metrics")
+				}
+				for k, a := range s.Alerts {
+					checkSeverity(v, validation.Index(at+".alerts", k)+".severity", a.Severity)
+				}
 			}
 		}
 	}
-	// The props of every service with SLOs, as the platform creates them;
-	// their objectives are the service's slos.
+	// The objectives of the props are the service's slos; a problem the
+	// config check found is not repeated.
 	seen := map[string]bool{}
 	for _, fe := range validation.Fields(v.Err()) {
 		seen[fe.Error()] = true
 	}
-	for i, svc := range p.Services {
-		if len(svc.SLOs) == 0 {
-			continue
-		}
-		props := slo.ServiceSLOsProps{Name: p.Name, Service: svc.Name, Objectives: svc.sloObjectives(), RunbookURL: p.Alarms.Service.RunbookURL}
-		for _, region := range p.Regions {
-			mergeNew(v, seen, "", props.ValidateAs(validation.Index("services", i)+".slos", region))
+	for _, set := range sets {
+		for i, svc := range set.services {
+			if len(svc.SLOs) == 0 {
+				continue
+			}
+			props := slo.ServiceSLOsProps{Name: p.Name, Service: svc.Name, Objectives: svc.sloObjectives(), RunbookURL: p.Alarms.Service.RunbookURL}
+			for _, region := range set.regions {
+				mergeNew(v, seen, "", props.ValidateAs(validation.Index(set.path, i)+".slos", region))
+			}
 		}
 	}
 }

@@ -476,24 +476,33 @@ func TestSeedPlatformIsValid(t *testing.T) {
 	}
 }
 
-func TestCloudWatchBodyHasEveryRegionInEveryWidget(t *testing.T) {
-	p := seedPlatform()
+// cloudWatchWidgets is the decoded CloudWatch fallback body.
+type cloudWatchWidgets struct {
+	Widgets []struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Title   string  `json:"title"`
+			Metrics [][]any `json:"metrics"`
+		} `json:"properties"`
+	} `json:"widgets"`
+}
+
+func cloudWatchBody(t *testing.T, p Platform) cloudWatchWidgets {
+	t.Helper()
 	b, err := CloudWatchGlobalAPIBody(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body struct {
-		Widgets []struct {
-			Type       string `json:"type"`
-			Properties struct {
-				Title   string  `json:"title"`
-				Metrics [][]any `json:"metrics"`
-			} `json:"properties"`
-		} `json:"widgets"`
-	}
+	var body cloudWatchWidgets
 	if err := json.Unmarshal(b, &body); err != nil {
 		t.Fatal(err)
 	}
+	return body
+}
+
+func TestCloudWatchBodyHasEveryRegionInEveryWidget(t *testing.T) {
+	p := seedPlatform()
+	body := cloudWatchBody(t, p)
 	if len(body.Widgets) != 5 {
 		t.Fatalf("%d widgets, want the 5 Global API Performance panels", len(body.Widgets))
 	}
@@ -573,15 +582,17 @@ func TestPlatformRoundTripsThroughItsWireForm(t *testing.T) {
 	p := seedPlatform()
 	p.APIName, p.LogTiers, p.ServiceMetrics.Namespace, p.DeliveryStreamName = "orders", []string{"ERROR"}, "App", "fh"
 	p.SLOs = sloPlatform().SLOs
-	b, err := json.Marshal(p.Contract())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wire contract.Platform
-	if err := json.Unmarshal(b, &wire); err != nil {
-		t.Fatal(err)
-	}
-	if got := FromContract(wire); !reflect.DeepEqual(got, p) {
-		t.Errorf("round trip %+v, want %+v", got, p)
+	for _, p := range []Platform{p, orgPlatform()} {
+		b, err := json.Marshal(p.Contract())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wire contract.Platform
+		if err := json.Unmarshal(b, &wire); err != nil {
+			t.Fatal(err)
+		}
+		if got := FromContract(wire); !reflect.DeepEqual(got, p) {
+			t.Errorf("round trip %+v, want %+v", got, p)
+		}
 	}
 }

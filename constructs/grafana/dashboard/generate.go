@@ -131,7 +131,7 @@ func GlobalAPIPerformance(p Platform) Dashboard {
 		l.add(unitPanel("Latency "+pct+" by Region", "ms", "API Gateway Latency "+pct+" in each workload region.",
 			perRegion(p, apiMetric("Latency", pct))...), 8, 8)
 	}
-	return d
+	return withAccounts(p, d)
 }
 
 // ServiceRED is the rate, errors and duration dashboard of one service.
@@ -159,7 +159,7 @@ func ServiceRED(p Platform, service string) Dashboard {
 		q(m.Errors, "Sum", "errors"))), 24, 8)
 	l.add(repeat(unitPanel("Duration $region", "ms", m.Duration+" p50, p90 and p99.",
 		q(m.Duration, "p50", "p50"), q(m.Duration, "p90", "p90"), q(m.Duration, "p99", "p99"))), 24, 8)
-	return d
+	return withAccounts(p, d)
 }
 
 func regionVariable(regions []string) Variable {
@@ -212,12 +212,12 @@ func PipelineHealth(p Platform) Dashboard {
 			perRegion(p, emf("logrouter", "RecordsFailed", "Sum", "failed"))...)...), 12, 8)
 	c := p.CentralRegion
 	l.add(unitPanel("Firehose delivery freshness", "s", "Age of the oldest record not yet delivered to S3 (DeliveryToS3.DataFreshness, Maximum).",
-		orAll(metric(c, "AWS/Firehose", "DeliveryToS3.DataFreshness", dims("DeliveryStreamName", p.DeliveryStreamName), "Maximum", "freshness"), "DeliveryStreamName", p.DeliveryStreamName)), 12, 8)
+		orAll(inMonitoringAccount(p, metric(c, "AWS/Firehose", "DeliveryToS3.DataFreshness", dims("DeliveryStreamName", p.DeliveryStreamName), "Maximum", "freshness")), "DeliveryStreamName", p.DeliveryStreamName)), 12, 8)
 	l.add(unitPanel("Kinesis iterator age", "ms", "GetRecords.IteratorAgeMilliseconds (Maximum) of the central stream.",
-		orAll(metric(c, "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", dims("StreamName", p.CentralStreamName), "Maximum", "iterator age"), "StreamName", p.CentralStreamName)), 12, 8)
+		orAll(inMonitoringAccount(p, metric(c, "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", dims("StreamName", p.CentralStreamName), "Maximum", "iterator age")), "StreamName", p.CentralStreamName)), 12, 8)
 	l.add(unitPanel("Kinesis write throttles", "short", "WriteProvisionedThroughputExceeded (Sum) of the central stream.",
-		orAll(metric(c, "AWS/Kinesis", "WriteProvisionedThroughputExceeded", dims("StreamName", p.CentralStreamName), "Sum", "throttled"), "StreamName", p.CentralStreamName)), 12, 8)
-	return d
+		orAll(inMonitoringAccount(p, metric(c, "AWS/Kinesis", "WriteProvisionedThroughputExceeded", dims("StreamName", p.CentralStreamName), "Sum", "throttled")), "StreamName", p.CentralStreamName)), 12, 8)
+	return withAccounts(p, d)
 }
 
 // LogTierVolumes shows incoming bytes of every tier log group, stacked
@@ -276,7 +276,7 @@ func LogTierVolumes(p Platform) Dashboard {
 	}
 	last.FieldConfig.Overrides = overrides
 	addErrorPanels(p, &l)
-	return d
+	return withAccounts(p, d)
 }
 
 // chunkNames splits names into runs whose quoted, OR-joined length stays

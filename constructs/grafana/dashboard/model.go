@@ -58,14 +58,17 @@ type Link struct {
 // Variable is a custom template variable whose values are fixed at
 // generation time.
 type Variable struct {
-	Name       string           `json:"name"`
-	Label      string           `json:"label"`
-	Type       string           `json:"type"`
-	Query      string           `json:"query"`
-	Multi      bool             `json:"multi"`
-	IncludeAll bool             `json:"includeAll"`
-	Current    VariableOption   `json:"current"`
-	Options    []VariableOption `json:"options"`
+	Name       string `json:"name"`
+	Label      string `json:"label"`
+	Type       string `json:"type"`
+	Query      string `json:"query"`
+	Multi      bool   `json:"multi"`
+	IncludeAll bool   `json:"includeAll"`
+	// AllValue is what the variable expands to when All is selected;
+	// empty, Grafana joins every option.
+	AllValue string           `json:"allValue,omitempty"`
+	Current  VariableOption   `json:"current"`
+	Options  []VariableOption `json:"options"`
 }
 
 // VariableOption is one value of a variable.
@@ -185,13 +188,18 @@ type CloudWatchQuery struct {
 	Datasource DataSourceRef `json:"datasource"`
 	QueryMode  string        `json:"queryMode"`
 	Region     string        `json:"region"`
-	Namespace  string        `json:"namespace"`
-	MetricName string        `json:"metricName"`
-	Dimensions Dimensions    `json:"dimensions"`
-	MatchExact bool          `json:"matchExact"`
-	Statistic  string        `json:"statistic"`
-	Period     string        `json:"period"`
-	Label      string        `json:"label"`
+	// AccountID is the linked account the query reads in a CloudWatch
+	// cross-account observability monitoring account: an account id,
+	// "all" or a variable such as $account. Empty (single-account
+	// platforms) reads the data source's own account.
+	AccountID  string     `json:"accountId,omitempty"`
+	Namespace  string     `json:"namespace"`
+	MetricName string     `json:"metricName"`
+	Dimensions Dimensions `json:"dimensions"`
+	MatchExact bool       `json:"matchExact"`
+	Statistic  string     `json:"statistic"`
+	Period     string     `json:"period"`
+	Label      string     `json:"label"`
 	// Alias is the pre-Grafana-9 spelling of Label, kept identical so
 	// older workspaces show the same series names.
 	Alias            string `json:"alias"`

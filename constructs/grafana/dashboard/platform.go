@@ -89,6 +89,18 @@ type Platform struct {
 	// dashboard (SLOOverview) and the CloudWatch dashboard get a row per
 	// service with SLOs. Default: none, and no SLO dashboard.
 	SLOs []SLO
+	// Accounts are the workload accounts of an organization platform,
+	// whose monitoring account runs Grafana and sees them through OAM.
+	// With any, every dashboard gets the account variable (All or one
+	// account) and its CloudWatch queries read accountId $account; the
+	// CloudWatch fallback dashboard draws one series per account and
+	// region. Default: none (a single-account platform; dashboards read
+	// their own account).
+	Accounts []Account
+	// MonitoringAccount is the 12-digit monitoring account, where the
+	// central stream and Firehose are; their panels read it whatever
+	// account is selected. Required with Accounts, empty without.
+	MonitoringAccount string
 }
 
 // ServiceMetrics names the CloudWatch metrics behind a RED dashboard. The
@@ -196,6 +208,7 @@ func (p Platform) Validate() error {
 	}
 	p.Analysis.validate(&v, p.Regions)
 	validateSLOs(&v, p)
+	validateAccounts(&v, p)
 	return v.Err()
 }
 
@@ -225,6 +238,7 @@ func (p Platform) Contract() contract.Platform {
 		PipelineNamespace: p.PipelineNamespace, CentralStreamName: p.CentralStreamName, DeliveryStreamName: p.DeliveryStreamName,
 		Analysis: p.Analysis.contract(),
 		SLOs:     sloContract(p.SLOs),
+		Accounts: accountsContract(p.Accounts), MonitoringAccount: p.MonitoringAccount,
 	}
 }
 
@@ -248,6 +262,7 @@ func FromContract(c contract.Platform) Platform {
 		PipelineNamespace: c.PipelineNamespace, CentralStreamName: c.CentralStreamName, DeliveryStreamName: c.DeliveryStreamName,
 		Analysis: analysisFromContract(c.Analysis),
 		SLOs:     slosFromContract(c.SLOs),
+		Accounts: accountsFromContract(c.Accounts), MonitoringAccount: c.MonitoringAccount,
 	}
 }
 

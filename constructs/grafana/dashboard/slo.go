@@ -106,7 +106,7 @@ func SLOOverview(p Platform) Dashboard {
 			l.add(pn, 8, 8)
 		}
 	}
-	return d
+	return withAccounts(p, d)
 }
 
 func servicesWithSLOs(p Platform) []string {

@@ -49,6 +49,13 @@ type Config struct {
 	// RoleARN is assumed (sts:AssumeRole) to put records, for a central
 	// stream in another account. Default: the function's own role.
 	RoleARN string `json:"roleArn,omitempty"`
+	// SessionName starts the name of every RoleARN session; the Lambda
+	// appends "-<region>", so the owner of the role (in the monitoring
+	// account's CloudTrail) sees which platform and region wrote. 2-48
+	// letters, digits or + = , . @ _ - (the region's at most 15 more stay
+	// within STS's 64). Default: DefaultSessionName; the construct sets
+	// "<platform name>-forwarder".
+	SessionName string `json:"sessionName,omitempty"`
 	// IntervalSeconds is the window each invocation forwards, and must
 	// equal the schedule's rate (see ScheduleExpression). Whole minutes
 	// dividing an hour, or whole hours dividing a day. Default: 300.
@@ -112,11 +119,28 @@ const (
 	defaultSearchStatName = "Average"
 )
 
+// DefaultSessionName is SessionName's default, the default platform's.
+const DefaultSessionName = "o11yscale-forwarder"
+
+// RoleSessionName is the STS session name of the forwarder in region:
+// SessionName (or its default) and the region.
+func (c Config) RoleSessionName(region string) string {
+	name := c.SessionName
+	if name == "" {
+		name = DefaultSessionName
+	}
+	return name + "-" + region
+}
+
 var (
-	streamNameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
-	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	roleARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
-	statisticRE  = regexp.MustCompile(`^(Average|Maximum|Minimum|SampleCount|Sum|IQM|` +
+	// RoleSessionName: 2-64 characters of [\w+=,.@-]
+	// (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html);
+	// the longest region suffix, "-ap-southeast-5" and the like, takes 15.
+	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,48}$`)
+	streamNameRE  = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+	regionRE      = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	roleARNRE     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	statisticRE   = regexp.MustCompile(`^(Average|Maximum|Minimum|SampleCount|Sum|IQM|` +
 		`p(100|[0-9]{1,2})(\.[0-9]{1,10})?|(tm|tc|ts|wm)(100|[0-9]{1,2})(\.[0-9]{1,10})?|` +
 		`(TM|TC|TS|WM|PR)\([0-9.%:]*\))$`)
 )
@@ -180,6 +204,9 @@ func (c Config) Validate() error {
 	}
 	if c.RoleARN != "" && !roleARNRE.MatchString(c.RoleARN) {
 		errs.Add("roleArn", c.RoleARN, "empty, or an IAM role ARN arn:aws:iam::<12 digits>:role/<name>")
+	}
+	if c.SessionName != "" && !sessionNameRE.MatchString(c.SessionName) {
+		errs.Add("sessionName", c.SessionName, "empty (%s), or 2-48 letters, digits or + = , . @ _ -", DefaultSessionName)
 	}
 	if !validInterval(c.IntervalSeconds) {
 		errs.Add("intervalSeconds", c.IntervalSeconds,

@@ -36,6 +36,8 @@ func TestConfigValidateReportsFieldValueAndAllowed(t *testing.T) {
 		{"stream with slash", func(c *Config) { c.StreamName = "a/b" }, "streamName", "a/b", "Kinesis stream name"},
 		{"bad central region", func(c *Config) { c.CentralRegion = "us-east" }, "centralRegion", "us-east", "AWS region"},
 		{"bad role arn", func(c *Config) { c.RoleARN = "arn:aws:iam::123:role/x" }, "roleArn", "arn:aws:iam::123:role/x", "IAM role ARN"},
+		{"session name with a space", func(c *Config) { c.SessionName = "acme forwarder" }, "sessionName", "acme forwarder", "2-48 letters"},
+		{"session name too long for a region", func(c *Config) { c.SessionName = strings.Repeat("s", 49) }, "sessionName", strings.Repeat("s", 49), "2-48 letters"},
 		{"interval not dividing an hour", func(c *Config) { c.IntervalSeconds = 420 }, "intervalSeconds", 420, "whole minutes dividing an hour"},
 		{"interval not whole minutes", func(c *Config) { c.IntervalSeconds = 90 }, "intervalSeconds", 90, "whole minutes"},
 		{"negative delay", func(c *Config) { c.DelaySeconds = -1 }, "delaySeconds", -1, "0-86400"},
@@ -245,5 +247,19 @@ func TestSelfMetricNamesAreStable(t *testing.T) {
 		"RecordsFailed", "QueriesFailed", "GetMetricDataCalls", "PutRecordsCalls", "LagSeconds"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestRoleSessionNameIsThePlatformsAndTheRegion(t *testing.T) {
+	if got := (Config{}).RoleSessionName("eu-west-1"); got != "o11yscale-forwarder-eu-west-1" {
+		t.Errorf("default session %q", got)
+	}
+	c := Config{SessionName: "acme-forwarder"}
+	if got := c.RoleSessionName("ap-southeast-5"); got != "acme-forwarder-ap-southeast-5" {
+		t.Errorf("session %q", got)
+	}
+	// The longest name allowed still fits STS's 64 characters.
+	if got := (Config{SessionName: strings.Repeat("s", 48)}).RoleSessionName("ap-southeast-5"); len(got) > 64 {
+		t.Errorf("%d characters: %s", len(got), got)
 	}
 }

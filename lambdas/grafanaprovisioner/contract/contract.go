@@ -224,6 +224,17 @@ type Platform struct {
 	// Analysis is set when the analysis tier is on; absent, the JSON is
 	// what it was before the tier existed.
 	Analysis *Analysis `json:"analysis,omitempty"`
+	// Accounts and MonitoringAccount are set for an organization platform
+	// only; absent, the JSON is what it was before organizations existed.
+	Accounts          []Account `json:"accounts,omitempty"`
+	MonitoringAccount string    `json:"monitoringAccount,omitempty"`
+}
+
+// Account is the wire form of dashboard.Account.
+type Account struct {
+	Name    string   `json:"name"`
+	ID      string   `json:"id"`
+	Regions []string `json:"regions,omitempty"`
 }
 
 // Analysis is the wire form of dashboard.Analysis.
