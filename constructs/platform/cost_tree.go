@@ -19,6 +19,31 @@ import (
 // CfnAlarm, CfnCompositeAlarm and CfnAnomalyDetector, whoever created it.
 type treeAlarms map[string]map[string]*cost.Alarms
 
+// The alarm resources of a construct tree, as messages name them.
+const (
+	kindAlarm     = "alarm"
+	kindComposite = "composite alarm"
+	kindDetector  = "anomaly detector"
+)
+
+// alarmKindOf is the kind of an alarm resource (a CfnAlarm,
+// CfnCompositeAlarm or CfnAnomalyDetector, whoever created it), or "".
+func alarmKindOf(c constructs.IConstruct) string {
+	// Only real resources: an L2 wrapper is not a CfnResource.
+	if !*awscdk.CfnResource_IsCfnResource(c) {
+		return ""
+	}
+	switch c.(type) {
+	case awscloudwatch.CfnAnomalyDetector:
+		return kindDetector
+	case awscloudwatch.CfnCompositeAlarm:
+		return kindComposite
+	case awscloudwatch.CfnAlarm:
+		return kindAlarm
+	}
+	return ""
+}
+
 // countTree walks every stack (nested ones included) of the platform.
 // A resource belongs to the service one of its path segments names
 // ("<service>" or "<service>-alarms").
@@ -31,19 +56,8 @@ func (p *Platform) countTree() treeAlarms {
 	for _, st := range p.Stacks() {
 		region := *st.Region()
 		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-			var kind string
-			switch c.(type) {
-			case awscloudwatch.CfnAnomalyDetector:
-				kind = "detector"
-			case awscloudwatch.CfnCompositeAlarm:
-				kind = "composite"
-			case awscloudwatch.CfnAlarm:
-				kind = "alarm"
-			default:
-				continue
-			}
-			// Only real resources: an L2 wrapper is not a CfnResource.
-			if !*awscdk.CfnResource_IsCfnResource(c) {
+			kind := alarmKindOf(c)
+			if kind == "" {
 				continue
 			}
 			service := cost.SharedService
@@ -61,9 +75,9 @@ func (p *Platform) countTree() treeAlarms {
 				out[region][service] = a
 			}
 			switch kind {
-			case "detector":
+			case kindDetector:
 				a.Detectors++
-			case "composite":
+			case kindComposite:
 				a.Composite++
 			default:
 				a.Standard++ // metric alarms, of any kind

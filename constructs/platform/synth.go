@@ -44,11 +44,16 @@ type Result struct {
 // breach, if any; the Result is filled in either way once the assembly is
 // written. Before writing anything it prices the alarms the construct tree
 // holds (those added after New included) and runs the budget guard again;
-// an over-budget platform then returns a nil Result and the error.
+// an over-budget platform then returns a nil Result and the error, as does
+// an alarm that notifies or reads another account ([Platform.CheckAlarmAccounts]).
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	// Alarms added after New are priced, and the budget guard runs again,
 	// before anything is written.
 	if err := p.repriceFromTree(); err != nil {
+		return nil, err
+	}
+	// Alarms stay in their account, also those added after New.
+	if err := p.CheckAlarmAccounts(); err != nil {
 		return nil, err
 	}
 	warnings := p.Warnings()
