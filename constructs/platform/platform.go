@@ -79,6 +79,9 @@ type Central struct {
 	Metrics *metricstream.Central
 	// Observability is the Grafana workspace and/or CloudWatch dashboard.
 	Observability *grafana.Observability
+	// Incidents is the central incidents topic (Props.Alarms.Central);
+	// nil without it.
+	Incidents *anomaly.CentralIncidents
 }
 
 // Regional is one workload region's stack.
@@ -231,6 +234,11 @@ func (p *Platform) build(scope constructs.Construct) error {
 	}
 	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", p.grafanaProps(cs)); err != nil {
 		return err
+	}
+	if props.Alarms.Central {
+		if p.Central.Incidents, err = anomaly.NewCentralIncidents(cs, "Incidents", p.centralIncidentsProps()); err != nil {
+			return err
+		}
 	}
 
 	if props.Org() {
