@@ -194,6 +194,9 @@ func NewCentralIncidents(scope constructs.Construct, id string, props CentralInc
 		}
 	}
 	ci.PublisherRoleArns = roleArns
+	if err := policyFits(p.Name, roleArns, len(accounts)); err != nil {
+		return nil, pathError(scope, id, err)
+	}
 	who := map[string]any{"ArnEquals": map[string]any{"aws:PrincipalArn": roleArns}}
 	if p.OrganizationID != "" {
 		who["StringEquals"] = map[string]any{"aws:PrincipalOrgID": p.OrganizationID}
@@ -251,4 +254,41 @@ func subscribe(topic awssns.Topic, subs Subscriptions) {
 			Protocol: awssns.SubscriptionProtocol_HTTPS, RawMessageDelivery: jsii.Bool(true), FilterPolicy: severityFilter(s.Severities),
 		}))
 	}
+}
+
+// Policy quotas the central topic and key policies must fit: an SNS
+// policy holds at most 30 KB and 200 principals
+// (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html),
+// a key policy at most 32 KB
+// (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
+const (
+	snsPolicyBytes      = 30 * 1024
+	snsPolicyPrincipals = 200
+	keyPolicyBytes      = 32 * 1024
+	// policyOverhead bounds what the policies hold besides the role and
+	// account ARNs (statements, conditions, the key's admin statement).
+	policyOverhead = 2048
+)
+
+// policyFits checks, before anything is written, that the topic policy
+// (each role in the allow and the deny) and the key policy fit their
+// quotas, naming the counts.
+func policyFits(name string, roleArns []string, accounts int) error {
+	roles := 0
+	for _, r := range roleArns {
+		roles += len(r) + 3 // quotes and comma
+	}
+	principals := accounts * len(`"arn:aws-us-gov:iam::123456789012:root",`)
+	topic, key := policyOverhead+2*roles+principals, policyOverhead+roles+principals
+	var v validation.Errors
+	if accounts > snsPolicyPrincipals {
+		v.Add("publishers", accounts, "at most %d accounts: an SNS topic policy names at most %d principals", snsPolicyPrincipals, snsPolicyPrincipals)
+	}
+	if topic > snsPolicyBytes {
+		v.Add("publishers", len(roleArns), "enricher roles whose topic policy for %s fits SNS's %d bytes (about %d bytes here); split the accounts over several platforms", CentralIncidentsTopicName(name), snsPolicyBytes, topic)
+	}
+	if key > keyPolicyBytes {
+		v.Add("publishers", len(roleArns), "enricher roles whose key policy fits KMS's %d bytes (about %d bytes here)", keyPolicyBytes, key)
+	}
+	return v.Err()
 }
