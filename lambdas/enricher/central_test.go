@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,7 +137,7 @@ func TestBootstrapPublishesToTheCentralTopicInAnotherRegionExactlyOnce(t *testin
 	if got[0].MessageAttributes["region"].Value != region || got[0].MessageAttributes["service"].Value != "checkout-api" {
 		t.Errorf("attributes %+v", got[0].MessageAttributes)
 	}
-	m := enrichtest.MetricTotals(t, rt.Output(), namespace)
+	m := enrichtest.MetricTotals(t, emfOutput(t, rt, 2), namespace)
 	if m["IncidentsPublished"] != 1 || m["DuplicatesSkipped"] != 1 || m["Failures"] != 0 {
 		t.Errorf("EMF %v", m)
 	}
@@ -158,7 +159,7 @@ func TestBootstrapFailsWhileTheCentralTopicIsUnreachableAndPublishesOnRetry(t *t
 	if err != nil || res.Error == nil {
 		t.Fatalf("invocation %v %+v, want an error\n%s", err, res.Error, rt.Output())
 	}
-	if m := enrichtest.MetricTotals(t, rt.Output(), namespace); m["Failures"] != 1 || m["IncidentsPublished"] != 0 {
+	if m := enrichtest.MetricTotals(t, emfOutput(t, rt, 1), namespace); m["Failures"] != 1 || m["IncidentsPublished"] != 0 {
 		t.Errorf("EMF %v, want 1 failure and nothing published", m)
 	}
 	c := newCentral(t)
@@ -172,4 +173,19 @@ func TestBootstrapFailsWhileTheCentralTopicIsUnreachableAndPublishesOnRetry(t *t
 	if got := c.drain(t); len(got) != 1 || got[0].Subject != "ALARM [high] "+name+" in "+region {
 		t.Fatalf("after the retry the queue holds %+v, want the one incident\n%s", got, rt.Output())
 	}
+}
+
+// emfOutput returns the function's output once it holds n EMF events: the
+// harness copies the binary's stdout asynchronously, so an invocation's
+// last lines may arrive after its answer. It fails after 5 s.
+func emfOutput(t *testing.T, rt *lambdatest.Runtime, n int) string {
+	t.Helper()
+	for range 100 {
+		if out := rt.Output(); strings.Count(out, `"_aws"`) >= n {
+			return out
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the function printed fewer than %d EMF events:\n%s", n, rt.Output())
+	return ""
 }
