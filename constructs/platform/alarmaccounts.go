@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/constructs-go/constructs/v10"
 )
 
 var twelveDigits = regexp.MustCompile(`^[0-9]{12}$`)
@@ -28,36 +27,39 @@ func (p *Platform) CheckAlarmAccounts() error {
 		return nil
 	}
 	var errs []error
-	for _, st := range p.Stacks() {
-		account := ""
-		if a := st.Account(); a != nil && !*awscdk.Token_IsUnresolved(a) {
-			account = *a
-		}
+	for _, ta := range p.treeAlarmResources() {
+		account, region, c := ta.account, ta.region, ta.c
 		if account == "" {
 			continue // account-agnostic: every ARN is this stack's own
 		}
-		region := *st.Region()
-		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-			kind := alarmKindOf(c)
-			if kind == "" {
-				continue
+		res := c.(awscdk.CfnResource)
+		// Resolving all properties is the expensive part (metric-math
+		// queries are large), so only values holding a token are resolved:
+		// an L2 alarm's actions are a lazy list.
+		var props map[string]any
+		if raw := res.UpdatedProperties(); raw != nil {
+			props = *raw
+		}
+		resolve := func(v any) any {
+			if !hasToken(v) {
+				return v
 			}
-			res := c.(awscdk.CfnResource)
-			props, _ := awscdk.Stack_Of(res).Resolve(res.UpdatedProperties()).(map[string]any)
-			name := alarmName(res, props)
-			where := fmt.Sprintf("%s %s in account %s, region %s (stack %s)", kind, name, account, region, *st.StackName())
-			for _, key := range []string{"alarmActions", "okActions", "insufficientDataActions"} {
-				for _, action := range asList(field(props, key)) {
-					arn := render(action, account)
-					if other := arnAccount(arn); other != "" && other != account {
-						errs = append(errs, fmt.Errorf("%s: %s %s is in account %s; alarms stay in their account: notify this account's alerts topic, whose enricher publishes to the central incidents topic (alarms.alerting.central)", where, key, arn, other))
-					}
+			return awscdk.Stack_Of(res).Resolve(v)
+		}
+		where := func() string { // only on a breach: it costs jsii calls
+			return fmt.Sprintf("%s %s in account %s, region %s (stack %s)", ta.kind, alarmName(res, props), account, region, *ta.stack.StackName())
+		}
+		for _, key := range []string{"alarmActions", "okActions", "insufficientDataActions"} {
+			for _, action := range asList(resolve(field(props, key))) {
+				arn := render(action, account)
+				if other := arnAccount(arn); other != "" && other != account {
+					errs = append(errs, fmt.Errorf("%s: %s %s is in account %s; alarms stay in their account: notify this account's alerts topic, whose enricher publishes to the central incidents topic (alarms.alerting.central)", where(), key, arn, other))
 				}
 			}
-			for _, q := range metricQueries(props) {
-				if other, _ := field(q.value, "accountId").(string); twelveDigits.MatchString(other) && other != account {
-					errs = append(errs, fmt.Errorf("%s: %s.accountId %s reads another account's metrics; an alarm on account %s's metrics belongs in that account's stacks", where, q.path, other, other))
-				}
+		}
+		for _, q := range metricQueries(props) {
+			if other, _ := resolve(field(q.value, "accountId")).(string); twelveDigits.MatchString(other) && other != account {
+				errs = append(errs, fmt.Errorf("%s: %s.accountId %s reads another account's metrics; an alarm on account %s's metrics belongs in that account's stacks", where(), q.path, other, other))
 			}
 		}
 	}
@@ -144,4 +146,31 @@ func arnAccount(arn string) string {
 		return ""
 	}
 	return parts[4]
+}
+
+// hasToken reports whether a property value holds an unresolved token
+// anywhere (a string such as "${Token[TOKEN.5]}" or "#{Token[...]}", or a
+// value jsii could not turn into plain data).
+func hasToken(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, float64:
+		return false
+	case string:
+		return strings.Contains(x, "{Token[")
+	case []any:
+		for _, e := range x {
+			if hasToken(e) {
+				return true
+			}
+		}
+		return false
+	case map[string]any:
+		for _, e := range x {
+			if hasToken(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }

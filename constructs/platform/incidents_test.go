@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
@@ -371,6 +373,12 @@ func TestAlarmsStayInTheirAccount(t *testing.T) {
 			MetricStat: &awscloudwatch.CfnAlarm_MetricStatProperty{Period: jsii.Number(60), Stat: jsii.String("Sum"),
 				Metric: &awscloudwatch.CfnAlarm_MetricProperty{Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String("Errors")}}}},
 	})
+	// The same through the L2 constructs, whose actions are a lazy list.
+	l2 := awscloudwatch.NewAlarm(payments.Stack, jsii.String("L2"), &awscloudwatch.AlarmProps{
+		AlarmName: jsii.String("l2-made"), Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+		Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String("Errors"), Account: jsii.String("444444444444")}),
+	})
+	l2.AddAlarmAction(awscloudwatchactions.NewSnsAction(awssns.Topic_FromTopicArn(payments.Stack, jsii.String("Foreign"), jsii.String("arn:aws:sns:eu-west-1:555555555555:elsewhere"))))
 	err = p.CheckAlarmAccounts()
 	if err == nil {
 		t.Fatal("a cross-account alarm action passed")
@@ -379,13 +387,15 @@ func TestAlarmsStayInTheirAccount(t *testing.T) {
 	for _, want := range []string{
 		"alarm hand-made in account 222222222222, region eu-west-1 (stack acme-payments-eu-west-1): alarmActions " + foreign + " is in account 333333333333",
 		"alarm watcher in account 111111111111, region eu-west-1 (stack acme-central): metrics[0].accountId 222222222222 reads another account's metrics",
+		"alarm l2-made in account 222222222222, region eu-west-1 (stack acme-payments-eu-west-1): alarmActions arn:aws:sns:eu-west-1:555555555555:elsewhere is in account 555555555555",
+		"alarm l2-made in account 222222222222, region eu-west-1 (stack acme-payments-eu-west-1): metrics[0].accountId 444444444444",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
 	}
-	if n := strings.Count(msg, "\n") + 1; n != 2 {
-		t.Errorf("%d problems, want 2 (the own-account action passes):\n%s", n, msg)
+	if n := strings.Count(msg, "\n") + 1; n != 4 {
+		t.Errorf("%d problems, want 4 (the own-account action passes):\n%s", n, msg)
 	}
 	if res, err := Synth(app, p); err == nil || res != nil || !strings.Contains(err.Error(), "hand-made") {
 		t.Errorf("Synth returned %v, %v; want no result and the alarm error", res, err)

@@ -65,6 +65,9 @@ type Platform struct {
 	CostWarning string
 	// reviewScope holds the cost review files.
 	reviewScope constructs.Construct
+	// alarmWalk is Synth's one walk of the tree's alarm resources, nil
+	// outside Synth.
+	alarmWalk *[]treeAlarm
 	// QuotaUsage is what every account-region used of each service quota
 	// when the app was last synthesized; QuotaError the breach, nil when
 	// every account-region is within every quota.

@@ -49,11 +49,16 @@ type Result struct {
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	// Alarms added after New are priced, and the budget guard runs again,
 	// before anything is written.
-	if err := p.repriceFromTree(); err != nil {
-		return nil, err
+	// Nothing adds alarms between these two checks, so they share one walk.
+	walk := p.treeAlarmResources()
+	p.alarmWalk = &walk
+	err := p.repriceFromTree()
+	if err == nil {
+		// Alarms stay in their account, also those added after New.
+		err = p.CheckAlarmAccounts()
 	}
-	// Alarms stay in their account, also those added after New.
-	if err := p.CheckAlarmAccounts(); err != nil {
+	p.alarmWalk = nil
+	if err != nil {
 		return nil, err
 	}
 	warnings := p.Warnings()
