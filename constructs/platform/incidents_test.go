@@ -110,12 +110,15 @@ func bySid(t *testing.T, doc any, sid string) map[string]any {
 // TestCentralIncidents builds one centralOrg platform for its subtests,
 // which only read it.
 func TestCentralIncidents(t *testing.T) {
-	p, err := New(cdktest.NewApp(t, ""), centralOrg())
+	app := cdktest.NewApp(t, "")
+	p, err := New(app, centralOrg())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("PoliciesNameExactlyTheConfiguredEnricherRoles", func(t *testing.T) { policiesNameExactlyTheEnricherRoles(t, p) })
 	t.Run("EnrichersPublishToTheCentralTopicOnly", func(t *testing.T) { enrichersPublishToTheCentralTopicOnly(t, p) })
+	// Last: it adds alarms to the platform.
+	t.Run("AlarmsStayInTheirAccount", func(t *testing.T) { alarmsStayInTheirAccount(t, app, p) })
 }
 
 func policiesNameExactlyTheEnricherRoles(t *testing.T, p *Platform) {
@@ -281,25 +284,10 @@ func enrichersPublishToTheCentralTopicOnly(t *testing.T, p *Platform) {
 	}
 }
 
-func TestCentralIncidentsWithoutSubscribersWarnsOnceForTheCentralTopic(t *testing.T) {
-	props := orgProps()
-	props.Alarms.Central = true
-	p, err := New(cdktest.NewApp(t, ""), props)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var msgs []string
-	for _, w := range p.Warnings() {
-		if strings.Contains(w.Message, "incidents") {
-			msgs = append(msgs, w.Path+": "+w.Message)
-		}
-	}
-	if len(msgs) != 1 || !strings.Contains(msgs[0], "acme-central/Incidents/Topic") || !strings.Contains(msgs[0], "acme-central-incidents has no subscriber") {
-		t.Errorf("warnings %v, want one for the central topic", msgs)
-	}
-}
-
-func TestCentralIncidentsSingleAccountUsesTheAccountAndCentralRegion(t *testing.T) {
+// A single-account platform's central topic, without subscribers: its
+// publishers are that account's regions, and synth warns once, for the
+// central topic.
+func TestCentralIncidentsSingleAccountWithoutSubscribers(t *testing.T) {
 	props := Props{Name: "solo", Account: "444444444444", CentralRegion: "us-east-1", Regions: []string{"us-east-1", "eu-west-1"},
 		Services: []Service{{Name: "api"}}, Billing: orgProps().Billing}
 	props.Alarms.Central = true
@@ -320,6 +308,15 @@ func TestCentralIncidentsSingleAccountUsesTheAccountAndCentralRegion(t *testing.
 	want := []string{"arn:aws:iam::444444444444:role/solo-enricher-eu-west-1", "arn:aws:iam::444444444444:role/solo-enricher-us-east-1"}
 	if !slices.Equal(got, want) {
 		t.Errorf("roles %v, want %v", got, want)
+	}
+	var msgs []string
+	for _, w := range p.Warnings() {
+		if strings.Contains(w.Message, "incidents") {
+			msgs = append(msgs, w.Path+": "+w.Message)
+		}
+	}
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "solo-central/Incidents/Topic") || !strings.Contains(msgs[0], "solo-central-incidents has no subscriber") {
+		t.Errorf("warnings %v, want one for the central topic", msgs)
 	}
 }
 
@@ -344,12 +341,7 @@ func TestCentralIncidentsValidation(t *testing.T) {
 	}
 }
 
-func TestAlarmsStayInTheirAccount(t *testing.T) {
-	app := cdktest.NewApp(t, "")
-	p, err := New(app, centralOrg())
-	if err != nil {
-		t.Fatal(err)
-	}
+func alarmsStayInTheirAccount(t *testing.T, app awscdk.App, p *Platform) {
 	if err := p.CheckAlarmAccounts(); err != nil {
 		t.Fatalf("the org platform's own alarms: %v", err)
 	}
@@ -379,7 +371,7 @@ func TestAlarmsStayInTheirAccount(t *testing.T) {
 		Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String("Errors"), Account: jsii.String("444444444444")}),
 	})
 	l2.AddAlarmAction(awscloudwatchactions.NewSnsAction(awssns.Topic_FromTopicArn(payments.Stack, jsii.String("Foreign"), jsii.String("arn:aws:sns:eu-west-1:555555555555:elsewhere"))))
-	err = p.CheckAlarmAccounts()
+	err := p.CheckAlarmAccounts()
 	if err == nil {
 		t.Fatal("a cross-account alarm action passed")
 	}
