@@ -72,8 +72,12 @@ type Alerting struct {
 	// this account may publish.
 	AlertsTopic awssns.Topic
 	// IncidentsTopic receives the enriched incidents; only the enricher
-	// may publish. Subscriptions attach here.
+	// may publish. Subscriptions attach here. Nil when the incidents go
+	// to a central topic (AlertingProps.Central).
 	IncidentsTopic awssns.Topic
+	// CentralPublishPolicy lets the enricher publish to the central topic
+	// and use its key; nil without AlertingProps.Central.
+	CentralPublishPolicy awsiam.Policy
 	// Enricher is the alert-enrichment Lambda.
 	Enricher *golambda.Function
 	// IdempotencyTable remembers published state changes.
@@ -144,7 +148,20 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		Resources:  &[]*string{a.AlertsTopic.TopicArn()},
 		Conditions: alarmSource,
 	}))
-	a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), p.Name+" incidents")
+	central := p.Central
+	if central.Enabled() && *awscdk.Token_IsUnresolved(stack.Region()) {
+		return nil, pathError(scope, id, errors.New("central: the enricher role's name includes the region, so the stack needs a concrete region"))
+	}
+	if central.Account == "" {
+		central.Account = *stack.Account()
+	}
+	// With a central topic the region has none of its own: incidents have
+	// one place, where the subscriptions are.
+	incidentsArn := contract.CentralIncidentsTopicArn(contract.PartitionOfRegion(central.Region), central.Region, central.Account, p.Name)
+	if !central.Enabled() {
+		a.IncidentsTopic = newTopic("Incidents", IncidentsTopicName(p.Name), p.Name+" incidents")
+		incidentsArn = *a.IncidentsTopic.TopicArn()
+	}
 
 	a.IdempotencyTable = awsdynamodb.NewTable(c, jsii.String("Idempotency"), &awsdynamodb.TableProps{
 		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(contract.AttrKey), Type: awsdynamodb.AttributeType_STRING},
@@ -162,7 +179,7 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 	fp := p.Enricher
 	fp.ImportPath = EnricherImportPath
 	cfg := contract.Config{
-		IncidentsTopicArn:    *a.IncidentsTopic.TopicArn(),
+		IncidentsTopicArn:    incidentsArn,
 		IdempotencyTableName: *a.IdempotencyTable.TableName(),
 		RunbookBaseURL:       p.RunbookBaseURL,
 		MetricNamespace:      naming.PipelineNamespace(p.Name),
@@ -175,6 +192,10 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		env[k] = v
 	}
 	fp.Environment = env
+	if central.Enabled() {
+		// The central topic and key policies name this role.
+		fp.RoleName = EnricherRoleName(p.Name, *stack.Region())
+	}
 	fn, err := golambda.NewFunction(c, "Enricher", fp)
 	if err != nil {
 		return nil, pathError(scope, id, err)
@@ -187,14 +208,18 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 		Actions:   jsii.Strings("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
 		Resources: &[]*string{a.IdempotencyTable.TableArn()},
 	}))
-	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("sns:Publish"),
-		Resources: &[]*string{a.IncidentsTopic.TopicArn()},
-	}))
-	fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
-		Resources: &[]*string{a.Key.KeyArn()},
-	}))
+	if central.Enabled() {
+		a.CentralPublishPolicy = centralPublishPolicy(c, fn, central, incidentsArn, p.Name)
+	} else {
+		fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("sns:Publish"),
+			Resources: &[]*string{a.IncidentsTopic.TopicArn()},
+		}))
+		fn.Role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+			Resources: &[]*string{a.Key.KeyArn()},
+		}))
+	}
 	a.MetricReadPolicy = awsiam.NewPolicy(c, jsii.String("MetricRead"), &awsiam.PolicyProps{
 		Roles: &[]awsiam.IRole{fn.Role},
 		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -207,21 +232,11 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 
 	// Only the enricher may publish incidents: an allow for its role, and
 	// a deny for every other principal, so a broad IAM policy elsewhere in
-	// the account cannot publish fake incidents either.
-	a.IncidentsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("OnlyTheEnricher"),
-		Principals: &[]awsiam.IPrincipal{fn.Role},
-		Actions:    jsii.Strings("sns:Publish"),
-		Resources:  &[]*string{a.IncidentsTopic.TopicArn()},
-	}))
-	a.IncidentsTopic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("NobodyElsePublishes"),
-		Effect:     awsiam.Effect_DENY,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
-		Actions:    jsii.Strings("sns:Publish"),
-		Resources:  &[]*string{a.IncidentsTopic.TopicArn()},
-		Conditions: &map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": fn.Role.RoleArn()}},
-	}))
+	// the account cannot publish fake incidents either. (The central topic
+	// has the same pair for every enricher role.)
+	if a.IncidentsTopic != nil {
+		a.localIncidentsPolicy(fn)
+	}
 
 	a.DeliveryDeadLetterQueue = awssqs.NewQueue(c, jsii.String("DeliveryDeadLetterQueue"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -244,20 +259,8 @@ func NewAlerting(scope constructs.Construct, id string, props AlertingProps) (*A
 	// No alert reaches the function before its permissions exist.
 	a.EnricherSubscription.Node().AddDependency(fn.Role.Node().TryFindChild(jsii.String("DefaultPolicy")), a.MetricReadPolicy)
 
-	for _, s := range p.Subscriptions.Email {
-		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.EmailSubscriptionProps{
-			FilterPolicy: severityFilter(s.Severities),
-		}))
-	}
-	for _, s := range p.Subscriptions.HTTPS {
-		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewUrlSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.UrlSubscriptionProps{
-			Protocol: awssns.SubscriptionProtocol_HTTPS, FilterPolicy: severityFilter(s.Severities),
-		}))
-	}
-	for _, s := range p.Subscriptions.Chat {
-		a.IncidentsTopic.AddSubscription(awssnssubscriptions.NewUrlSubscription(jsii.String(s.Endpoint), &awssnssubscriptions.UrlSubscriptionProps{
-			Protocol: awssns.SubscriptionProtocol_HTTPS, RawMessageDelivery: jsii.Bool(true), FilterPolicy: severityFilter(s.Severities),
-		}))
+	if a.IncidentsTopic != nil {
+		subscribe(a.IncidentsTopic, p.Subscriptions)
 	}
 
 	if len(p.EmfMetrics) > 0 {
@@ -281,4 +284,74 @@ func severityFilter(severities []Severity) *map[string]awssns.SubscriptionFilter
 	return &map[string]awssns.SubscriptionFilter{
 		contract.AttributeSeverity: awssns.SubscriptionFilter_StringFilter(&awssns.StringConditions{Allowlist: &allow}),
 	}
+}
+
+// localIncidentsPolicy lets only the enricher publish to the region's
+// incidents topic.
+func (a *Alerting) localIncidentsPolicy(fn *golambda.Function) {
+	publishOnly(a.IncidentsTopic, "OnlyTheEnricher", []awsiam.IPrincipal{fn.Role}, nil, fn.Role.RoleArn())
+}
+
+// publishOnly allows sns:Publish to principals (under conditions, if any)
+// and denies it to every principal whose ARN is not one of roleArns.
+func publishOnly(topic awssns.Topic, sid string, principals []awsiam.IPrincipal, conditions *map[string]any, roleArns any) {
+	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String(sid),
+		Principals: &principals,
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{topic.TopicArn()},
+		Conditions: conditions,
+	}))
+	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("NobodyElsePublishes"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{topic.TopicArn()},
+		Conditions: &map[string]any{"ArnNotEquals": map[string]any{"aws:PrincipalArn": roleArns}},
+	}))
+}
+
+// centralPublishPolicy lets the enricher publish to exactly the central
+// topic, and use its key. The key's id is not known in this account, so
+// the statement names the monitoring account's keys in the central region
+// and narrows them to the one with the central alias: IAM policies match
+// a key by its key ARN (wildcards allowed in the key id) and by
+// kms:ResourceAliases
+// (https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html,
+// https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html).
+// The key policy of the central key grants the same role in turn.
+func centralPublishPolicy(c constructs.Construct, fn *golambda.Function, central CentralTarget, topicArn, name string) awsiam.Policy {
+	keys := fmt.Sprintf("arn:%s:kms:%s:%s:key/*", contract.PartitionOfRegion(central.Region), central.Region, central.Account)
+	policy := awsiam.NewPolicy(c, jsii.String("CentralPublish"), &awsiam.PolicyProps{
+		Roles: &[]awsiam.IRole{fn.Role},
+		Statements: &[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:       jsii.String("PublishToTheCentralTopic"),
+				Actions:   jsii.Strings("sns:Publish"),
+				Resources: jsii.Strings(topicArn),
+			}),
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:       jsii.String("UseTheCentralTopicKey"),
+				Actions:   jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+				Resources: jsii.Strings(keys),
+				Conditions: &map[string]any{
+					"ForAnyValue:StringEquals": map[string]any{"kms:ResourceAliases": contract.CentralIncidentsKeyAlias(name)},
+					"StringEquals":             map[string]any{"kms:ViaService": "sns." + central.Region + ".amazonaws.com"},
+				},
+			}),
+		},
+	})
+	nag.Suppress(policy, nag.Suppression{ID: "AwsSolutions-IAM5", AppliesTo: []string{fmt.Sprintf("Resource::arn:%s:kms:%s:%s:key/*", contract.PartitionOfRegion(central.Region), central.Region, nagAccount(central.Account))},
+		Reason: "The central key's id is unknown in this account; the statement is narrowed to the key with the central alias (kms:ResourceAliases) used through SNS"})
+	return policy
+}
+
+// nagAccount is an account as cdk-nag writes it in a finding: the
+// AccountId pseudo parameter as <AWS::AccountId>.
+func nagAccount(account string) string {
+	if *awscdk.Token_IsUnresolved(jsii.String(account)) {
+		return "<AWS::AccountId>"
+	}
+	return account
 }

@@ -65,6 +65,13 @@ type AlertingProps struct {
 	// Budget bounds the series of every EmfMetrics entry. Default: see
 	// Budget.
 	Budget Budget
+	// Central sends the incidents to the organization's central topic
+	// (NewCentralIncidents) in the monitoring account: the region then has
+	// no incidents topic of its own (Subscriptions must be empty; they
+	// belong to the central topic), and the enricher's role is named
+	// EnricherRoleName(Name, region) so the central policies can name it.
+	// Default: off.
+	Central CentralTarget
 	// Enricher overrides the Lambda settings (ImportPath is fixed; the
 	// environment of the contract is added to Environment). Default:
 	// golambda's defaults.
@@ -111,6 +118,20 @@ func (p AlertingProps) Validate() error {
 					v.Add(validation.Index(at+".severities", j), string(sev), "one of critical, high, medium, low, info")
 				}
 			}
+		}
+	}
+	p.Central.validate(&v, "central")
+	if p.Central.Enabled() {
+		for _, g := range []struct {
+			path string
+			n    int
+		}{{"subscriptions.email", len(p.Subscriptions.Email)}, {"subscriptions.https", len(p.Subscriptions.HTTPS)}, {"subscriptions.chat", len(p.Subscriptions.Chat)}} {
+			if g.n > 0 {
+				v.Add(g.path, g.n, "none with central: the region has no incidents topic; subscribe to the central topic (CentralIncidentsProps.Subscriptions)")
+			}
+		}
+		if p.Enricher.RoleName != "" {
+			v.Add("enricher.roleName", p.Enricher.RoleName, "empty with central: the role is named EnricherRoleName(name, region), which the central policies name")
 		}
 	}
 	v.Merge("budget", p.Budget.Validate())

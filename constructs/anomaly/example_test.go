@@ -62,3 +62,50 @@ func ExampleCheckCardinality() {
 	fmt.Println(s, err)
 	// Output: Service(20) x Region(4) x Tier(3) x Status(5) = 1,200 series <nil>
 }
+
+// The monitoring account's central incidents topic, and a workload
+// account's alerting that publishes there instead of a topic of its own.
+func ExampleNewCentralIncidents() {
+	app := awscdk.NewApp(nil)
+	central := awscdk.NewStack(app, jsii.String("Central"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
+	})
+	incidents, err := anomaly.NewCentralIncidents(central, "Incidents", anomaly.CentralIncidentsProps{
+		Name:           "acme",
+		Publishers:     []anomaly.IncidentPublisher{{Account: "222222222222", Regions: []string{"us-east-1", "eu-west-1"}}},
+		OrganizationID: "o-a1b2c3d4e5",
+		Subscriptions:  anomaly.Subscriptions{Email: []anomaly.Subscriber{{Endpoint: "oncall@example.com"}}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	workload := awscdk.NewStack(app, jsii.String("Workload"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-east-1")},
+	})
+	alerting, err := anomaly.NewAlerting(workload, "Alerting", anomaly.AlertingProps{
+		Name:    "acme",
+		Central: anomaly.CentralTarget{Region: "eu-west-1", Account: "111111111111"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(incidents.PublisherRoleArns)
+	fmt.Println(alerting.IncidentsTopic == nil, alerting.CentralPublishPolicy != nil)
+	// Output:
+	// [arn:aws:iam::222222222222:role/acme-enricher-us-east-1 arn:aws:iam::222222222222:role/acme-enricher-eu-west-1]
+	// true true
+}
+
+func ExampleCentralIncidentsProps_Validate() {
+	err := anomaly.CentralIncidentsProps{
+		Publishers:     []anomaly.IncidentPublisher{{Account: "2222", Regions: []string{"us-east-1", "us-east-1"}}},
+		OrganizationID: "acme",
+	}.Validate()
+	fmt.Println(err)
+	// Output:
+	// publishers[0].account: "2222" is not allowed; a 12-digit AWS account id, or empty for the central stack's account
+	// publishers[0].regions[1]: "us-east-1" is not allowed; each region once
+	// organizationId: "acme" is not allowed; an AWS Organizations id such as o-a1b2c3d4e5
+}

@@ -256,3 +256,25 @@ func TestErrorRateOnAPIMetricsSkipsServicesWithoutAnAPI(t *testing.T) {
 		t.Errorf("service without an API: %d resources, want 5 (no api-latency, no error-rate alarm)", got)
 	}
 }
+
+func TestAlertingCentralValidation(t *testing.T) {
+	err := anomaly.AlertingProps{
+		Central:       anomaly.CentralTarget{Region: "Europe", Account: "1111"},
+		Subscriptions: anomaly.Subscriptions{Chat: []anomaly.Subscriber{{Endpoint: "https://relay.example.com"}}},
+	}.Validate()
+	for _, want := range []string{
+		`central.region: "Europe" is not allowed; an AWS region code`,
+		`central.account: "1111" is not allowed; a 12-digit AWS account id`,
+		`subscriptions.chat: 1 is not allowed; none with central`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+	if err := (anomaly.AlertingProps{Central: anomaly.CentralTarget{Account: "111111111111"}}).Validate(); err == nil || !strings.Contains(err.Error(), "central.account") {
+		t.Errorf("an account without a region: %v", err)
+	}
+	if err := (anomaly.AlertingProps{Central: anomaly.CentralTarget{Region: "eu-west-1"}}).Validate(); err != nil {
+		t.Errorf("a central region alone: %v", err)
+	}
+}

@@ -2,10 +2,12 @@ package anomaly_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
@@ -95,6 +97,52 @@ func TestARejectedEnumReadsInTheFormOfTheAllowedValues(t *testing.T) {
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v\nlacks %q", err, want)
+		}
+	}
+}
+
+func TestNewCentralIncidentsRefusesPoliciesOverTheirQuotas(t *testing.T) {
+	accounts := func(n int, regions ...string) []anomaly.IncidentPublisher {
+		var out []anomaly.IncidentPublisher
+		for i := range n {
+			out = append(out, anomaly.IncidentPublisher{Account: fmt.Sprintf("%012d", 200000000000+i), Regions: regions})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name       string
+		publishers []anomaly.IncidentPublisher
+		want       []string
+	}{
+		{"principals", accounts(201, "us-east-1"), []string{"publishers: 201 is not allowed; at most 200 accounts"}},
+		{"bytes", accounts(150, "us-east-1", "eu-west-1", "ap-southeast-1", "eu-central-1"),
+			[]string{"publishers: 600 is not allowed; enricher roles whose topic policy for acme-central-incidents fits SNS's 30720 bytes", "key policy fits KMS's 32768 bytes"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stack := cdktest.NewStack(cdktest.NewApp(t, ""), "Central", "eu-west-1")
+			_, err := anomaly.NewCentralIncidents(stack, "Incidents", anomaly.CentralIncidentsProps{Name: "acme", Publishers: c.publishers})
+			for _, w := range c.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("%v\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+	// 80 account-regions, the organization scale test's count, fit.
+	stack := cdktest.NewStack(cdktest.NewApp(t, ""), "Central", "eu-west-1")
+	if _, err := anomaly.NewCentralIncidents(stack, "Incidents", anomaly.CentralIncidentsProps{Name: "acme", Publishers: accounts(20, "us-east-1", "eu-west-1", "ap-southeast-1", "eu-central-1")}); err != nil {
+		t.Errorf("20 accounts in 4 regions: %v", err)
+	}
+	// What the estimate bounds: the rendered policies' JSON sizes.
+	tpl := assertions.Template_FromStack(stack, nil)
+	for typ, prop := range map[string]string{"AWS::SNS::TopicPolicy": "PolicyDocument", "AWS::KMS::Key": "KeyPolicy"} {
+		for _, r := range *tpl.FindResources(jsii.String(typ), nil) {
+			b, _ := json.Marshal((*r)["Properties"].(map[string]any)[prop])
+			limit := map[string]int{"AWS::SNS::TopicPolicy": 30 * 1024, "AWS::KMS::Key": 32 * 1024}[typ]
+			t.Logf("%s %s of 80 enricher roles: %d bytes (quota %d)", typ, prop, len(b), limit)
+			if len(b) > limit/2 {
+				t.Errorf("%s: %d bytes for 80 roles; the estimate's margin is gone", typ, len(b))
+			}
 		}
 	}
 }

@@ -22,6 +22,65 @@ import (
 // CfnAnomalyDetector, whoever created it.
 type treeAlarms map[string]map[string]*cost.Alarms
 
+// The alarm resources of a construct tree, as messages name them.
+const (
+	kindAlarm     = "alarm"
+	kindComposite = "composite alarm"
+	kindDetector  = "anomaly detector"
+)
+
+// alarmKindOf is the kind of an alarm resource (a CfnAlarm,
+// CfnCompositeAlarm or CfnAnomalyDetector, whoever created it), or "".
+func alarmKindOf(c constructs.IConstruct) string {
+	// Only real resources: an L2 wrapper is not a CfnResource.
+	if !*awscdk.CfnResource_IsCfnResource(c) {
+		return ""
+	}
+	switch c.(type) {
+	case awscloudwatch.CfnAnomalyDetector:
+		return kindDetector
+	case awscloudwatch.CfnCompositeAlarm:
+		return kindComposite
+	case awscloudwatch.CfnAlarm:
+		return kindAlarm
+	}
+	return ""
+}
+
+// treeAlarm is one alarm resource of the construct tree and the top-level
+// stack it is in.
+type treeAlarm struct {
+	stack awscdk.Stack
+	// account ("" when account-agnostic) and region of the stack.
+	account, region string
+	c               constructs.IConstruct
+	kind            string
+}
+
+// treeAlarmResources walks every stack (nested ones included) for its
+// alarm resources, or returns Synth's walk while Synth runs (the cost
+// reconciliation and the alarm-account check share it: the walk of a large
+// organization's tree is the expensive part).
+func (p *Platform) treeAlarmResources() []treeAlarm {
+	if p.alarmWalk != nil {
+		return *p.alarmWalk
+	}
+	var out []treeAlarm
+	for _, st := range p.Stacks() {
+		account := ""
+		if a := st.Account(); a != nil && !*awscdk.Token_IsUnresolved(a) {
+			account = *a
+		}
+		region := *st.Region()
+		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+			if kind := alarmKindOf(c); kind != "" {
+				out = append(out, treeAlarm{stack: st, account: account, region: region, c: c, kind: kind})
+			}
+		}
+	}
+	return out
+}
+
 // countTree walks every stack (nested ones included) of the platform.
 // A resource belongs to the service one of its path segments names
 // ("<service>" or "<service>-alarms").
@@ -35,46 +94,29 @@ func (p *Platform) countTree() treeAlarms {
 	for _, r := range p.Regional {
 		accountOf[r.Stack] = r.AccountName
 	}
-	for _, st := range p.Stacks() {
-		region := cost.AccountRegionKey(accountOf[st], *st.Region())
-		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-			var kind string
-			switch c.(type) {
-			case awscloudwatch.CfnAnomalyDetector:
-				kind = "detector"
-			case awscloudwatch.CfnCompositeAlarm:
-				kind = "composite"
-			case awscloudwatch.CfnAlarm:
-				kind = "alarm"
-			default:
-				continue
+	for _, ta := range p.treeAlarmResources() {
+		region, c, kind := cost.AccountRegionKey(accountOf[ta.stack], ta.region), ta.c, ta.kind
+		service := cost.SharedService
+		for _, seg := range strings.Split(*c.Node().Path(), "/") {
+			if o, ok := owners[seg]; ok {
+				service = o
 			}
-			// Only real resources: an L2 wrapper is not a CfnResource.
-			if !*awscdk.CfnResource_IsCfnResource(c) {
-				continue
-			}
-			service := cost.SharedService
-			for _, seg := range strings.Split(*c.Node().Path(), "/") {
-				if o, ok := owners[seg]; ok {
-					service = o
-				}
-			}
-			if out[region] == nil {
-				out[region] = map[string]*cost.Alarms{}
-			}
-			a := out[region][service]
-			if a == nil {
-				a = &cost.Alarms{}
-				out[region][service] = a
-			}
-			switch kind {
-			case "detector":
-				a.Detectors++
-			case "composite":
-				a.Composite++
-			default:
-				a.Standard++ // metric alarms, of any kind
-			}
+		}
+		if out[region] == nil {
+			out[region] = map[string]*cost.Alarms{}
+		}
+		a := out[region][service]
+		if a == nil {
+			a = &cost.Alarms{}
+			out[region][service] = a
+		}
+		switch kind {
+		case kindDetector:
+			a.Detectors++
+		case kindComposite:
+			a.Composite++
+		default:
+			a.Standard++ // metric alarms, of any kind
 		}
 	}
 	return out

@@ -77,6 +77,9 @@ type Platform struct {
 	AccountCostWarnings []string
 	// reviewScope holds the cost review files.
 	reviewScope constructs.Construct
+	// alarmWalk is Synth's one walk of the tree's alarm resources, nil
+	// outside Synth.
+	alarmWalk *[]treeAlarm
 	// QuotaUsage is what every account-region used of each service quota
 	// when the app was last synthesized; QuotaError the breach, nil when
 	// every account-region is within every quota.
@@ -94,6 +97,9 @@ type Central struct {
 	// LogArchive is the central log archive; nil unless
 	// Props.Logs.CentralArchive.
 	LogArchive *logtiers.CentralArchive
+	// Incidents is the central incidents topic (Props.Alarms.Central);
+	// nil without it.
+	Incidents *anomaly.CentralIncidents
 }
 
 // Regional is one workload region's stack.
@@ -252,6 +258,11 @@ func (p *Platform) build(scope constructs.Construct) error {
 	}
 	if props.Logs.CentralArchive {
 		if p.Central.LogArchive, err = logtiers.NewCentralArchive(cs, "LogArchive", p.centralArchiveProps()); err != nil {
+			return err
+		}
+	}
+	if props.Alarms.Central {
+		if p.Central.Incidents, err = anomaly.NewCentralIncidents(cs, "Incidents", p.centralIncidentsProps()); err != nil {
 			return err
 		}
 	}

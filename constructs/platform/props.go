@@ -188,9 +188,16 @@ type Analysis struct {
 
 // Alarms configures alerting (per region) and alarms (per service).
 type Alarms struct {
-	// Alerting is each region's topics and enricher; Name and Key are set
-	// by the platform.
+	// Alerting is each region's topics and enricher; Name, Key and
+	// Central are set by the platform.
 	Alerting anomaly.AlertingProps
+	// Central puts one incidents topic (anomaly.NewCentralIncidents) in the
+	// central stack of the monitoring account (the account itself on a
+	// single-account platform): every account-region's enricher publishes
+	// there, the regions have no incidents topic of their own, and
+	// Alerting.Subscriptions attach to the central topic. Config:
+	// alarms.alerting.central. Default: false.
+	Central bool
 	// Service is applied to every service; Name, Service, APIName and
 	// AlertsTopic are set by the platform, and the budget's service and
 	// region counts default to the platform's.

@@ -135,7 +135,36 @@ func (p *Platform) alertingProps(r *Regional) anomaly.AlertingProps {
 	if r != nil {
 		a.Key = r.Key
 	}
+	if p.Props.Alarms.Central {
+		a.Central = anomaly.CentralTarget{Region: p.Props.CentralRegion, Account: p.monitoringAccount()}
+		a.Subscriptions = anomaly.Subscriptions{} // they are the central topic's
+	}
 	return a
+}
+
+// monitoringAccount holds the central stack: the monitoring account of an
+// organization platform, else the platform's account ("" when
+// account-agnostic).
+func (p *Platform) monitoringAccount() string {
+	if p.Props.Org() {
+		return p.Props.Monitoring.Account
+	}
+	return p.Props.Account
+}
+
+// centralIncidentsProps is the central topic with every account-region's
+// enricher as a publisher and the alerting section's subscriptions.
+func (p *Platform) centralIncidentsProps() anomaly.CentralIncidentsProps {
+	c := anomaly.CentralIncidentsProps{Name: p.Props.Name, Subscriptions: p.Props.Alarms.Alerting.Subscriptions}
+	if !p.Props.Org() {
+		c.Publishers = []anomaly.IncidentPublisher{{Account: p.Props.Account, Regions: p.Props.Regions}}
+		return c
+	}
+	c.OrganizationID = p.Props.Monitoring.OrganizationID
+	for _, a := range p.Props.Accounts {
+		c.Publishers = append(c.Publishers, anomaly.IncidentPublisher{Account: a.ID, Regions: a.Regions})
+	}
+	return c
 }
 
 func (p *Platform) samplingProps() sampling.Props {

@@ -44,11 +44,21 @@ type Result struct {
 // breach, if any; the Result is filled in either way once the assembly is
 // written. Before writing anything it prices the alarms the construct tree
 // holds (those added after New included) and runs the budget guard again;
-// an over-budget platform then returns a nil Result and the error.
+// an over-budget platform then returns a nil Result and the error, as does
+// an alarm that notifies or reads another account ([Platform.CheckAlarmAccounts]).
 func Synth(app awscdk.App, p *Platform) (*Result, error) {
 	// Alarms added after New are priced, and the budget guard runs again,
 	// before anything is written.
-	if err := p.repriceFromTree(); err != nil {
+	// Nothing adds alarms between these two checks, so they share one walk.
+	walk := p.treeAlarmResources()
+	p.alarmWalk = &walk
+	err := p.repriceFromTree()
+	if err == nil {
+		// Alarms stay in their account, also those added after New.
+		err = p.CheckAlarmAccounts()
+	}
+	p.alarmWalk = nil
+	if err != nil {
 		return nil, err
 	}
 	warnings := p.Warnings()

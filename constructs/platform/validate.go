@@ -3,6 +3,7 @@ package platform
 import (
 	"slices"
 
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 )
@@ -62,7 +63,13 @@ func (p Props) Validate() error {
 		}
 	}
 	add("logs.retention", p.Logs.Retention.Validate())
+	if p.Alarms.Alerting.Central != (anomaly.CentralTarget{}) {
+		v.Add("alarms.alerting.central", p.Alarms.Alerting.Central.Region, "left empty: the platform sets it from Alarms.Central (alarms.alerting.central in config)")
+	}
 	add("alarms.alerting", pl.alertingProps(nil).Validate())
+	if p.Alarms.Central {
+		add("alarms.alerting", pl.centralIncidentsProps().Validate())
+	}
 	for i, svc := range p.Services {
 		if len(svc.SLOs) > 0 {
 			for _, region := range p.Regions {

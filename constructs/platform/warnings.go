@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 )
 
 // ReceiveBillingAlertsURL documents the account setting without which
@@ -27,7 +29,7 @@ type Warning struct {
 }
 
 // Warnings lists what the platform, as built so far, publishes to nobody:
-// each region's incidents topic and the billing topic without a
+// each region's incidents topic (or the central one) and the billing topic without a
 // subscriber, naming the config field that adds one. A subscription added
 // in code (to Regional.Alerting.IncidentsTopic or Billing.Topic) before
 // Synth counts. Synth records each as a CDK warning annotation and prints
@@ -37,8 +39,15 @@ func (p *Platform) Warnings() []Warning {
 		return nil
 	}
 	var out []Warning
+	if c := p.Central; c != nil && c.Incidents != nil && !hasSubscription(c.Incidents.Topic) {
+		out = append(out, Warning{Path: *c.Incidents.Topic.Node().Path(), scope: c.Incidents.Topic, Message: fmt.Sprintf(
+			"alerts of every account and region go nowhere: the central incidents topic %s has no subscriber; set alarms.alerting.subscriptions "+
+				"(email, https or chat; Props.Alarms.Alerting.Subscriptions in code) or subscribe to Central.Incidents.Topic",
+			anomaly.CentralIncidentsTopicName(p.Props.Name))})
+	}
 	for _, r := range p.Regional {
-		if r.Alerting == nil || hasSubscription(r.Alerting.IncidentsTopic) {
+		// With a central topic a region has no incidents topic to warn about.
+		if r.Alerting == nil || r.Alerting.IncidentsTopic == nil || hasSubscription(r.Alerting.IncidentsTopic) {
 			continue
 		}
 		out = append(out, Warning{Path: *r.Alerting.IncidentsTopic.Node().Path(), scope: r.Alerting.IncidentsTopic, Message: fmt.Sprintf(

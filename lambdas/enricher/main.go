@@ -3,7 +3,9 @@
 // incidents topic. The logic is in package enrich.
 //
 // Environment (names and Config in package contract):
-//   - INCIDENTS_TOPIC_ARN (required): the topic incidents are published to.
+//   - INCIDENTS_TOPIC_ARN (required): the topic incidents are published to,
+//     possibly a central topic of another account and region; the SNS
+//     client uses the topic's region.
 //   - IDEMPOTENCY_TABLE_NAME (required): DynamoDB table with string
 //     partition key pk and TTL attribute expiresAt.
 //   - LOG_LEVEL (optional): DEBUG, INFO (default), WARN or ERROR.
@@ -57,6 +59,17 @@ func main() {
 	lambda.Start(kit.Wrap(h))
 }
 
+// topicRegion points the SNS client at the topic's region: SNS serves a
+// topic only from the endpoint of its region, and a central incidents
+// topic is in the monitoring account's central region.
+func topicRegion(arn string) func(*sns.Options) {
+	return func(o *sns.Options) {
+		if r := contract.TopicRegion(arn); r != "" {
+			o.Region = r
+		}
+	}
+}
+
 func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) {
 	env := contract.FromEnv(os.Getenv)
 	if err := env.Validate(); err != nil {
@@ -72,7 +85,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*enrich.Handler, error) 
 	}
 	return &enrich.Handler{
 		CloudWatch: cloudwatch.NewFromConfig(cfg, cwOpts...),
-		SNS:        sns.NewFromConfig(cfg),
+		SNS:        sns.NewFromConfig(cfg, topicRegion(env.IncidentsTopicArn)),
 		Claims:     &enrich.Claims{API: dynamodb.NewFromConfig(cfg), Table: env.IdempotencyTableName},
 		Metrics:    emf.New(os.Stdout, contract.MetricNamespaceFromEnv(os.Getenv)),
 		Log:        log,

@@ -159,6 +159,11 @@ type Alerting struct {
 	AllTransitions bool               `yaml:"allTransitions,omitempty" json:"allTransitions,omitempty"`
 	EmfMetrics     []EmfMetric        `yaml:"emfMetrics,omitempty" json:"emfMetrics,omitempty"`
 	Budget         AlarmBudget        `yaml:"budget,omitempty" json:"budget,omitempty"`
+	// Central puts one incidents topic in the monitoring account's central
+	// stack (platform.Alarms.Central): every account-region's enricher
+	// publishes there and the subscriptions attach to it; the regions then
+	// have no incidents topic of their own. Default: false.
+	Central bool `yaml:"central,omitempty" json:"central,omitempty"`
 }
 
 // AlertSubscriptions are the incident endpoints (anomaly.Subscriptions).

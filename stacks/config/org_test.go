@@ -168,3 +168,38 @@ func TestOrgServiceProblemsAreListedWithOtherAccountProblems(t *testing.T) {
 		t.Errorf("unknown service field: %v", err)
 	}
 }
+
+func TestCentralIncidentsConfig(t *testing.T) {
+	doc := strings.Replace(orgDoc, "billing:", "alarms:\n  alerting:\n    central: true\n    subscriptions: {email: [{endpoint: oncall@example.com}]}\nbilling:", 1)
+	p, err := Parse("org.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := p.Props("")
+	if !props.Alarms.Central || len(props.Alarms.Alerting.Subscriptions.Email) != 1 || props.Alarms.Alerting.Central.Enabled() {
+		t.Fatalf("alarms %+v", props.Alarms)
+	}
+	if d, err := Parse("org.yaml", []byte(orgDoc)); err != nil || d.Props("").Alarms.Central {
+		t.Fatalf("default: %v %v", d, err)
+	}
+	for _, c := range []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"mistyped", "central: true", "central: yes please", []string{"org.yaml", "alarms.alerting.central", "true or false (line 21)"}},
+		{"unknown field", "central: true", "centrl: true", []string{`org.yaml: alarms.alerting: unknown field "centrl"; allowed:`, "central (line 21)"}},
+		{"subscriber", "endpoint: oncall@example.com", "endpoint: not-an-address", []string{`alarms.alerting.subscriptions.email[0].endpoint: "not-an-address" is not allowed`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("org.yaml", []byte(strings.Replace(doc, c.from, c.to, 1)))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+}

@@ -44,6 +44,7 @@ func (p *Platform) propsOf(base platform.Props) platform.Props {
 		},
 		Alarms: platform.Alarms{
 			Alerting: p.AlertingProps(nil),
+			Central:  p.Alarms.Alerting.Central,
 			Service:  p.AlarmProps(Service{}, nil),
 		},
 		Metrics: platform.Metrics{

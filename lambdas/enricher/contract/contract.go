@@ -22,7 +22,8 @@ const ImportPath = "github.com/o11yscale/o11yscale/lambdas/enricher"
 // Environment variable names.
 const (
 	// EnvIncidentsTopicArn (required) is the topic incidents are
-	// published to.
+	// published to: the region's own, or the organization's central
+	// topic (CentralIncidentsTopicArn) in another account and region.
 	EnvIncidentsTopicArn = "INCIDENTS_TOPIC_ARN"
 	// EnvIdempotencyTableName (required) is the DynamoDB table with
 	// string partition key AttrKey and TTL attribute AttrExpiresAt.
@@ -41,6 +42,39 @@ const (
 	// Optional: unset, the Lambda uses MetricNamespace ("O11yscale/Pipeline").
 	EnvMetricNamespace = "METRIC_NAMESPACE"
 )
+
+// CentralIncidentsTopicName is the central incidents topic of an
+// organization platform in the monitoring account:
+// "<platform>-central-incidents". It differs from the per-region
+// "<platform>-incidents", so the monitoring account may also run
+// workloads in its central region.
+func CentralIncidentsTopicName(platform string) string { return platform + "-central-incidents" }
+
+// CentralIncidentsKeyAlias is the alias of the central topic's KMS key.
+// Publishers in other accounts cannot know the key's id before it exists,
+// so their role policies match the key by this alias
+// (kms:ResourceAliases).
+func CentralIncidentsKeyAlias(platform string) string {
+	return "alias/" + CentralIncidentsTopicName(platform)
+}
+
+// CentralIncidentsTopicArn is the central topic's ARN, deterministic from
+// the partition, the monitoring account's central region and id.
+func CentralIncidentsTopicArn(partition, region, account, platform string) string {
+	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", partition, region, account, CentralIncidentsTopicName(platform))
+}
+
+// TopicRegion is the region of an SNS topic ARN
+// (arn:<partition>:sns:<region>:<account>:<name>), or "" when arn is not
+// one. SNS serves a topic only from its own region's endpoint, so the
+// enricher's client must use it when the topic is central.
+func TopicRegion(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || parts[3] == "" || strings.Contains(arn, "${Token[") {
+		return ""
+	}
+	return parts[3]
+}
 
 // ProtocolAWSQuery is the one non-default EnvCloudWatchProtocol value.
 const ProtocolAWSQuery = "awsquery"

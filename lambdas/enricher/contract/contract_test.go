@@ -83,3 +83,25 @@ func TestSeveritiesAreMostSevereFirst(t *testing.T) {
 		t.Errorf("Severities() = %s", got)
 	}
 }
+
+func TestCentralIncidentsTopicArnAndRegion(t *testing.T) {
+	arn := contract.CentralIncidentsTopicArn("aws", "eu-west-1", "111111111111", "acme")
+	if arn != "arn:aws:sns:eu-west-1:111111111111:acme-central-incidents" {
+		t.Fatalf("arn %q", arn)
+	}
+	if got := contract.CentralIncidentsKeyAlias("acme"); got != "alias/acme-central-incidents" {
+		t.Errorf("alias %q", got)
+	}
+	for in, want := range map[string]string{
+		arn: "eu-west-1",
+		"arn:aws-cn:sns:cn-north-1:111111111111:t": "cn-north-1",
+		"arn:aws:sqs:eu-west-1:111111111111:q":     "",
+		"arn:aws:sns::111111111111:t":              "",
+		"arn":                                      "",
+		"arn:${Token[AWS.Partition.1]}:sns:${Token[AWS.Region.2]}:1:t": "",
+	} {
+		if got := contract.TopicRegion(in); got != want {
+			t.Errorf("TopicRegion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
