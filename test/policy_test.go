@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/oam"
 	"github.com/o11yscale/o11yscale/internal/policyeval"
@@ -46,6 +47,8 @@ accounts:
     services: [{name: checkout}]
 metrics:
   regions: {us-east-1: both, eu-west-1: both}
+logs:
+  archive: {central: true, encryption: KMS}
 `
 
 var (
@@ -465,7 +468,7 @@ func mFirehoseRole(t *testing.T, m *policyeval.Model) string {
 // can do exactly the writes it needs, and nothing more.
 func TestOrgCrossAccountPolicies(t *testing.T) {
 	m := policyOrgModel(t)
-	rows := orgPolicyRows(t, m)
+	rows := append(orgPolicyRows(t, m), centralArchiveRows(t, m)...)
 	decisions := evaluatePolicyRows(t, m, rows)
 	allowed := 0
 	for _, r := range rows {
@@ -475,4 +478,87 @@ func TestOrgCrossAccountPolicies(t *testing.T) {
 	}
 	t.Logf("%d rows (%d allowed, %d denied) over %d stacks, %d roles, %d resource policies", len(rows), allowed, len(rows)-allowed, len(m.Stacks), len(m.Roles), len(m.Resources))
 	checkNothingMore(t, m, rows, decisions)
+}
+
+// centralArchiveRows are the central log archive's paths (issue 13, item
+// 4): each account-region's archive Firehose writes only its own prefixes
+// of the central bucket and uses the central key only through S3 for
+// that bucket; roles named with the writer prefix (Fluent Bit task roles
+// a user grants with GrantWriteService) may put log objects of their
+// account.
+func centralArchiveRows(t *testing.T, m *policyeval.Model) []policyRow {
+	inA, inB, inX := func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polA, n), polOrg) },
+		func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polB, n), polOrg) },
+		func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polX, n), "") }
+	outsideOrgA := func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polA, n), polOtherOrg) }
+	tls := map[string][]string{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
+	bucket := "arn:aws:s3:::" + logtiers.CentralArchiveBucketName(polPlatform, polM, polCentralRegion)
+	key := centralArchiveKey(t, m)
+	delivery := func(region string) string { return logtiers.ArchiveDeliveryRoleName(polPlatform, region) }
+	obj := func(prefix string) string {
+		return bucket + "/" + prefix + "service=checkout/tier=info/2026/12/04/part-0001.gz"
+	}
+	// With S3 Bucket Keys the encryption context is the bucket ARN.
+	viaS3 := map[string][]string{"kms:ViaService": {"s3." + polCentralRegion + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {bucket}}
+	var rows []policyRow
+	for _, w := range []struct {
+		acct, region string
+		who          policyeval.Principal
+	}{{"A", "us-east-1", inA(delivery("us-east-1"))}, {"A", "eu-west-1", inA(delivery("eu-west-1"))}, {"B", "us-east-1", inB(delivery("us-east-1"))}} {
+		id := map[string]string{"A": polA, "B": polB}[w.acct]
+		logs, errs := logtiers.CentralArchivePrefixes(id, w.region)
+		name := w.acct + "'s " + w.region + " archive Firehose "
+		for _, prefix := range []string{logs, errs} {
+			for _, action := range []string{"s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"} {
+				rows = append(rows, policyRow{name: name + action + " under " + prefix, who: w.who, action: action, resource: obj(prefix), ctx: tls, allow: true})
+			}
+		}
+		for _, action := range []string{"s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"} {
+			rows = append(rows, policyRow{name: name + action, who: w.who, action: action, resource: bucket, ctx: tls, allow: true})
+		}
+		for _, action := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+			rows = append(rows, policyRow{name: name + action + " through S3 for the bucket", who: w.who, action: action, resource: key, ctx: viaS3, allow: true})
+		}
+	}
+	aLogs, _ := logtiers.CentralArchivePrefixes(polA, "us-east-1")
+	bLogs, _ := logtiers.CentralArchivePrefixes(polB, "us-east-1")
+	aLogsEU, _ := logtiers.CentralArchivePrefixes(polA, "eu-west-1")
+	writer := logtiers.ArchiveWriterRolePrefix(polPlatform) + "checkout"
+	rows = append(rows, []policyRow{
+		{name: "A's archive Firehose may not write B's prefix", who: inA(delivery("us-east-1")), action: "s3:PutObject", resource: obj(bLogs), ctx: tls},
+		{name: "B's archive Firehose may not write A's prefix", who: inB(delivery("us-east-1")), action: "s3:PutObject", resource: obj(aLogs), ctx: tls},
+		{name: "A's us-east-1 archive Firehose may not write A's eu-west-1 prefix", who: inA(delivery("us-east-1")), action: "s3:PutObject", resource: obj(aLogsEU), ctx: tls},
+		{name: "A's archive Firehose may not delete", who: inA(delivery("us-east-1")), action: "s3:DeleteObject", resource: obj(aLogs), ctx: tls},
+		{name: "A's archive Firehose may not write without TLS", who: inA(delivery("us-east-1")), action: "s3:PutObject", resource: obj(aLogs), ctx: map[string][]string{"aws:SecureTransport": {"false"}}},
+		{name: "A's archive Firehose may not use the key outside S3", who: inA(delivery("us-east-1")), action: "kms:GenerateDataKey", resource: key},
+		{name: "A's archive Firehose may not use the key for another bucket", who: inA(delivery("us-east-1")), action: "kms:GenerateDataKey", resource: key,
+			ctx: map[string][]string{"kms:ViaService": {"s3." + polCentralRegion + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::another-bucket"}}},
+		{name: "A's archive Firehose may not schedule the key's deletion", who: inA(delivery("us-east-1")), action: "kms:ScheduleKeyDeletion", resource: key},
+		{name: "A's archive Firehose outside the organization may not write", who: outsideOrgA(delivery("us-east-1")), action: "s3:PutObject", resource: obj(aLogs), ctx: tls},
+		{name: "A's archive Firehose outside the organization may not use the key", who: outsideOrgA(delivery("us-east-1")), action: "kms:GenerateDataKey", resource: key, ctx: viaS3},
+		{name: "A's forwarder may not write the log archive", who: inA(metricstream.Names{Platform: polPlatform}.ForwarderRolePrefix() + "us-east-1"), action: "s3:PutObject", resource: obj(aLogs), ctx: tls},
+		{name: "an unlisted account's delivery-named role with every right may not write", who: inX(delivery("us-east-1")), identity: identityAdmin, action: "s3:PutObject", resource: obj("logs/account=" + polX + "/"), ctx: tls},
+		{name: "an unlisted account with every right may not use the key", who: inX(delivery("us-east-1")), identity: identityAdmin, action: "kms:GenerateDataKey", resource: key, ctx: viaS3},
+		// A user's Fluent Bit task role, named with the writer prefix and
+		// granted by GrantWriteService (here: an identity policy allowing it).
+		{name: "A's Fluent Bit writer role puts log objects of A", who: inA(writer), identity: identityAdmin, action: "s3:PutObject", resource: obj(aLogs), ctx: tls, allow: true},
+		{name: "A's Fluent Bit writer role uses the key through S3", who: inA(writer), identity: identityAdmin, action: "kms:GenerateDataKey", resource: key, ctx: viaS3, allow: true},
+		{name: "B's Fluent Bit writer role puts log objects of B", who: inB(writer), identity: identityAdmin, action: "s3:PutObject", resource: obj(bLogs), ctx: tls, allow: true},
+		{name: "A's Fluent Bit writer role may not read", who: inA(writer), identity: identityAdmin, action: "s3:GetObject", resource: obj(aLogs), ctx: tls},
+		{name: "A's Fluent Bit writer role may not write B's prefix", who: inA(writer), identity: identityAdmin, action: "s3:PutObject", resource: obj(bLogs), ctx: tls},
+		{name: "another role of A with every right may not write the log archive", who: inA("admin"), identity: identityAdmin, action: "s3:PutObject", resource: obj(aLogs), ctx: tls},
+	}...)
+	return rows
+}
+
+// centralArchiveKey is the ARN the model gives the central log archive's key.
+func centralArchiveKey(t *testing.T, m *policyeval.Model) string {
+	t.Helper()
+	for _, r := range m.Resources {
+		if r.Type == "AWS::KMS::Key" && r.Account == polM && strings.Contains(r.LogicalID, "Archive") {
+			return r.Covers[0]
+		}
+	}
+	t.Fatal("no central log archive key")
+	return ""
 }
