@@ -63,6 +63,14 @@ func (c *Central) InAccount(account string) (CentralTarget, error) {
 	return RemoteCentral{Names: c.Names, Region: c.region, Account: account}, nil
 }
 
+// requireOrg adds aws:PrincipalOrgID to a condition block when the props
+// name an organization.
+func (p CentralProps) requireOrg(cond map[string]any) {
+	if p.OrganizationID != "" {
+		cond["StringEquals"] = map[string]any{"aws:PrincipalOrgID": p.OrganizationID}
+	}
+}
+
 // NewCentral creates the central stream, archive and writer role.
 func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Central, error) {
 	if err := props.Validate(); err != nil {
@@ -107,6 +115,7 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 		who := []awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String(a))}
 		cond := &map[string]any{"ArnLike": map[string]any{
 			"aws:PrincipalArn": fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), a, names.StreamDeliveryRolePrefix())}}
+		p.requireOrg(*cond)
 		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid: jsii.String("MetricStreamBucket" + a), Principals: &who, Conditions: cond,
 			Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
@@ -198,11 +207,11 @@ func NewCentral(scope constructs.Construct, id string, props CentralProps) (*Cen
 		principals[i] = awsiam.NewAccountPrincipal(jsii.String(a))
 		arns[i] = jsii.String(fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), a, names.ForwarderRolePrefix()))
 	}
+	trust := map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": arns}}
+	p.requireOrg(trust)
 	out.WriterRole = awsiam.NewRole(c, jsii.String("WriterRole"), &awsiam.RoleProps{
-		RoleName: jsii.String(names.WriterRole()),
-		AssumedBy: awsiam.NewCompositePrincipal(principals...).WithConditions(&map[string]any{
-			"ArnLike": map[string]any{"aws:PrincipalArn": arns},
-		}),
+		RoleName:    jsii.String(names.WriterRole()),
+		AssumedBy:   awsiam.NewCompositePrincipal(principals...).WithConditions(&trust),
 		Description: jsii.String("Assumed by o11yscale regional forwarders to put records on " + names.Stream()),
 	})
 	out.WriterRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

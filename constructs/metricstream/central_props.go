@@ -3,6 +3,7 @@ package metricstream
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -59,6 +60,10 @@ type CentralProps struct {
 	// and only through its roles named Names.StreamDeliveryRolePrefix().
 	// Default: none (the bucket grants no other account anything).
 	StreamAccounts []string
+	// OrganizationID, when set, also requires aws:PrincipalOrgID of every
+	// principal the writer-role trust and the bucket's StreamAccounts
+	// grants admit: an account id alone no longer suffices. Default: none.
+	OrganizationID string
 }
 
 func (p CentralProps) withDefaults() CentralProps {
@@ -127,11 +132,16 @@ func (p CentralProps) Validate() error {
 			v.Add(validation.Index("streamAccounts", i), a, "a 12-digit AWS account id")
 		}
 	}
+	if p.OrganizationID != "" && !orgRE.MatchString(p.OrganizationID) {
+		v.Add("organizationId", p.OrganizationID, "an AWS Organizations id such as o-a1b2c3d4e5")
+	}
 	if n, _ := p.Shards(); n > 10000 {
 		v.Add("recordsPerSecond", p.RecordsPerSecond, "a rate needing at most 10,000 shards (this needs %d)", n)
 	}
 	return v.Err()
 }
+
+var orgRE = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 
 func isAccount(a string) bool {
 	return len(a) == 12 && strings.Trim(a, "0123456789") == ""

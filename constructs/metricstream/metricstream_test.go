@@ -40,8 +40,8 @@ func TestShardArithmeticIsShownAndRoundsUpWithHeadroom(t *testing.T) {
 }
 
 func TestValidationNamesEveryBadField(t *testing.T) {
-	err := metricstream.CentralProps{Mode: "turbo", Headroom: 0.5, RetentionHours: 3, TransitionDays: 100, ExpirationDays: 50, WorkloadAccounts: []string{"12"}}.Validate()
-	for _, want := range []string{`mode: "turbo"`, "headroom: 0.5", "retentionHours: 3", "expirationDays: 50", `workloadAccounts[0]: "12"`} {
+	err := metricstream.CentralProps{Mode: "turbo", Headroom: 0.5, RetentionHours: 3, TransitionDays: 100, ExpirationDays: 50, WorkloadAccounts: []string{"12"}, OrganizationID: "org-1"}.Validate()
+	for _, want := range []string{`mode: "turbo"`, "headroom: 0.5", "retentionHours: 3", "expirationDays: 50", `workloadAccounts[0]: "12"`, `organizationId: "org-1"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}

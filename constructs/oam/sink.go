@@ -18,7 +18,10 @@ type SinkProps struct {
 	// Name is the platform name; the sink is "<name>-sink" and its ARN is
 	// published at contract.ParameterName(name). Required.
 	Name string
-	// SourceAccounts may link to the sink: the workload accounts. Required.
+	// SourceAccounts may link to the sink: the workload accounts with
+	// workloads in its region. Default: none, and then the sink has no
+	// policy and no account may link (a sink region, such as the central
+	// one, where only the monitoring account runs workloads).
 	SourceAccounts []string
 	// OrganizationID, when set, also requires every linking account to be
 	// in that organization (aws:PrincipalOrgID). Default: none.
@@ -42,7 +45,9 @@ func (p SinkProps) Validate() error {
 	if !platRE.MatchString(p.Name) {
 		v.Add("name", p.Name, "lowercase letters, digits and hyphens, starting with a letter, 1-20 characters")
 	}
-	checkAccounts(&v, "sourceAccounts", p.SourceAccounts)
+	if len(p.SourceAccounts) > 0 {
+		checkAccounts(&v, "sourceAccounts", p.SourceAccounts)
+	}
 	if p.OrganizationID != "" && !orgRE.MatchString(p.OrganizationID) {
 		v.Add("organizationId", p.OrganizationID, "an AWS Organizations id such as o-a1b2c3d4e5")
 	}
@@ -57,7 +62,8 @@ type Sink struct {
 	Sink awsoam.CfnSink
 	// Parameter holds the sink's ARN for the workload accounts' lookups.
 	Parameter awsssm.StringParameter
-	// Policy is the sink policy document as synthesized.
+	// Policy is the sink policy document as synthesized (nil without
+	// source accounts).
 	Policy map[string]any
 }
 
@@ -72,11 +78,13 @@ func NewSink(scope constructs.Construct, id string, props SinkProps) (*Sink, err
 	props = props.withDefaults()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	stack := awscdk.Stack_Of(c)
-	s := &Sink{Construct: c, Policy: SinkPolicy(*stack.Partition(), props)}
-	s.Sink = awsoam.NewCfnSink(c, jsii.String("Resource"), &awsoam.CfnSinkProps{
-		Name:   jsii.String(SinkName(props.Name)),
-		Policy: s.Policy,
-	})
+	s := &Sink{Construct: c}
+	sinkProps := &awsoam.CfnSinkProps{Name: jsii.String(SinkName(props.Name))}
+	if len(props.SourceAccounts) > 0 {
+		s.Policy = SinkPolicy(*stack.Partition(), props)
+		sinkProps.Policy = s.Policy
+	}
+	s.Sink = awsoam.NewCfnSink(c, jsii.String("Resource"), sinkProps)
 	// Standard tier: the ARN is far below its 4 KB
 	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
 	s.Parameter = awsssm.NewStringParameter(c, jsii.String("Arn"), &awsssm.StringParameterProps{

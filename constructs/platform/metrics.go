@@ -52,6 +52,10 @@ func (m Metrics) DeliveryIn(region string) Delivery {
 func (p *Platform) centralMetricsProps() metricstream.CentralProps {
 	c := p.Props.Metrics.Central
 	c.Name = p.Props.Name
+	if c.OrganizationID == "" {
+		// Cross-account writers must also be in the organization.
+		c.OrganizationID = p.Props.Monitoring.OrganizationID
+	}
 	// The forwarders of every other workload account assume the writer
 	// role: its trust follows the accounts instead of a hand-kept list.
 	for _, a := range p.Props.SourceAccounts() {

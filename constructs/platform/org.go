@@ -136,6 +136,18 @@ func (p Props) SourceAccounts() []string {
 	return out
 }
 
+// SourceAccountsIn are the source accounts with workloads in region: the
+// only ones its sink lets link.
+func (p Props) SourceAccountsIn(region string) []string {
+	var out []string
+	for _, a := range p.Accounts {
+		if a.ID != p.Monitoring.Account && slices.Contains(a.Regions, region) && !slices.Contains(out, a.ID) {
+			out = append(out, a.ID)
+		}
+	}
+	return out
+}
+
 // AccountRegion is one account-region of the platform, for checks per
 // account-region (quotas).
 type AccountRegion struct {
@@ -370,8 +382,11 @@ func (p *Platform) buildOrg(scope constructs.Construct) error {
 				StackName:   jsii.String(id),
 				Description: jsii.String(fmt.Sprintf("o11yscale %s: OAM sink of the monitoring account in %s", props.Name, region)),
 			})
+			// Each sink admits only the accounts with workloads in its
+			// region; a region only the monitoring account uses gets a
+			// sink without policy.
 			sink, err := oam.NewSink(ms, "Sink", oam.SinkProps{
-				Name: props.Name, SourceAccounts: sources, OrganizationID: props.Monitoring.OrganizationID,
+				Name: props.Name, SourceAccounts: props.SourceAccountsIn(region), OrganizationID: props.Monitoring.OrganizationID,
 				ResourceTypes: props.Monitoring.Link.ResourceTypes,
 			})
 			if err != nil {

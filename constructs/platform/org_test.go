@@ -2,12 +2,14 @@ package platform
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/governance"
 	"github.com/o11yscale/o11yscale/constructs/oam"
@@ -91,13 +93,18 @@ func TestOrgPlatformHasCentralMonitoringAndAccountRegionStacksInOrder(t *testing
 			t.Errorf("%s services %v, want %s", *r.Stack.StackName(), svcs, want)
 		}
 	}
-	// The sinks allow exactly the two other accounts, in the organization.
+	// Each sink allows exactly the other accounts with workloads in its
+	// region, in the organization: identity runs only in eu-west-1.
 	for _, m := range p.Monitoring {
 		tpl := templateOf(t, m.Stack)
-		for _, want := range []string{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root", `"aws:PrincipalOrgID":"o-a1b2c3d4e5"`} {
-			if !strings.Contains(tpl, want) {
-				t.Errorf("%s lacks %s", *m.Stack.StackName(), want)
+		want := map[string][]string{"eu-west-1": {"222222222222", "333333333333"}, "us-east-1": {"222222222222"}}[m.Region]
+		for _, acct := range []string{"222222222222", "333333333333"} {
+			if got := strings.Contains(tpl, "arn:aws:iam::"+acct+":root"); got != slices.Contains(want, acct) {
+				t.Errorf("%s: names %s %t, want %t", *m.Stack.StackName(), acct, got, !got)
 			}
+		}
+		if !strings.Contains(tpl, `"aws:PrincipalOrgID":"o-a1b2c3d4e5"`) {
+			t.Errorf("%s lacks aws:PrincipalOrgID", *m.Stack.StackName())
 		}
 		if strings.Contains(tpl, monitoringAccount+":root") {
 			t.Errorf("%s: the monitoring account may not link to itself", *m.Stack.StackName())
@@ -229,5 +236,30 @@ func TestOrgGrafanaDashboardsListTheWorkloadAccounts(t *testing.T) {
 	}
 	if single := minimal().GrafanaProps(nil); len(single.Accounts) != 0 || single.MonitoringAccount != "" {
 		t.Errorf("single-account grafana props have accounts %v / %q", single.Accounts, single.MonitoringAccount)
+	}
+}
+
+// A sink region where only the monitoring account runs workloads gets a
+// sink without policy: no account has anything to link there.
+func TestSinkOfARegionWithoutSourceAccountsAdmitsNobody(t *testing.T) {
+	props := orgProps()
+	props.Accounts = []Account{
+		{Name: "payments", ID: "222222222222", Regions: []string{"us-east-1"}, Services: []Service{{Name: "checkout-api"}}},
+		{Name: "ops", ID: monitoringAccount, Regions: []string{"eu-west-1"}, Services: []Service{{Name: "health-check"}}},
+	}
+	p, err := New(cdktest.NewApp(t, ""), props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies := map[string]bool{}
+	for _, m := range p.Monitoring {
+		sinks := assertions.Template_FromStack(m.Stack, nil).FindResources(jsii.String("AWS::Oam::Sink"), nil)
+		for _, s := range *sinks {
+			_, has := (*s)["Properties"].(map[string]any)["Policy"]
+			policies[m.Region] = has
+		}
+	}
+	if want := map[string]bool{"eu-west-1": false, "us-east-1": true}; !maps.Equal(policies, want) {
+		t.Errorf("sink policy per region %v, want %v", policies, want)
 	}
 }
