@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
-
 	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -133,14 +131,7 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 		}
 	}
 
-	var findings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
-				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
-			}
-		}
-	}
+	findings := platformFindings(s.asm)
 	if len(findings) > 0 {
 		t.Fatalf("%d cdk-nag findings:\n%s", len(findings), strings.Join(findings[:min(len(findings), 40)], "\n"))
 	}
