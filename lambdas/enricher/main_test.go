@@ -21,7 +21,7 @@ const (
 
 var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) { enrichtest.RunWithMoto(m, &moto) }
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 type stack struct {
 	clients enrichtest.Clients
@@ -116,7 +116,7 @@ func TestBootstrapPublishesOneEnrichedIncidentPerStateChange(t *testing.T) {
 			t.Errorf("message attribute %s = %q, want %q", k, sent[0].Attributes[k], v)
 		}
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
 	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MalformedMessages": 0, "Failures": 0} {
 		if got[k] != v {
 			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
@@ -146,7 +146,7 @@ func TestBootstrapPublishesACompositeAlarmWithoutReadingMetrics(t *testing.T) {
 	if !strings.Contains(sent[0].Message, "Triggered by:\n  - o11yscale-checkout-api-latency-anomaly: ALARM") || sent[0].Attributes["service"] != "checkout-api" {
 		t.Errorf("service %q, message:\n%s", sent[0].Attributes["service"], sent[0].Message)
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
 	for k, v := range map[string]float64{"AlertsReceived": 1, "IncidentsPublished": 1, "MetricDataErrors": 0, "Failures": 0} {
 		if got[k] != v {
 			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
@@ -204,7 +204,7 @@ func TestBootstrapFailsMalformedEventsWithoutPublishing(t *testing.T) {
 		t.Fatalf("malformed events published %d messages", len(sent))
 	}
 	out := s.rt.Output()
-	got := enrichtest.MetricTotals(t, out, namespace)
+	got := lambdatest.MetricTotals(t, out, namespace)
 	if got["MalformedMessages"] != float64(len(files)) || got["IncidentsPublished"] != 0 {
 		t.Errorf("EMF MalformedMessages %v IncidentsPublished %v, want %d and 0\n%s", got["MalformedMessages"], got["IncidentsPublished"], len(files), out)
 	}
@@ -254,7 +254,7 @@ func TestBootstrapExplainsABurnRateCompositeWithBothWindowsAndTheBudget(t *testi
 	if want := "ALARM [critical] " + name + " in us-east-1"; sent[0].Subject != want {
 		t.Errorf("subject %q, want %q", sent[0].Subject, want)
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
 	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MetricDataErrors": 0, "Failures": 0} {
 		if got[k] != v {
 			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
@@ -278,7 +278,7 @@ func TestBootstrapPublishesABurnRateCompositeWhenCloudWatchIsUnreachable(t *test
 	if len(sent) != 1 || !strings.Contains(sent[0].Message, "Figures: not available, reading the SLO metrics failed") {
 		t.Fatalf("sent %+v\n%s", sent, s.rt.Output())
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
 	if got["IncidentsPublished"] != 1 || got["MetricDataErrors"] != 1 {
 		t.Errorf("EMF %v, want 1 published and 1 data error", got)
 	}
