@@ -17,6 +17,29 @@ import (
 	"unicode/utf8"
 )
 
+// Request types CloudFormation sends.
+const (
+	RequestCreate = "Create"
+	RequestUpdate = "Update"
+	RequestDelete = "Delete"
+)
+
+// Request is the custom resource request CloudFormation sends to a
+// Lambda-backed custom resource; it carries the ResponseURL that Put
+// answers on. Fields:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html
+type Request struct {
+	RequestType           string          `json:"RequestType"`
+	ResponseURL           string          `json:"ResponseURL"`
+	StackID               string          `json:"StackId"`
+	RequestID             string          `json:"RequestId"`
+	ResourceType          string          `json:"ResourceType,omitempty"`
+	LogicalResourceID     string          `json:"LogicalResourceId"`
+	PhysicalResourceID    string          `json:"PhysicalResourceId,omitempty"`
+	ResourceProperties    json.RawMessage `json:"ResourceProperties,omitempty"`
+	OldResourceProperties json.RawMessage `json:"OldResourceProperties,omitempty"`
+}
+
 // Response statuses.
 const (
 	StatusSuccess = "SUCCESS"

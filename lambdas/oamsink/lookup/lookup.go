@@ -25,21 +25,13 @@ import (
 
 // Request types CloudFormation sends.
 const (
-	RequestCreate = "Create"
-	RequestUpdate = "Update"
-	RequestDelete = "Delete"
+	RequestCreate = cfnresponse.RequestCreate
+	RequestUpdate = cfnresponse.RequestUpdate
+	RequestDelete = cfnresponse.RequestDelete
 )
 
 // Event is the CloudFormation custom resource request.
-type Event struct {
-	RequestType        string          `json:"RequestType"`
-	ResponseURL        string          `json:"ResponseURL"`
-	StackID            string          `json:"StackId"`
-	RequestID          string          `json:"RequestId"`
-	LogicalResourceID  string          `json:"LogicalResourceId"`
-	PhysicalResourceID string          `json:"PhysicalResourceId,omitempty"`
-	ResourceProperties json.RawMessage `json:"ResourceProperties,omitempty"`
-}
+type Event = cfnresponse.Request
 
 // Response is the answer PUT to the pre-signed ResponseURL.
 type Response = cfnresponse.Response
