@@ -52,7 +52,9 @@ func TestSnapshotsOfAnalysisPlatformMatchGolden(t *testing.T) {
 func TestCfnLintAcceptsEveryTemplateOfTheAnalysisPlatform(t *testing.T) {
 	s := synthAnalysis(t)
 	regions := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
-	runCfnLint(t, regions, s.templates(t))
+	lint := startCfnLint(t, regions, s.templates(t))
+	t.Parallel() // cfn-lint runs while the serial tests synthesize
+	lint.wait(t)
 }
 
 func TestCdkNagAwsSolutionsHasNoUnsuppressedFindingsWithTheAnalysisTier(t *testing.T) {

@@ -22,6 +22,8 @@ func TestSLOPlatformExampleIsNagCleanAndPassesCfnLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	regionsWithCentral := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
+	lint := startCfnLint(t, regionsWithCentral, s.templates(t))
 	findings := platformFindings(s.asm)
 	if len(findings) > 0 {
 		t.Errorf("%d cdk-nag findings:\n%s", len(findings), strings.Join(findings, "\n"))
@@ -45,6 +47,6 @@ func TestSLOPlatformExampleIsNagCleanAndPassesCfnLint(t *testing.T) {
 			t.Errorf("%d %s, want %d", counts[typ], typ, want)
 		}
 	}
-	regionsWithCentral := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
-	runCfnLint(t, regionsWithCentral, s.templates(t))
+	t.Parallel() // cfn-lint runs while the serial tests synthesize
+	lint.wait(t)
 }
