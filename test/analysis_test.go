@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
@@ -88,5 +90,36 @@ logs:
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "/Analysis/NetworkPolicy") ||
 		!strings.Contains(warnings[0], logtiers.PublicCollectionWarning) || !strings.Contains(warnings[0], "no VPC in this sandbox account") {
 		t.Fatalf("want exactly the public collection warning with its reason, got:\n%s", strings.Join(warnings, "\n"))
+	}
+}
+
+// The tier-on platform as deployed by `cdk deploy --all`: its last stack
+// provisions the OpenSearch data source after every collection exists,
+// and the workspace's VPC has its own endpoint in the network policy of
+// the central region's collection (the other regions' private
+// collections are not searched by the dashboards).
+func TestTheAnalysisPlatformProvisionsItsDataSourcesLast(t *testing.T) {
+	s := synthAnalysis(t)
+	st := s.asm.GetStackByName(jsii.String(platform.DataSourcesStackName(s.platform.Props.Name)))
+	var deps []string
+	for _, d := range *st.Dependencies() {
+		deps = append(deps, *d.Id())
+	}
+	for _, r := range s.platform.Regional {
+		if !slices.Contains(deps, *r.Stack.StackName()) {
+			t.Errorf("%s does not wait for %s (dependencies %v)", *st.StackName(), *r.Stack.StackName(), deps)
+		}
+	}
+	for _, r := range s.platform.Regional {
+		want := 0
+		if r.Region == s.platform.Props.CentralRegion {
+			want = 1
+		}
+		if n := len(r.Analysis.ReaderVpcEndpoints); n != want {
+			t.Errorf("%s: %d endpoints for the Grafana VPC, want %d", r.Region, n, want)
+		}
+	}
+	if got := s.platform.Central.Observability.Workspace.VpcConfiguration(); got == nil {
+		t.Error("the workspace has no VPC configuration")
 	}
 }

@@ -168,6 +168,11 @@ func newWorkspace(c constructs.Construct, p Props, role awsiam.Role) awsgrafana.
 	if slices.Contains(p.Authentication, SAML) {
 		props.SamlConfiguration = samlConfiguration(p.SAML)
 	}
+	if p.Vpc.On() {
+		props.VpcConfiguration = &awsgrafana.CfnWorkspace_VpcConfigurationProperty{
+			SubnetIds: jsii.Strings(p.Vpc.SubnetIDs...), SecurityGroupIds: jsii.Strings(p.Vpc.SecurityGroupIDs...),
+		}
+	}
 	return awsgrafana.NewCfnWorkspace(c, jsii.String("Workspace"), props)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/provision"
 )
@@ -535,4 +536,60 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// With a VPC the workspace joins it; the data-source stack's custom
+// resource sends the provisioner the OpenSearch data sources alone, which
+// it decodes, through the function and workspace of the central stack.
+func TestWorkspaceJoinsItsVpcAndTheSyncSendsOnlyOpenSearchDataSources(t *testing.T) {
+	p := centralOutside()
+	p.Analysis = dashboard.Analysis{Collection: "o11yscale-logs", ErrorIndex: "o11yscale-error", Regions: []string{p.Regions[0]}}
+	vpc := grafana.WorkspaceVpc{VpcID: "vpc-0123456789abcdef0", SubnetIDs: []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"},
+		SecurityGroupIDs: []string{"sg-0123456789abcdef0"}}
+	props := grafana.Props{Platform: p, Mode: grafana.ModeGrafana, Vpc: vpc}
+	app := cdktest.NewApp(t, "")
+	central := cdktest.NewStack(app, "Central", "us-west-2")
+	obs, err := grafana.NewObservability(central, "Pane", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := cdktest.NewStack(app, "DataSources", "us-west-2")
+	cr, err := obs.SyncOpenSearchDataSources(last, "Sync", props)
+	if err != nil || cr == nil {
+		t.Fatalf("sync: %v %v", cr, err)
+	}
+	ct := assertions.Template_FromStack(central, nil)
+	ct.HasResourceProperties(jsii.String("AWS::Grafana::Workspace"), map[string]any{
+		"VpcConfiguration": map[string]any{"SubnetIds": vpc.SubnetIDs, "SecurityGroupIds": vpc.SecurityGroupIDs}})
+	lt := assertions.Template_FromStack(last, nil)
+	_, props2 := only(t, lt, "Custom::GrafanaProvisioning")
+	if _, ok := props2["ServiceToken"].(map[string]any)["Fn::ImportValue"]; !ok {
+		t.Errorf("ServiceToken %v: want the central stack's provisioner, imported", props2["ServiceToken"])
+	}
+	for _, k := range []string{"Platform", "Folders", "Dashboards", "ContentHash"} {
+		if _, ok := props2[k]; ok {
+			t.Errorf("the sync sends %s: it must provision the data sources only", k)
+		}
+	}
+	// The tokens stand in for the workspace the provisioner would see.
+	props2["WorkspaceId"], props2["WorkspaceEndpoint"], props2["Region"] = "g-0123456789", "g-0123456789.grafana-workspace.us-west-2.amazonaws.com", "us-west-2"
+	delete(props2, "ServiceToken")
+	raw, _ := json.Marshal(props2)
+	got, err := provision.DecodeProperties(raw)
+	if err != nil {
+		t.Fatalf("the provisioner rejects the sync's properties: %v", err)
+	}
+	if len(got.DataSources) != 1 || got.DataSources[0].Type != dashboard.OpenSearchType || got.DataSources[0].Region != p.Regions[0] ||
+		got.DataSources[0].Collection != "o11yscale-logs" || len(got.Dashboards) != 0 || len(got.Folders) != 0 {
+		t.Errorf("the sync provisions %+v, want the one OpenSearch data source of %s", got, p.Regions[0])
+	}
+
+	err = grafana.Props{Platform: p, Mode: grafana.ModeCloudWatch, Vpc: grafana.WorkspaceVpc{VpcID: "vpc-1", SubnetIDs: []string{"subnet-0123456789abcdef0"}}}.Validate()
+	var paths []string
+	for _, fe := range validation.Fields(err) {
+		paths = append(paths, fe.Path)
+	}
+	if want := []string{"vpc.vpcId", "vpc.subnetIds", "vpc.securityGroupIds", "vpc.vpcId"}; !slices.Equal(paths, want) {
+		t.Errorf("VPC problems %v, want %v (%v)", paths, want, err)
+	}
 }

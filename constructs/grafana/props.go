@@ -84,7 +84,61 @@ type Props struct {
 	// to upsert hundreds of dashboards with retries, and never longer than
 	// the provisioning token lives (15m). Default: 10m.
 	ProvisionerTimeout time.Duration
+	// Vpc connects the workspace to a VPC, so it reaches private data
+	// sources there, e.g. a private analysis collection through an
+	// OpenSearch Serverless VPC endpoint in that VPC. Once set, all the
+	// workspace's data-source traffic flows through the VPC, so CloudWatch
+	// and X-Ray need a NAT gateway or interface endpoints there
+	// (https://docs.aws.amazon.com/grafana/latest/userguide/AMG-configure-vpc.html).
+	// Default: none (traffic to data sources over the public internet).
+	Vpc WorkspaceVpc
 }
+
+// WorkspaceVpc is the workspace's VPC configuration: 2-6 subnets and 1-5
+// security groups, all of one VPC
+// (https://docs.aws.amazon.com/grafana/latest/APIReference/API_VpcConfiguration.html).
+type WorkspaceVpc struct {
+	// VpcID of the subnets, e.g. "vpc-0123456789abcdef0": the platform
+	// creates the OpenSearch Serverless VPC endpoint of the analysis tier
+	// in it. Required with SubnetIDs.
+	VpcID string
+	// SubnetIDs, 2-6, in different Availability Zones.
+	SubnetIDs []string
+	// SecurityGroupIDs, 1-5; they must allow HTTPS out to the endpoints
+	// the workspace reaches.
+	SecurityGroupIDs []string
+}
+
+// On reports whether a VPC is configured.
+func (v WorkspaceVpc) On() bool {
+	return v.VpcID != "" || len(v.SubnetIDs) > 0 || len(v.SecurityGroupIDs) > 0
+}
+
+func (v WorkspaceVpc) validate(errs *validation.Errors) {
+	if !v.On() {
+		return
+	}
+	if !vpcIDPattern.MatchString(v.VpcID) && !unresolvedID(v.VpcID) {
+		errs.Add("vpc.vpcId", v.VpcID, "the VPC id of the subnets (vpc-…)")
+	}
+	if n := len(v.SubnetIDs); n < 2 || n > 6 {
+		errs.Add("vpc.subnetIds", n, "2-6 subnet ids (the workspace's VpcConfiguration)")
+	}
+	eachOnce(errs, "vpc.subnetIds", v.SubnetIDs, func(s string) bool { return subnetIDPattern.MatchString(s) || unresolvedID(s) }, "a subnet id (subnet-…)")
+	if n := len(v.SecurityGroupIDs); n < 1 || n > 5 {
+		errs.Add("vpc.securityGroupIds", n, "1-5 security group ids (the workspace's VpcConfiguration)")
+	}
+	eachOnce(errs, "vpc.securityGroupIds", v.SecurityGroupIDs, func(s string) bool { return sgIDPattern.MatchString(s) || unresolvedID(s) }, "a security group id (sg-…)")
+}
+
+var (
+	vpcIDPattern    = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
+	subnetIDPattern = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	sgIDPattern     = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+)
+
+// unresolvedID reports a CDK token (e.g. an imported VPC's id).
+func unresolvedID(s string) bool { return strings.Contains(s, "${Token[") }
 
 const cloudWatchDashboardSuffix = "-global-api-performance"
 
@@ -201,6 +255,10 @@ func (p Props) Validate() error {
 	}
 	if d.ProvisionerTimeout < 5*time.Minute || d.ProvisionerTimeout > 15*time.Minute {
 		v.Add("provisionerTimeout", p.ProvisionerTimeout.String(), "5m-15m (the provisioning token lives 15m)")
+	}
+	p.Vpc.validate(&v)
+	if p.Vpc.On() && !d.grafana() {
+		v.Add("vpc.vpcId", p.Vpc.VpcID, "no VPC unless mode deploys the workspace (grafana or both)")
 	}
 	return v.Err()
 }

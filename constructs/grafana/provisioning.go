@@ -120,3 +120,46 @@ func (o *Observability) provision(c constructs.Construct, p Props) error {
 func serviceTimeout(p Props) time.Duration {
 	return min(time.Duration(provisionerRetries+1)*p.ProvisionerTimeout+5*time.Minute, time.Hour)
 }
+
+// SyncOpenSearchDataSources runs the provisioner once more, from a custom
+// resource in scope's stack, for the OpenSearch data sources alone. The
+// central stack's provisioning runs before the workload stacks create the
+// collections, so on a first deployment those data sources stay pending;
+// a stack that depends on every stack creating a collection (the
+// platform's "<name>-grafana-datasources") ends `cdk deploy --all` with
+// them in place. Its DataSources property lists each region's collection
+// and index, so adding or removing a region or renaming the collection
+// updates it and runs the provisioner again; deleting it removes exactly
+// those data sources and its own service account. scope must be in the
+// workspace's account and region (the function and workspace are
+// referenced across stacks there). It returns nil, nil when the
+// dashboards search no collection.
+func (o *Observability) SyncOpenSearchDataSources(scope constructs.Construct, id string, p Props) (awscdk.CustomResource, error) {
+	if o.Provisioner == nil {
+		return nil, fmt.Errorf("grafana %s: SyncOpenSearchDataSources: the mode deploys no workspace, so there is no provisioner", *o.Node().Path())
+	}
+	var sources []dashboard.DataSource
+	for _, ds := range dashboard.DataSources(p.withDefaults().Platform) {
+		if ds.Type == dashboard.OpenSearchType {
+			sources = append(sources, ds)
+		}
+	}
+	if len(sources) == 0 {
+		return nil, nil
+	}
+	body, err := json.Marshal(sources)
+	if err != nil {
+		return nil, fmt.Errorf("encoding data sources: %w", err)
+	}
+	return awscdk.NewCustomResource(scope, jsii.String(id), &awscdk.CustomResourceProps{
+		ServiceToken:   o.Provisioner.Function.FunctionArn(),
+		ResourceType:   jsii.String(ProvisioningResourceType),
+		ServiceTimeout: awscdk.Duration_Seconds(jsii.Number(serviceTimeout(p.withDefaults()).Seconds())),
+		Properties: &map[string]any{
+			contract.PropWorkspaceID:       o.Workspace.AttrId(),
+			contract.PropWorkspaceEndpoint: o.Workspace.AttrEndpoint(),
+			contract.PropRegion:            awscdk.Stack_Of(o.Workspace).Region(),
+			contract.PropDataSources:       string(body),
+		},
+	}), nil
+}

@@ -48,6 +48,9 @@ type Analysis struct {
 	LifecyclePolicy  awsopensearchserverless.CfnLifecyclePolicy
 	// VpcEndpoint reaches a private collection; nil when public.
 	VpcEndpoint awsopensearchserverless.CfnVpcEndpoint
+	// ReaderVpcEndpoints are the endpoints created for ReaderVpcs (none
+	// for a reader VPC that is Vpc).
+	ReaderVpcEndpoints []awsopensearchserverless.CfnVpcEndpoint
 	// Streams are the delivery streams by tier.
 	Streams map[Tier]awskinesisfirehose.CfnDeliveryStream
 	// DeliveryRole is the role every stream writes with; the data access
@@ -103,7 +106,19 @@ func NewAnalysis(scope constructs.Construct, id string, props AnalysisProps) (*A
 			Name: jsii.String(coll + "-vpc"), VpcId: jsii.String(p.Vpc.VpcID),
 			SubnetIds: jsii.Strings(p.Vpc.SubnetIDs...), SecurityGroupIds: jsii.Strings(p.Vpc.SecurityGroupIDs...),
 		})
-		net["AllowFromPublic"], net["SourceVPCEs"] = false, []any{a.VpcEndpoint.AttrId()}
+		sources := []any{a.VpcEndpoint.AttrId()}
+		for i, rv := range p.ReaderVpcs {
+			if rv.VpcID == p.Vpc.VpcID {
+				continue
+			}
+			e := awsopensearchserverless.NewCfnVpcEndpoint(c, jsii.String(fmt.Sprintf("ReaderVpcEndpoint%d", i+1)), &awsopensearchserverless.CfnVpcEndpointProps{
+				Name: jsii.String(fmt.Sprintf("%s-rd%d", coll, i+1)), VpcId: jsii.String(rv.VpcID),
+				SubnetIds: jsii.Strings(rv.SubnetIDs...), SecurityGroupIds: jsii.Strings(rv.SecurityGroupIDs...),
+			})
+			a.ReaderVpcEndpoints = append(a.ReaderVpcEndpoints, e)
+			sources = append(sources, e.AttrId())
+		}
+		net["AllowFromPublic"], net["SourceVPCEs"] = false, sources
 	} else {
 		net["AllowFromPublic"] = true
 	}
@@ -140,7 +155,14 @@ func NewAnalysis(scope constructs.Construct, id string, props AnalysisProps) (*A
 	a.DeliveryLogGroup = awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
 		Retention: retention.Enum(p.DeliveryLogRetentionDays), RemovalPolicy: removal,
 	})
+	var roleName *string
+	if t := props.Archive.Central; t.On() {
+		// Failed documents go to the central archive, whose policies
+		// trust this account's roles named ArchiveDeliveryRoleName*.
+		roleName = jsii.String(ArchiveDeliveryRoleName(t.Platform, "analysis-"+*stack.Region()))
+	}
 	a.DeliveryRole = awsiam.NewRole(c, jsii.String("DeliveryRole"), &awsiam.RoleProps{
+		RoleName:    roleName,
 		Description: jsii.String("Firehose writes the analysis collection"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
 			Conditions: &map[string]any{"StringEquals": map[string]any{"sts:ExternalId": stack.Account()}},
@@ -191,9 +213,9 @@ func (a *Analysis) grantDelivery(stack awscdk.Stack) {
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("ListArchive"),
 		Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
-		Resources: &[]*string{arch.Bucket.BucketArn()},
+		Resources: jsii.Strings(arch.BucketArn()),
 	}))
-	failed := arch.Bucket.ArnForObjects(jsii.String(arch.ErrorPrefix + "analysis/*"))
+	failed := jsii.String(arch.BucketArn() + "/" + arch.ErrorPrefix + "analysis/*")
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:       jsii.String("WriteFailedDocuments"),
 		Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
@@ -207,20 +229,32 @@ func (a *Analysis) grantDelivery(stack awscdk.Stack) {
 	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid: jsii.String("ReportDeliveryErrors"), Actions: jsii.Strings("logs:PutLogEvents"), Resources: &streams,
 	}))
-	if arch.Key != nil {
+	switch {
+	case arch.Central.KMS:
+		role.AddToPrincipalPolicy(arch.centralKeyStatement("EncryptFailedDocuments"))
+	case arch.Key != nil:
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("EncryptFailedDocuments"),
 			Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
 			Resources: &[]*string{arch.Key.KeyArn()},
 			Conditions: &map[string]any{
 				"StringEquals": map[string]any{"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", *stack.Region())},
-				"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arch.Bucket.BucketArn(), failed}},
+				"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arch.BucketArn(), failed}},
 			},
 		}))
 	}
-	bucketID := *stack.GetLogicalId(arch.Bucket.Node().DefaultChild().(awss3.CfnBucket))
-	appliesTo := []string{"Resource::<" + bucketID + ".Arn>/" + arch.ErrorPrefix + "analysis/*"}
+	var appliesTo []string
 	reason := "Firehose writes failed documents with generated keys under the archive's errors/analysis/ prefix only"
+	if arch.Central.On() {
+		appliesTo = []string{"Resource::" + nagArn(stack, *failed)}
+		if arch.Central.KMS {
+			appliesTo = append(appliesTo, "Resource::"+nagArn(stack, arch.centralKeyArn(stack)))
+			reason += "; the central key's id is unknown in this account, so any key of the central account and region is named, usable only through S3 there (kms:ViaService) for this bucket (its encryption context)"
+		}
+	} else {
+		bucketID := *stack.GetLogicalId(arch.Bucket.Node().DefaultChild().(awss3.CfnBucket))
+		appliesTo = []string{"Resource::<" + bucketID + ".Arn>/" + arch.ErrorPrefix + "analysis/*"}
+	}
 	if p.Network == NetworkPrivate {
 		// Firehose's ENIs in the collection's VPC; the Describe actions
 		// support no resource-level permissions
@@ -266,7 +300,7 @@ func (a *Analysis) newStream(stack awscdk.Stack, t Tier) awskinesisfirehose.CfnD
 		Enabled: jsii.Bool(true), LogGroupName: a.DeliveryLogGroup.LogGroupName(), LogStreamName: jsii.String(deliveryLogStream(t)),
 	}
 	backup := &awskinesisfirehose.CfnDeliveryStream_S3DestinationConfigurationProperty{
-		BucketArn: arch.Bucket.BucketArn(), RoleArn: a.DeliveryRole.RoleArn(),
+		BucketArn: jsii.String(arch.BucketArn()), RoleArn: a.DeliveryRole.RoleArn(),
 		Prefix:            jsii.String(a.failedPrefix(t)),
 		ErrorOutputPrefix: jsii.String(a.failedPrefix(t) + "s3-error/"),
 		CompressionFormat: jsii.String("GZIP"),

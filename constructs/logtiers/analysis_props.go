@@ -113,6 +113,18 @@ type AnalysisProps struct {
 	PublicReason string
 	// Vpc of a private collection. Required with NetworkPrivate.
 	Vpc AnalysisVpc
+	// ReaderVpcs are more VPCs whose clients reach a private collection,
+	// e.g. the Grafana workspace's VPC: the construct creates an
+	// OpenSearch Serverless VPC endpoint in each and lists it in the
+	// network policy's SourceVPCEs; a VPC with Vpc's VpcID reuses Vpc's
+	// endpoint (one endpoint serves every collection of the region from
+	// its VPC). Each VPC must be in the collection's account and region:
+	// an endpoint serves its own region's collections
+	// (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-vpc.html),
+	// and a network policy names endpoints, not accounts
+	// (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html).
+	// Only with NetworkPrivate. Default: none.
+	ReaderVpcs []AnalysisVpc
 	// Readers are IAM role or user ARNs allowed to search every index
 	// (e.g. a Grafana workspace role). Default: none.
 	Readers []string
@@ -242,13 +254,26 @@ func (p AnalysisProps) Validate() error {
 		if p.PublicReason != "" {
 			v.Add("publicReason", p.PublicReason, "no value for a private collection")
 		}
-		p.validateVpc(&v)
+		validateVpc(&v, "vpc", p.Vpc)
+		if len(p.ReaderVpcs) > 9 {
+			// "<collection>-rd<n>" stays within the endpoint name's 32 characters.
+			v.Add("readerVpcs", len(p.ReaderVpcs), "at most 9 reader VPCs")
+		}
+		for i, rv := range p.ReaderVpcs {
+			validateVpc(&v, validation.Index("readerVpcs", i), rv)
+			if slices.IndexFunc(p.ReaderVpcs, func(o AnalysisVpc) bool { return o.VpcID == rv.VpcID }) != i {
+				v.Add(validation.Index("readerVpcs", i)+".vpcId", rv.VpcID, "each VPC once")
+			}
+		}
 	case NetworkPublic:
 		if len(strings.Fields(p.PublicReason)) < 4 {
 			v.Add("publicReason", p.PublicReason, "a reason of at least four words why the collection's endpoints are public")
 		}
 		if p.Vpc.VpcID != "" || len(p.Vpc.SubnetIDs) > 0 || len(p.Vpc.SecurityGroupIDs) > 0 {
 			v.Add("vpc.vpcId", p.Vpc.VpcID, "no VPC for a public collection")
+		}
+		if len(p.ReaderVpcs) > 0 {
+			v.Add("readerVpcs", len(p.ReaderVpcs), "no reader VPCs for a public collection (it is reachable from every VPC)")
 		}
 	default:
 		v.Add("network", string(p.Network), "one of private, public")
@@ -278,25 +303,24 @@ func (p AnalysisProps) Validate() error {
 	return v.Err()
 }
 
-func (p AnalysisProps) validateVpc(v *validation.Errors) {
-	vpc := p.Vpc
+func validateVpc(v *validation.Errors, path string, vpc AnalysisVpc) {
 	if !vpcIDRE.MatchString(vpc.VpcID) && !unresolved(vpc.VpcID) {
-		v.Add("vpc.vpcId", vpc.VpcID, "a VPC id (vpc-…): a private collection is reached through a VPC endpoint; or network: public with a reason")
+		v.Add(path+".vpcId", vpc.VpcID, "a VPC id (vpc-…): a private collection is reached through a VPC endpoint; or network: public with a reason")
 	}
 	if n := len(vpc.SubnetIDs); n < 1 || n > 6 {
-		v.Add("vpc.subnetIds", n, "1-6 subnet ids")
+		v.Add(path+".subnetIds", n, "1-6 subnet ids")
 	}
 	for i, s := range vpc.SubnetIDs {
 		if !subnetIDRE.MatchString(s) && !unresolved(s) {
-			v.Add(validation.Index("vpc.subnetIds", i), s, "a subnet id (subnet-…)")
+			v.Add(validation.Index(path+".subnetIds", i), s, "a subnet id (subnet-…)")
 		}
 	}
 	if n := len(vpc.SecurityGroupIDs); n < 1 || n > 5 {
-		v.Add("vpc.securityGroupIds", n, "1-5 security group ids")
+		v.Add(path+".securityGroupIds", n, "1-5 security group ids")
 	}
 	for i, s := range vpc.SecurityGroupIDs {
 		if !sgIDRE.MatchString(s) && !unresolved(s) {
-			v.Add(validation.Index("vpc.securityGroupIds", i), s, "a security group id (sg-…)")
+			v.Add(validation.Index(path+".securityGroupIds", i), s, "a security group id (sg-…)")
 		}
 	}
 }

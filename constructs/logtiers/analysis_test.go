@@ -344,3 +344,50 @@ func TestAllEventsRulesTakeNoPattern(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A reader VPC (e.g. the Grafana workspace's) gets its own OpenSearch
+// Serverless endpoint, listed in the network policy beside the delivery
+// VPC's; a reader VPC that is the delivery VPC reuses its endpoint.
+func TestReaderVpcsReachThePrivateCollectionThroughTheirOwnEndpoint(t *testing.T) {
+	grafanaVpc := logtiers.AnalysisVpc{VpcID: "vpc-0fedcba9876543210", SubnetIDs: []string{"subnet-0fedcba9876543210", "subnet-0fedcba9876543211"},
+		SecurityGroupIDs: []string{"sg-0fedcba9876543210"}}
+	stack, a, _, _ := analysisStack(t, logtiers.AnalysisProps{Vpc: testVpc, ReaderVpcs: []logtiers.AnalysisVpc{grafanaVpc, testVpc}}, false)
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.ResourceCountIs(jsii.String("AWS::OpenSearchServerless::VpcEndpoint"), jsii.Number(2))
+	tpl.HasResourceProperties(jsii.String("AWS::OpenSearchServerless::VpcEndpoint"), map[string]any{
+		"Name": "o11yscale-logs-rd1", "VpcId": grafanaVpc.VpcID, "SubnetIds": grafanaVpc.SubnetIDs, "SecurityGroupIds": grafanaVpc.SecurityGroupIDs})
+	if len(a.ReaderVpcEndpoints) != 1 {
+		t.Fatalf("%d reader endpoints, want 1 (the delivery VPC's is reused)", len(a.ReaderVpcEndpoints))
+	}
+	var net []networkStatement
+	res := *tpl.FindResources(jsii.String("AWS::OpenSearchServerless::SecurityPolicy"), &map[string]any{"Properties": map[string]any{"Type": "network"}})
+	for _, r := range res {
+		if err := json.Unmarshal([]byte(render((*r)["Properties"].(map[string]any)["Policy"])), &net); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"<" + *stack.GetLogicalId(a.VpcEndpoint) + ".Id>", "<" + *stack.GetLogicalId(a.ReaderVpcEndpoints[0]) + ".Id>"}
+	if len(net) != 1 || net[0].AllowFromPublic || !slices.Equal(net[0].SourceVPCEs, want) {
+		t.Errorf("network policy %+v: want private, reachable from exactly %v", net, want)
+	}
+}
+
+func TestReaderVpcsAreCheckedByPath(t *testing.T) {
+	err := logtiers.AnalysisProps{Vpc: testVpc, ReaderVpcs: []logtiers.AnalysisVpc{
+		{VpcID: "vpc-x", SubnetIDs: []string{"subnet-0123456789abcdef0"}, SecurityGroupIDs: []string{"sg-0123456789abcdef0"}},
+		{VpcID: "vpc-x", SubnetIDs: []string{"nope"}, SecurityGroupIDs: []string{"sg-0123456789abcdef0"}},
+	}}.Validate()
+	want := []string{"readerVpcs[0].vpcId", "readerVpcs[1].vpcId", "readerVpcs[1].subnetIds[0]", "readerVpcs[1].vpcId"}
+	var got []string
+	for _, fe := range validation.Fields(err) {
+		got = append(got, fe.Path)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paths %v\nwant  %v\n(%v)", got, want, err)
+	}
+	err = logtiers.AnalysisProps{Network: logtiers.NetworkPublic, PublicReason: "no VPC in this account yet",
+		ReaderVpcs: []logtiers.AnalysisVpc{testVpc}}.Validate()
+	if fe := validation.Fields(err); len(fe) != 1 || fe[0].Path != "readerVpcs" {
+		t.Errorf("reader VPCs of a public collection: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package logtiers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -52,7 +53,25 @@ type Archive struct {
 	DeliveryLogGroup awslogs.LogGroup
 	// Prefix and ErrorPrefix of the object keys.
 	Prefix, ErrorPrefix string
+	// Central is the central archive this region delivers into; then
+	// Bucket, AccessLogsBucket and Key are nil (they are the central
+	// archive's, in its stack).
+	Central CentralArchiveTarget
+
+	bucketArn string
 }
+
+// BucketName is the name of the bucket the archive writes (a CDK token
+// for a regional bucket with a generated name).
+func (a *Archive) BucketName() string {
+	if a.Central.On() {
+		return a.Central.bucketName()
+	}
+	return *a.Bucket.BucketName()
+}
+
+// BucketArn is the ARN of the bucket the archive writes.
+func (a *Archive) BucketArn() string { return a.bucketArn }
 
 // partitionQuery extracts the partition keys with jq. The service comes
 // from a "service" field, else from a tier log group name in "logGroup"
@@ -85,6 +104,31 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 		removal = awscdk.RemovalPolicy_DESTROY
 	}
 
+	if p.Central.On() {
+		a.Central = p.Central
+		a.Prefix, a.ErrorPrefix = CentralArchivePrefixes(*stack.Account(), *stack.Region())
+		a.bucketArn = fmt.Sprintf("arn:%s:s3:::%s", *stack.Partition(), p.Central.bucketName())
+	} else {
+		a.newBucket(c, p, removal)
+	}
+
+	a.DeliveryLogGroup = awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
+		Retention:     retention.Enum(p.DeliveryLogRetentionDays),
+		RemovalPolicy: removal,
+	})
+	deliveryStream := a.DeliveryLogGroup.AddStream(jsii.String("DestinationDelivery"), &awslogs.StreamOptions{
+		LogStreamName: jsii.String("DestinationDelivery"),
+	})
+	if p.Central.On() {
+		a.grantCentral(stack)
+	} else {
+		a.grantRegional(stack)
+	}
+	return a.newStream(p, deliveryStream), nil
+}
+
+// newBucket creates the region's own bucket (and key).
+func (a *Archive) newBucket(c constructs.Construct, p ArchiveProps, removal awscdk.RemovalPolicy) {
 	if p.Encryption == awss3.BucketEncryption_KMS {
 		a.Key = p.EncryptionKey
 		if a.Key == nil {
@@ -106,16 +150,12 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 		AccessLogPrefix: "archive/", Removal: removal,
 	})
 	a.Bucket, a.AccessLogsBucket = buckets.Bucket, buckets.AccessLogs
+	a.bucketArn = *a.Bucket.BucketArn()
+}
 
-	a.DeliveryLogGroup = awslogs.NewLogGroup(c, jsii.String("DeliveryErrors"), &awslogs.LogGroupProps{
-		Retention:     retention.Enum(p.DeliveryLogRetentionDays),
-		RemovalPolicy: removal,
-	})
-	deliveryStream := a.DeliveryLogGroup.AddStream(jsii.String("DestinationDelivery"), &awslogs.StreamOptions{
-		LogStreamName: jsii.String("DestinationDelivery"),
-	})
-
-	a.DeliveryRole = awsiam.NewRole(c, jsii.String("DeliveryRole"), &awsiam.RoleProps{
+// grantRegional lets the delivery role write the region's own bucket.
+func (a *Archive) grantRegional(stack awscdk.Stack) {
+	a.DeliveryRole = awsiam.NewRole(a.Construct, jsii.String("DeliveryRole"), &awsiam.RoleProps{
 		Description: jsii.String("Firehose writes the log archive"),
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
 			Conditions: &map[string]any{"StringEquals": map[string]any{"sts:ExternalId": stack.Account()}},
@@ -163,9 +203,13 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 			"Resource::<" + bucketID + ".Arn>/" + a.Prefix + "*",
 			"Resource::<" + bucketID + ".Arn>/" + a.ErrorPrefix + "*",
 		}})
+}
 
+// newStream creates the Firehose stream into the archive bucket.
+func (a *Archive) newStream(p ArchiveProps, deliveryStream awslogs.LogStream) *Archive {
+	c := a.Construct
 	dest := &awskinesisfirehose.CfnDeliveryStream_ExtendedS3DestinationConfigurationProperty{
-		BucketArn: a.Bucket.BucketArn(),
+		BucketArn: jsii.String(a.bucketArn),
 		RoleArn:   a.DeliveryRole.RoleArn(),
 		BufferingHints: &awskinesisfirehose.CfnDeliveryStream_BufferingHintsProperty{
 			SizeInMBs:         jsii.Number(float64(p.BufferSizeMB)),
@@ -224,7 +268,7 @@ func NewArchive(scope constructs.Construct, id string, props ArchiveProps) (*Arc
 	// Firehose checks its role's permissions when the stream is created;
 	// the role itself is already a dependency through RoleARN.
 	a.DeliveryStream.Node().AddDependency(a.DeliveryRole.Node().FindChild(jsii.String("DefaultPolicy")), deliveryStream)
-	return a, nil
+	return a
 }
 
 // DeliveryStreamName is the Firehose stream's name (a CDK token), for
@@ -248,15 +292,93 @@ func (a *Archive) GrantPutRecords(grantee awsiam.IGrantable) awsiam.Grant {
 }
 
 // GrantWriteService lets grantee (e.g. a task role running Fluent Bit's s3
-// output) put objects under one service's archive prefix only.
+// output) put objects under one service's archive prefix only. With a
+// central archive in another account, its bucket policy also requires the
+// grantee's role name to start with ArchiveWriterRolePrefix.
 func (a *Archive) GrantWriteService(grantee awsiam.IGrantable, service string) awsiam.Grant {
 	g := awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings("s3:PutObject"),
-		ResourceArns: &[]*string{a.Bucket.ArnForObjects(jsii.String(a.Prefix + "service=" + service + "/*"))},
+		ResourceArns: jsii.Strings(a.bucketArn + "/" + a.Prefix + "service=" + service + "/*"),
 	})
-	if a.Key != nil {
+	switch {
+	case a.Key != nil:
 		a.Key.Grant(grantee, jsii.String("kms:GenerateDataKey"))
+	case a.Central.KMS:
+		grantee.GrantPrincipal().AddToPrincipalPolicy(a.centralKeyStatement("EncryptCentralArchive" + service))
 	}
 	return g
+}
+
+// centralKeyArns are the keys a central archive's writer may use: any key
+// of the central account in its region, as the key id is not known in
+// this account; the conditions limit it to S3 encrypting this bucket.
+func (a *Archive) centralKeyStatement(sid string) awsiam.PolicyStatement {
+	stack := awscdk.Stack_Of(a.Construct)
+	t := a.Central
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String(sid),
+		Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"),
+		Resources: jsii.Strings(a.centralKeyArn(stack)),
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", t.Region)},
+			"StringLike": map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{
+				a.bucketArn, a.bucketArn + "/" + a.Prefix + "*", a.bucketArn + "/" + a.ErrorPrefix + "*",
+			}},
+		},
+	})
+}
+
+func (a *Archive) centralKeyArn(stack awscdk.Stack) string {
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/*", *stack.Partition(), a.Central.Region, a.Central.Account)
+}
+
+// grantCentral lets the delivery role, named ArchiveDeliveryRoleName so
+// the central bucket and key policies can name it, write this
+// account-region's prefixes of the central bucket, what Firehose needs on
+// an S3 destination
+// (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3).
+func (a *Archive) grantCentral(stack awscdk.Stack) {
+	t := a.Central
+	a.DeliveryRole = awsiam.NewRole(a.Construct, jsii.String("DeliveryRole"), &awsiam.RoleProps{
+		RoleName:    jsii.String(ArchiveDeliveryRoleName(t.Platform, *stack.Region())),
+		Description: jsii.String("Firehose writes this account-region's prefix of the central log archive"),
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("firehose.amazonaws.com"), &awsiam.ServicePrincipalOpts{
+			Conditions: &map[string]any{"StringEquals": map[string]any{"sts:ExternalId": stack.Account()}},
+		}),
+	})
+	logs, errs := a.bucketArn+"/"+a.Prefix+"*", a.bucketArn+"/"+a.ErrorPrefix+"*"
+	a.DeliveryRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ListArchive"),
+		Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+		Resources: jsii.Strings(a.bucketArn),
+	}))
+	a.DeliveryRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteArchivePrefixes"),
+		Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
+		Resources: jsii.Strings(logs, errs),
+	}))
+	a.DeliveryRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReportDeliveryErrors"),
+		Actions:   jsii.Strings("logs:PutLogEvents"),
+		Resources: jsii.Strings(archive.LogStreamArn(stack, *a.DeliveryLogGroup.LogGroupName(), "DestinationDelivery")),
+	}))
+	appliesTo := []string{"Resource::" + nagArn(stack, logs), "Resource::" + nagArn(stack, errs)}
+	reason := "Firehose writes objects with generated keys; the wildcards are limited to this account-region's logs/ and errors/ prefixes of the central archive bucket"
+	if t.KMS {
+		a.DeliveryRole.AddToPrincipalPolicy(a.centralKeyStatement("EncryptArchiveObjects"))
+		appliesTo = append(appliesTo, "Resource::"+nagArn(stack, a.centralKeyArn(stack)))
+		reason += "; the central key's id is unknown in this account, so any key of the central account and region is named, usable only through S3 there (kms:ViaService) for this bucket (its encryption context)"
+	}
+	nag.Suppress(a.DeliveryRole.Node().FindChild(jsii.String("DefaultPolicy")), nag.Suppression{ID: "AwsSolutions-IAM5",
+		Reason: reason + ".", AppliesTo: appliesTo})
+}
+
+// nagArn is an ARN as cdk-nag prints it: the partition pseudo parameter
+// in angle brackets.
+func nagArn(stack awscdk.Stack, arn string) string {
+	if p := *stack.Partition(); unresolved(p) {
+		return strings.Replace(arn, p, "<AWS::Partition>", 1)
+	}
+	return arn
 }

@@ -64,6 +64,16 @@ type ArchiveProps struct {
 	// EncryptionKey encrypts the bucket and the delivery stream when
 	// Encryption is KMS. Default: a new rotating key.
 	EncryptionKey awskms.IKey
+
+	// Central, when set, makes this region's archive deliver into a
+	// central archive bucket (NewCentralArchive) instead of a bucket of
+	// its own: no bucket or key is created here, the Firehose role gets
+	// the fixed name ArchiveDeliveryRoleName and may write only under
+	// this account-region's CentralArchivePrefixes, and the bucket fields
+	// (Encryption, BucketName, lifecycle, EncryptionKey) belong to the
+	// central archive and must stay empty. Default: none (a regional
+	// bucket).
+	Central CentralArchiveTarget
 }
 
 var (
@@ -107,8 +117,19 @@ func (p ArchiveProps) withDefaults() ArchiveProps {
 
 // Validate checks every field and reports all problems at once.
 func (p ArchiveProps) Validate() error {
-	p = p.withDefaults()
 	var v validation.Errors
+	if p.Central.On() {
+		p.Central.validate(&v)
+		for _, f := range []struct {
+			path string
+			set  bool
+		}{{"encryption", p.Encryption != ""}, {"bucketName", p.BucketName != ""}, {"encryptionKey", p.EncryptionKey != nil}} {
+			if f.set {
+				v.Add(f.path, "set", "empty with central: the central archive's bucket has its own")
+			}
+		}
+	}
+	p = p.withDefaults()
 	switch p.Encryption {
 	case awss3.BucketEncryption_S3_MANAGED:
 		if p.EncryptionKey != nil {

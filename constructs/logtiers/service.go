@@ -231,7 +231,7 @@ func (s *ServiceLogs) publishFluentBit(p ServiceLogsProps) error {
 	}
 	bucket, reviewBucket := "", ""
 	if p.Archive != nil {
-		bucket, reviewBucket = *p.Archive.Bucket.BucketName(), *p.Archive.Bucket.BucketName()
+		bucket, reviewBucket = p.Archive.BucketName(), p.Archive.BucketName()
 		if unresolved(bucket) {
 			// The SSM value gets the real name at deploy; the review copy
 			// names what it stands for.

@@ -14,6 +14,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/internal/cdktest"
 	"github.com/o11yscale/o11yscale/lambdas/logrouter/contract"
 )
@@ -26,6 +27,59 @@ func withAnalysis() Props {
 	p.Logs.Service.Tiers.Warn.RetentionDays = 14
 	p.Logs.Service.FluentBit.Publish = true
 	return p
+}
+
+var grafanaVpc = grafana.WorkspaceVpc{VpcID: "vpc-0fedcba9876543210",
+	SubnetIDs: []string{"subnet-0fedcba9876543210", "subnet-0fedcba9876543211"}, SecurityGroupIDs: []string{"sg-0fedcba9876543210"}}
+
+// The workspace must reach every collection its dashboards search: a
+// private tier needs grafana.vpc and dashboards of the workspace's region
+// only; organization platforms cannot (yet) have both.
+func TestGrafanaThatCannotReachACollectionIsRefusedByPath(t *testing.T) {
+	p := withAnalysis()
+	p.Regions = []string{"us-east-1", "eu-west-1"}
+	p.Grafana.Mode = grafana.ModeBoth
+	var paths []string
+	for _, fe := range validation.Fields(p.Validate()) {
+		paths = append(paths, fe.Path)
+	}
+	if want := []string{"grafana.vpc.vpcId", "grafana.analysisRegions"}; !slices.Equal(paths, want) {
+		t.Errorf("paths %v, want %v", paths, want)
+	}
+	p.Grafana.Vpc, p.Grafana.AnalysisRegions = grafanaVpc, []string{"eu-west-1", "us-east-1"}
+	err := p.Validate()
+	if fe := validation.Fields(err); len(fe) != 1 || fe[0].Path != "grafana.analysisRegions[0]" || fe[0].Value != "eu-west-1" {
+		t.Errorf("a private collection outside the workspace's region: %v", err)
+	}
+	p.Grafana.AnalysisRegions = []string{"us-east-1"}
+	if err := p.Validate(); err != nil {
+		t.Errorf("the workspace's region only: %v", err)
+	}
+	// Public collections are reachable from the workspace wherever they are.
+	p.Grafana.Vpc, p.Grafana.AnalysisRegions = grafana.WorkspaceVpc{}, nil
+	p.Logs.Analysis.Network, p.Logs.Analysis.PublicReason, p.Logs.Analysis.Vpc = logtiers.NetworkPublic, "no VPC in these accounts yet", logtiers.AnalysisVpc{}
+	if err := p.Validate(); err != nil {
+		t.Errorf("public collections: %v", err)
+	}
+	// An organization's collections are in the workload accounts, out of
+	// the monitoring account's reach, even public.
+	o := orgProps()
+	o.Logs.Analysis = Analysis{Enabled: true, AnalysisProps: logtiers.AnalysisProps{Network: logtiers.NetworkPublic, PublicReason: "no VPC in these accounts yet"}}
+	o.Grafana.Mode = grafana.ModeGrafana
+	err = o.Validate()
+	if fe := validation.Fields(err); len(fe) != 1 || fe[0].Path != "logs.analysis.enabled" {
+		t.Errorf("an organization with the tier and a workspace: %v", err)
+	}
+	o.Grafana.Mode = grafana.ModeCloudWatch
+	if err := o.Validate(); err != nil {
+		t.Errorf("an organization with the tier and no workspace: %v", err)
+	}
+	// Without a workspace nothing needs reaching.
+	p = withAnalysis()
+	p.Regions = []string{"us-east-1", "eu-west-1"}
+	if err := p.Validate(); err != nil {
+		t.Errorf("CloudWatch only: %v", err)
+	}
 }
 
 func TestAnalysisTierIsWiredToTheRouterFluentBitAndTheRegionKey(t *testing.T) {
@@ -135,11 +189,36 @@ func TestGrafanaReadsEveryRegionsCollection(t *testing.T) {
 	p.Account = "123456789012"
 	p.Regions = []string{"us-east-1", "eu-west-1"}
 	p.Grafana.Mode = grafana.ModeGrafana
+	p.Grafana.Vpc = grafanaVpc
+	p.Grafana.AnalysisRegions = []string{"us-east-1"}
 	p.Logs.Analysis.Readers = []string{"arn:aws:iam::123456789012:role/support"}
 	app := cdktest.NewApp(t, "")
 	pl, err := New(app, p)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The workspace's VPC has its own endpoint to the collection of its
+	// region, and only there; the last stack waits for both collections.
+	for _, r := range pl.Regional {
+		want := 0
+		if r.Region == pl.Props.CentralRegion {
+			want = 1
+		}
+		if n := len(r.Analysis.ReaderVpcEndpoints); n != want {
+			t.Errorf("%s: %d endpoints for the workspace VPC, want %d", r.Region, n, want)
+		}
+	}
+	if pl.DataSourcesStack == nil || *pl.DataSourcesStack.StackName() != "o11yscale-grafana-datasources" || pl.DataSources == nil {
+		t.Fatalf("no data-source stack: %v", pl.DataSourcesStack)
+	}
+	deps := map[string]bool{}
+	for _, d := range *pl.DataSourcesStack.Dependencies() {
+		deps[*d.StackName()] = true
+	}
+	for _, r := range pl.Regional {
+		if !deps[*r.Stack.StackName()] {
+			t.Errorf("the data-source stack does not wait for %s (depends on %v)", *r.Stack.StackName(), deps)
+		}
 	}
 	roleArn := "arn:aws:iam::123456789012:role/" + grafana.WorkspaceRoleName(p.Name)
 	for _, r := range pl.Regional {

@@ -41,6 +41,10 @@ var _ = registerCostPart("logs", func(d *costDerivation) {
 			}
 			*t.set = cost.TierRoute{Destination: cost.DestinationS3, RetentionDays: archive.ExpirationDays, GlacierAfterDays: archive.TransitionDays, GlacierClass: class}
 			from = fmt.Sprintf("%s: s3; logs.archive: %s after %d days, expires after %d days", field, archive.TransitionClass, archive.TransitionDays, archive.ExpirationDays)
+			if d.p.Logs.CentralArchive {
+				// Same lifecycle, one bucket: only where it is billed moves.
+				from += fmt.Sprintf("; stored in the central archive of account %s in %s", d.p.centralArchiveAccount(), d.p.CentralRegion)
+			}
 		default:
 			*t.set = cost.TierRoute{Destination: cost.DestinationDrop}
 			from = field + ": drop"

@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -57,7 +58,8 @@ func (props Props) GrafanaProps(scope constructs.Construct) grafana.Props {
 	if a := props.AnalysisProps(""); props.Logs.Analysis.Enabled && !g.Analysis.On() && a.Indexes(logtiers.Error) {
 		// The errors panels search the ERROR index of each region's
 		// collection; the collection has the same name in every region.
-		g.Analysis = dashboard.Analysis{Collection: a.Collection(), ErrorIndex: logtiers.IndexName(props.Name, logtiers.Error)}
+		g.Analysis = dashboard.Analysis{Collection: a.Collection(), ErrorIndex: logtiers.IndexName(props.Name, logtiers.Error),
+			Regions: props.Grafana.AnalysisRegions}
 	}
 	if scope != nil {
 		g.AlertTopics = append([]awssns.ITopic(nil), g.AlertTopics...)
@@ -81,4 +83,43 @@ func (props Props) dashboardSLOs() []dashboard.SLO {
 		}
 	}
 	return out
+}
+
+// DataSourcesStackName is the stack that provisions the OpenSearch data
+// sources after the collections exist: "<name>-grafana-datasources".
+func DataSourcesStackName(name string) string { return name + "-grafana-datasources" }
+
+// addDataSourcesStack adds, when the workspace's dashboards search the
+// analysis tier, the last stack of a deployment: it depends on every
+// regional stack that creates a collection and runs the provisioner for
+// the OpenSearch data sources, so one `cdk deploy --all` ends with them
+// provisioned instead of pending.
+func (p *Platform) addDataSourcesStack(scope constructs.Construct) error {
+	obs := p.Central.Observability
+	if obs == nil || obs.Provisioner == nil || !p.Props.Logs.Analysis.Enabled || p.Props.Org() {
+		return nil
+	}
+	g := p.Props.GrafanaProps(nil)
+	if !g.Analysis.On() {
+		return nil
+	}
+	props := p.Props
+	id := DataSourcesStackName(props.Name)
+	st := awscdk.NewStack(scope, jsii.String(id), &awscdk.StackProps{
+		Env:         p.env(props.CentralRegion),
+		StackName:   jsii.String(id),
+		Description: jsii.String(fmt.Sprintf("o11yscale %s: Grafana OpenSearch data sources, provisioned once the analysis collections exist", props.Name)),
+	})
+	st.AddDependency(p.Central.Stack, jsii.String("the provisioner and workspace are in the central stack"))
+	for _, r := range p.Regional {
+		if r.Analysis != nil {
+			st.AddDependency(r.Stack, jsii.String("the analysis collection exists before its data source is provisioned"))
+		}
+	}
+	cr, err := obs.SyncOpenSearchDataSources(st, "OpenSearchDataSources", g)
+	if err != nil || cr == nil {
+		return err
+	}
+	p.DataSourcesStack, p.DataSources = st, cr
+	return nil
 }

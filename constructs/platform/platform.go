@@ -54,6 +54,12 @@ type Platform struct {
 	// disabled.
 	Billing      *governance.Billing
 	BillingStack awscdk.Stack
+	// DataSourcesStack ("<name>-grafana-datasources", central region) runs
+	// the Grafana provisioner again once every region's analysis
+	// collection exists; DataSources is its custom resource. Both nil
+	// unless the workspace's dashboards search the analysis tier.
+	DataSourcesStack awscdk.Stack
+	DataSources      awscdk.CustomResource
 	// RetentionGuard is the aspect applied to every log group of the scope.
 	RetentionGuard *logtiers.RetentionGuard
 	// CostConfig is the cost model's input derived from Props
@@ -79,6 +85,9 @@ type Central struct {
 	Metrics *metricstream.Central
 	// Observability is the Grafana workspace and/or CloudWatch dashboard.
 	Observability *grafana.Observability
+	// LogArchive is the central log archive; nil unless
+	// Props.Logs.CentralArchive.
+	LogArchive *logtiers.CentralArchive
 }
 
 // Regional is one workload region's stack.
@@ -145,6 +154,9 @@ func (p *Platform) Stacks() []awscdk.Stack {
 	}
 	if p.BillingStack != nil {
 		out = append(out, p.BillingStack)
+	}
+	if p.DataSourcesStack != nil {
+		out = append(out, p.DataSourcesStack)
 	}
 	return out
 }
@@ -232,6 +244,11 @@ func (p *Platform) build(scope constructs.Construct) error {
 	if p.Central.Observability, err = grafana.NewObservability(cs, "Dashboards", p.grafanaProps(cs)); err != nil {
 		return err
 	}
+	if props.Logs.CentralArchive {
+		if p.Central.LogArchive, err = logtiers.NewCentralArchive(cs, "LogArchive", p.centralArchiveProps()); err != nil {
+			return err
+		}
+	}
 
 	if props.Org() {
 		if err := p.buildOrg(scope); err != nil {
@@ -246,6 +263,9 @@ func (p *Platform) build(scope constructs.Construct) error {
 			}
 			p.Regional = append(p.Regional, r)
 		}
+	}
+	if err := p.addDataSourcesStack(scope); err != nil {
+		return err
 	}
 	if p.RetentionGuard, err = logtiers.NewRetentionGuard(props.Logs.Retention); err != nil {
 		return err

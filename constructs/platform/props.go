@@ -140,8 +140,19 @@ type Logs struct {
 	// region's key), Archive and, when nil, Destination (the region's log
 	// router) are set by the platform.
 	Service logtiers.ServiceLogsProps
-	// Archive is each region's S3 archive and Firehose.
+	// Archive is each region's S3 archive and Firehose. Central is set by
+	// the platform (with CentralArchive) and must stay empty.
 	Archive logtiers.ArchiveProps
+	// CentralArchive replaces the bucket per account-region with one
+	// bucket in the central stack (the monitoring account's, or the
+	// single account's): every archive Firehose writes there under
+	// logs/account=<id>/region=<region>/ (errors under errors/...), each
+	// account's roles only under its own prefix
+	// (logtiers.NewCentralArchive). Archive's bucket settings apply to it.
+	// A single-account platform needs Account. The analysis tier's failed
+	// documents go there too, under errors/account=<id>/region=<region>/analysis/.
+	// Default: false.
+	CentralArchive bool
 	// Router is each region's log router; Archive is set by the platform
 	// and LogGroupPrefix defaults to the services' prefix plus "/".
 	Router logtiers.RouterProps
@@ -194,6 +205,12 @@ type Grafana struct {
 	// to AlertTopics and AlertTopicKeys.
 	AlertTopicArns    []string
 	AlertTopicKeyArns []string
+	// AnalysisRegions limit the OpenSearch data sources and errors panels
+	// to these workload regions (dashboard.Analysis.Regions). A private
+	// collection is reachable only in the workspace's own region, through
+	// an endpoint in Vpc, so with a private tier in more regions this
+	// must name only that one. Default: every region.
+	AnalysisRegions []string
 }
 
 // Billing configures the billing alarm and budget.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+
 	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/grafana"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
@@ -15,7 +17,7 @@ import (
 // addRegional creates one region's shared resources.
 func (p *Platform) addRegional(r *Regional) error {
 	var err error
-	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", p.Props.Logs.Archive); err != nil {
+	if r.LogArchive, err = logtiers.NewArchive(r.Stack, "LogArchive", p.Props.archiveProps()); err != nil {
 		return err
 	}
 	if p.Props.Logs.Analysis.Enabled {
@@ -40,6 +42,42 @@ func (p *Platform) addRegional(r *Regional) error {
 		r.Discovery = slo.NewDiscovery(r.Stack, "ApplicationSignals")
 	}
 	return p.addMetricDelivery(r)
+}
+
+// centralArchiveAccount is the account of the central stack.
+func (p Props) centralArchiveAccount() string {
+	if p.Org() {
+		return p.Monitoring.Account
+	}
+	return p.Account
+}
+
+// archiveProps are a region's archive props: with CentralArchive, a
+// writer into the central bucket, whose own settings those are.
+func (p Props) archiveProps() logtiers.ArchiveProps {
+	a := p.Logs.Archive
+	if !p.Logs.CentralArchive {
+		return a
+	}
+	kms := a.Encryption == awss3.BucketEncryption_KMS || a.EncryptionKey != nil
+	a.Central = logtiers.CentralArchiveTarget{Platform: p.Name, Account: p.centralArchiveAccount(), Region: p.CentralRegion,
+		BucketName: a.BucketName, KMS: kms}
+	a.Encryption, a.BucketName, a.EncryptionKey = "", "", nil
+	return a
+}
+
+// centralArchiveProps are the central archive's props: the bucket
+// settings of Logs.Archive and every account with its regions.
+func (p *Platform) centralArchiveProps() logtiers.CentralArchiveProps {
+	props := p.Props
+	c := logtiers.CentralArchiveProps{Platform: props.Name, Archive: props.Logs.Archive, OrganizationID: props.Monitoring.OrganizationID}
+	if !props.Org() {
+		c.Writers = []logtiers.ArchiveWriter{{Account: props.Account, Regions: props.Regions}}
+	}
+	for _, a := range props.Accounts {
+		c.Writers = append(c.Writers, logtiers.ArchiveWriter{Account: a.ID, Regions: a.Regions})
+	}
+	return c
 }
 
 // logGroupPrefix is where every service's log groups live.
@@ -79,6 +117,14 @@ func (p *Platform) analysisProps(r *Regional) logtiers.AnalysisProps {
 		// shares one account).
 		a.Readers = append(slices.Clone(a.Readers), fmt.Sprintf("arn:%s:iam::%s:role/%s",
 			*r.Stack.Partition(), *r.Stack.Account(), grafana.WorkspaceRoleName(p.Props.Name)))
+		if a.Network != logtiers.NetworkPublic && g.Vpc.On() && r.Region == g.CentralRegion {
+			// The workspace's VPC gets its own endpoint to this region's
+			// collection (ValidateGrafanaReach keeps the dashboards to
+			// this region when the tier is private).
+			a.ReaderVpcs = append(slices.Clone(a.ReaderVpcs), logtiers.AnalysisVpc{
+				VpcID: g.Vpc.VpcID, SubnetIDs: g.Vpc.SubnetIDs, SecurityGroupIDs: g.Vpc.SecurityGroupIDs,
+			})
+		}
 	}
 	return a
 }

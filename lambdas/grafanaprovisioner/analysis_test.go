@@ -189,3 +189,95 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestBootstrapFirstDeployEndsWithTheDataSources replays a first
+// `cdk deploy --all` with the built bootstrap: the central stack's
+// provisioning runs before any collection exists (its OpenSearch data
+// sources stay pending), the regional stacks then create the collections
+// (in moto), and the last stack's sync sends only the OpenSearch data
+// sources, which are then provisioned with the endpoints without touching
+// the dashboards. Deleting the sync removes exactly those data sources.
+func TestBootstrapFirstDeployEndsWithTheDataSources(t *testing.T) {
+	moto.Reset(t)
+	bin := lambdatest.Build(t, "github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner")
+	ws := workspacedouble.New("g-0123456789")
+	defer ws.Close()
+	cfn := newAnswers(t)
+	rt := lambdatest.StartRuntime(t, bin, map[string]string{
+		"AWS_ENDPOINT_URL": ws.URL, "AWS_ENDPOINT_URL_OPENSEARCHSERVERLESS": moto.Endpoint,
+		"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
+		"AWS_EC2_METADATA_DISABLED": "true", "GRAFANA_HOST_SUFFIX": "", "GRAFANA_ENDPOINT_SCHEME": "http",
+	})
+	regions := []string{"us-east-1", "eu-west-1"}
+	p := dashboard.Platform{Regions: regions, Services: []string{"checkout-api"},
+		Analysis: dashboard.Analysis{Collection: "o11yscale-logs", ErrorIndex: "o11yscale-error"}}
+	var openSearch []dashboard.DataSource
+	for _, ds := range dashboard.DataSources(p) {
+		if ds.Type == dashboard.OpenSearchType {
+			openSearch = append(openSearch, ds)
+		}
+	}
+	invoke := func(n int, requestType, stack, logical string, props map[string]any) map[string]any {
+		t.Helper()
+		ev := map[string]any{
+			"RequestType": requestType, "ResponseURL": fmt.Sprintf("%s/answer/%d", cfn.URL, n),
+			"StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/" + stack + "/1", "RequestId": fmt.Sprint(n),
+			"LogicalResourceId": logical, "PhysicalResourceId": "grafana-provisioning-g-0123456789", "ResourceProperties": props,
+		}
+		if _, err := rt.Invoke([]byte(mustJSON(t, ev))); err != nil {
+			t.Fatal(err)
+		}
+		a := cfn.last(t)
+		if a["Status"] != "SUCCESS" {
+			t.Fatalf("%s %s answered %v\n%s", requestType, logical, a, rt.Output())
+		}
+		return a
+	}
+
+	// 1. The central stack: no collection yet.
+	a := invoke(0, "Create", "o11yscale-central", "GrafanaProvisioning", map[string]any{
+		"WorkspaceId": "g-0123456789", "WorkspaceEndpoint": ws.Host(), "Region": "us-east-1",
+		"DataSources": mustJSON(t, dashboard.DataSources(p)), "Folders": mustJSON(t, dashboard.Folders(p)), "Platform": mustJSON(t, p.Contract()),
+	})
+	if data, _ := a["Data"].(map[string]any); data["PendingDataSources"] != "aoss-us-east-1,aoss-eu-west-1" {
+		t.Fatalf("central answer %v: want both OpenSearch data sources pending", a)
+	}
+	dashboards := len(ws.Snapshot().Dashboards)
+	if dashboards == 0 {
+		t.Fatal("the central run provisioned no dashboards")
+	}
+	// 2. The regional stacks create the collections.
+	endpoints := map[string]string{}
+	for _, r := range regions {
+		endpoints[r] = createCollection(t, r, "o11yscale-logs")
+	}
+	// 3. The last stack's sync, with the properties the construct writes.
+	sync := map[string]any{"WorkspaceId": "g-0123456789", "WorkspaceEndpoint": ws.Host(), "Region": "us-east-1", "DataSources": mustJSON(t, openSearch)}
+	a = invoke(1, "Create", "o11yscale-grafana-datasources", "OpenSearchDataSources", sync)
+	if data, _ := a["Data"].(map[string]any); data["PendingDataSources"] != nil {
+		t.Errorf("sync answer %v: nothing may stay pending", a)
+	}
+	s := ws.Snapshot()
+	for _, r := range regions {
+		if ds := s.DataSources[dashboard.OpenSearchUID(r)]; ds == nil || ds["url"] != endpoints[r] {
+			t.Errorf("%s: data source %v, want url %s", r, ds, endpoints[r])
+		}
+	}
+	if len(s.Dashboards) != dashboards {
+		t.Errorf("the sync changed the dashboards: %d, want %d", len(s.Dashboards), dashboards)
+	}
+	// 4. Deleting the sync removes its data sources only.
+	invoke(2, "Delete", "o11yscale-grafana-datasources", "OpenSearchDataSources", sync)
+	s = ws.Snapshot()
+	for _, r := range regions {
+		if s.DataSources[dashboard.OpenSearchUID(r)] != nil {
+			t.Errorf("%s: the OpenSearch data source survived the sync's deletion", r)
+		}
+	}
+	if len(s.Dashboards) != dashboards || s.DataSources[dashboard.XRayUID] == nil {
+		t.Errorf("the sync's deletion removed more: %d dashboards, data sources %v", len(s.Dashboards), keys(s.DataSources))
+	}
+	for _, v := range ws.Violations() {
+		t.Errorf("protocol violation: %s", v)
+	}
+}

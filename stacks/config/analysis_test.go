@@ -80,3 +80,41 @@ func TestAnalysisVpcsAreChosenByRegion(t *testing.T) {
 		t.Errorf("bad regional VPC: %v", err)
 	}
 }
+
+// A private tier searched by a Grafana workspace needs the workspace's VPC
+// and dashboards of the workspace's region only; each problem names its
+// config path, and a valid grafana.vpc reaches the workspace props.
+func TestGrafanaReachOfAPrivateTierIsCheckedByConfigPath(t *testing.T) {
+	base := "centralRegion: us-east-1\nregions: [us-east-1, eu-west-1]\nservices: [{name: a}]\nbilling: {monthlyUSD: 10}\n" +
+		"logs:\n  analysis: {enabled: true, vpcs: {us-east-1: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0], securityGroupIds: [sg-0123456789abcdef0]}, " +
+		"eu-west-1: {vpcId: vpc-0123456789abcdef1, subnetIds: [subnet-0123456789abcdef1], securityGroupIds: [sg-0123456789abcdef1]}}}\n"
+	vpc := "vpc: {vpcId: vpc-0fedcba9876543210, subnetIds: [subnet-0fedcba9876543210, subnet-0fedcba9876543211], securityGroupIds: [sg-0fedcba9876543210]}"
+	for _, c := range []struct {
+		name, grafana string
+		want          []string
+	}{
+		{"no vpc", "{mode: both}", []string{`grafana.vpc.vpcId: "" is not allowed; the Grafana workspace's VPC`,
+			`grafana.analysisRegions: "eu-west-1" is not allowed; only us-east-1, the workspace's region`}},
+		{"other region", "{mode: both, " + vpc + ", analysisRegions: [us-east-1, eu-west-1]}", []string{`grafana.analysisRegions[1]: "eu-west-1" is not allowed`}},
+		{"unknown region", "{mode: both, " + vpc + ", analysisRegions: [ap-south-1]}", []string{`grafana.analysis.regions[0]: "ap-south-1" is not allowed; a workload region`}},
+		{"one subnet", "{mode: both, vpc: {vpcId: vpc-0fedcba9876543210, subnetIds: [subnet-0fedcba9876543210], securityGroupIds: [sg-0fedcba9876543210]}, analysisRegions: [us-east-1]}",
+			[]string{"grafana.vpc.subnetIds: 1 is not allowed; 2-6 subnet ids"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("p.yaml", []byte(base+"grafana: "+c.grafana+"\n"))
+			for _, w := range c.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("want %q; got:\n%v", w, err)
+				}
+			}
+		})
+	}
+	p, err := Parse("p.yaml", []byte(base+"grafana: {mode: both, "+vpc+", analysisRegions: [us-east-1]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Props("").Grafana
+	if g.Vpc.VpcID != "vpc-0fedcba9876543210" || len(g.Vpc.SubnetIDs) != 2 || len(g.AnalysisRegions) != 1 {
+		t.Errorf("mapped grafana %+v, analysis regions %v", g.Vpc, g.AnalysisRegions)
+	}
+}

@@ -72,6 +72,21 @@ type Grafana struct {
 	CloudWatchDashboardName string `yaml:"cloudWatchDashboardName,omitempty" json:"cloudWatchDashboardName,omitempty"`
 	// ProvisionerTimeout, 5m-15m. Default: 10m.
 	ProvisionerTimeout time.Duration `yaml:"provisionerTimeout,omitempty" json:"provisionerTimeout,omitempty"`
+	// Vpc connects the workspace to a VPC (2-6 subnets, 1-5 security
+	// groups): required with a private analysis tier, whose collection in
+	// the central region the workspace then reaches through an OpenSearch
+	// Serverless VPC endpoint in this VPC. Default: none.
+	Vpc GrafanaVpc `yaml:"vpc,omitempty" json:"vpc,omitempty"`
+	// AnalysisRegions are the regions whose analysis collections get an
+	// OpenSearch data source and errors panels. Default: every region.
+	AnalysisRegions []string `yaml:"analysisRegions,omitempty" json:"analysisRegions,omitempty"`
+}
+
+// GrafanaVpc is grafana.WorkspaceVpc in the config file.
+type GrafanaVpc struct {
+	VpcID            string   `yaml:"vpcId,omitempty" json:"vpcId,omitempty"`
+	SubnetIDs        []string `yaml:"subnetIds,omitempty" json:"subnetIds,omitempty"`
+	SecurityGroupIDs []string `yaml:"securityGroupIds,omitempty" json:"securityGroupIds,omitempty"`
 }
 
 // GrafanaServiceMetrics names the metrics behind a RED dashboard.
@@ -188,6 +203,15 @@ func (p *Platform) validateGrafana(v *validation.Errors, platformOK bool) {
 			reported[fe.Error()] = true
 		}
 	}
+	if len(validation.Fields(props.Validate())) > 0 {
+		return
+	}
+	// Whether the workspace reaches the collections it searches; the
+	// paths are the config's own (grafana.vpc, grafana.analysisRegions,
+	// logs.analysis).
+	for _, fe := range validation.Fields(p.Props(p.Account).ValidateGrafanaReach()) {
+		v.Add(fe.Path, fe.Value, fe.Allowed)
+	}
 }
 
 // validArns reports every value of list that does not match re, or
@@ -238,6 +262,7 @@ func (p *Platform) grafanaMapped() grafana.Props {
 		GrafanaVersion:          g.GrafanaVersion,
 		CloudWatchDashboardName: g.CloudWatchDashboardName,
 		ProvisionerTimeout:      g.ProvisionerTimeout,
+		Vpc:                     grafana.WorkspaceVpc{VpcID: g.Vpc.VpcID, SubnetIDs: g.Vpc.SubnetIDs, SecurityGroupIDs: g.Vpc.SecurityGroupIDs},
 		SAML: grafana.SAMLSettings{
 			MetadataURL: g.SAML.MetadataURL, MetadataXML: g.SAML.MetadataXML,
 			Assertions:      grafana.SAMLAssertions(g.SAML.Assertions),

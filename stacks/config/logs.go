@@ -200,6 +200,12 @@ type LogArchive struct {
 	// RemovalPolicy of the buckets, key and delivery log group: retain
 	// (default) or destroy (logtiers.ArchiveProps.DestroyOnRemoval).
 	RemovalPolicy RemovalPolicy `yaml:"removalPolicy,omitempty" json:"removalPolicy,omitempty"`
+	// Central puts one archive bucket in the central stack (the monitoring
+	// account's, or the single account's) instead of one per
+	// account-region; every archive Firehose writes there under
+	// logs/account=<id>/region=<region>/ (platform.Logs.CentralArchive).
+	// The settings above then apply to that bucket. Default: false.
+	Central bool `yaml:"central,omitempty" json:"central,omitempty"`
 }
 
 // LogRetention is logtiers.RetentionGuardProps in the config file.
@@ -395,6 +401,11 @@ func (p *Platform) validateLogs(v *validation.Errors) {
 		}
 	}
 	v.Merge("logs.archive", l.ArchiveProps().Validate())
+	if l.Archive.Central {
+		if !p.Org() && p.Account == "" {
+			v.Add("logs.archive.central", true, "false, or set account: the central archive's bucket and key policies name the account whose regions write into it")
+		}
+	}
 	v.Merge("logs.retention", l.RetentionGuardProps().Validate())
 	if a := l.Analysis; a.Enabled {
 		props := p.Props(p.Account)

@@ -34,11 +34,13 @@ func (p *Platform) propsOf(base platform.Props) platform.Props {
 		Tags:             p.Tags,
 		Sampling:         p.SamplingProps(),
 		Logs: platform.Logs{
-			Service:   p.ServiceLogsProps("", LogsWiring{}),
-			Archive:   p.Logs.ArchiveProps(),
-			Router:    p.LogRouterProps(nil),
-			Retention: p.Logs.RetentionGuardProps(),
-			Analysis:  p.Logs.AnalysisProps(),
+			Service: p.ServiceLogsProps("", LogsWiring{}),
+			Archive: p.Logs.ArchiveProps(),
+			// logs.archive.central (platform.Logs.CentralArchive).
+			CentralArchive: p.Logs.Archive.Central,
+			Router:         p.LogRouterProps(nil),
+			Retention:      p.Logs.RetentionGuardProps(),
+			Analysis:       p.Logs.AnalysisProps(),
 		},
 		Alarms: platform.Alarms{
 			Alerting: p.AlertingProps(nil),
@@ -54,6 +56,7 @@ func (p *Platform) propsOf(base platform.Props) platform.Props {
 			Props:             p.grafanaMapped(),
 			AlertTopicArns:    p.Grafana.AlertTopicArns,
 			AlertTopicKeyArns: p.Grafana.AlertTopicKeyArns,
+			AnalysisRegions:   p.Grafana.AnalysisRegions,
 		},
 		Billing: platform.Billing{
 			Disabled: p.Billing.Disabled,

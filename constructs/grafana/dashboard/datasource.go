@@ -47,7 +47,7 @@ func DataSources(p Platform) []DataSource {
 	}
 	out = append(out, DataSource{UID: XRayUID, Name: "X-Ray", Type: XRayType, Region: p.CentralRegion})
 	if p.Analysis.On() {
-		for _, r := range p.Regions {
+		for _, r := range p.Analysis.regions(p) {
 			out = append(out, openSearch(p, r))
 		}
 	}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
@@ -30,6 +31,25 @@ type Analysis struct {
 	ErrorIndex string
 	// TimeField of the documents. Default: "timestamp".
 	TimeField string
+	// Regions whose collections get a data source and errors panels, each
+	// a workload region. Default: every workload region. A subset is for
+	// collections the workspace cannot reach, e.g. private ones in another
+	// region than the workspace's VPC.
+	Regions []string
+}
+
+// regions are the regions searched, after defaults, in p.Regions' order.
+func (a Analysis) regions(p Platform) []string {
+	if len(a.Regions) == 0 {
+		return p.Regions
+	}
+	var out []string
+	for _, r := range p.Regions {
+		if slices.Contains(a.Regions, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // On reports whether the tier is on.
@@ -41,7 +61,7 @@ var (
 	fieldNameRE      = regexp.MustCompile(`^[A-Za-z0-9@_.-]{1,255}$`)
 )
 
-func (a Analysis) validate(v *validation.Errors) {
+func (a Analysis) validate(v *validation.Errors, regions []string) {
 	if !a.On() {
 		if a.ErrorIndex != "" || a.TimeField != "" {
 			v.Add("analysis.collection", a.Collection, "the collection's name when analysis.errorIndex or analysis.timeField is set")
@@ -50,6 +70,14 @@ func (a Analysis) validate(v *validation.Errors) {
 	}
 	if !collectionNameRE.MatchString(a.Collection) {
 		v.Add("analysis.collection", a.Collection, "an OpenSearch Serverless collection name: 3-32 lowercase letters, digits or '-', starting with a letter")
+	}
+	for i, r := range a.Regions {
+		switch {
+		case !slices.Contains(regions, r):
+			v.Add(validation.Index("analysis.regions", i), r, "a workload region (regions)")
+		case slices.Index(a.Regions, r) != i:
+			v.Add(validation.Index("analysis.regions", i), r, "each region once")
+		}
 	}
 	if !indexNameRE.MatchString(a.ErrorIndex) {
 		v.Add("analysis.errorIndex", a.ErrorIndex, "an index name: lowercase letters, digits, '_', '.' or '-', starting with a letter or digit")
@@ -70,14 +98,14 @@ func (a Analysis) contract() *contract.Analysis {
 	if !a.On() {
 		return nil
 	}
-	return &contract.Analysis{Collection: a.Collection, ErrorIndex: a.ErrorIndex, TimeField: a.TimeField}
+	return &contract.Analysis{Collection: a.Collection, ErrorIndex: a.ErrorIndex, TimeField: a.TimeField, Regions: a.Regions}
 }
 
 func analysisFromContract(c *contract.Analysis) Analysis {
 	if c == nil {
 		return Analysis{}
 	}
-	return Analysis{Collection: c.Collection, ErrorIndex: c.ErrorIndex, TimeField: c.TimeField}
+	return Analysis{Collection: c.Collection, ErrorIndex: c.ErrorIndex, TimeField: c.TimeField, Regions: c.Regions}
 }
 
 // OpenSearchUID is the stable uid of the OpenSearch data source of
@@ -127,7 +155,11 @@ func addErrorPanels(p Platform, l *layout) {
 	}
 	a := p.Analysis.withDefaults()
 	var counts []Target
-	for _, r := range p.Regions {
+	searched := a.regions(p)
+	if len(searched) == 0 {
+		return
+	}
+	for _, r := range searched {
 		counts = append(counts, &OpenSearchQuery{
 			Datasource: RefTo(openSearch(p, r)), QueryType: "lucene", Query: "*", Alias: "errors " + RegionLabel(r),
 			TimeField: a.TimeField,
@@ -139,10 +171,10 @@ func addErrorPanels(p Platform, l *layout) {
 	l.add(unitPanel("Errors indexed (OpenSearch "+a.ErrorIndex+")", "short",
 		"ERROR documents per minute in each region's "+a.Collection+" collection, index "+a.ErrorIndex+".", counts...), 24, 8)
 	w := 24
-	if len(p.Regions) > 1 {
+	if len(searched) > 1 {
 		w = 12
 	}
-	for _, r := range p.Regions {
+	for _, r := range searched {
 		pn := Panel{
 			Type: "table", Title: "Latest errors " + RegionLabel(r),
 			Description: "The latest ERROR documents in " + a.ErrorIndex + " of " + a.Collection + " in " + r + ".",

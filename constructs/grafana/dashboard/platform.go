@@ -194,7 +194,7 @@ func (p Platform) Validate() error {
 			v.Add(f.path, f.value, "1-256 letters, digits or . _ / # : - (empty for the default)")
 		}
 	}
-	p.Analysis.validate(&v)
+	p.Analysis.validate(&v, p.Regions)
 	validateSLOs(&v, p)
 	return v.Err()
 }

@@ -228,9 +228,10 @@ type Platform struct {
 
 // Analysis is the wire form of dashboard.Analysis.
 type Analysis struct {
-	Collection string `json:"collection"`
-	ErrorIndex string `json:"errorIndex"`
-	TimeField  string `json:"timeField,omitempty"`
+	Collection string   `json:"collection"`
+	ErrorIndex string   `json:"errorIndex"`
+	TimeField  string   `json:"timeField,omitempty"`
+	Regions    []string `json:"regions,omitempty"`
 }
 
 // SLO is the wire form of dashboard.SLO.

@@ -28,7 +28,9 @@ type Collections interface {
 // not usable yet, with why. A pending collection is not an error: the
 // central stack (and so this provisioner) deploys before the regional
 // stacks that create the collections, so on a platform's first deployment
-// none exists yet. An API error (e.g. access denied) is an error.
+// none exists yet; the platform's last stack, <name>-grafana-datasources,
+// runs the provisioner again for these data sources once they do. An API
+// error (e.g. access denied) is an error.
 func (r *run) collectionEndpoints(ctx context.Context, sources []dashboard.DataSource) (endpoints map[string]map[string]string, pending []string, err error) {
 	byRegion := map[string][]string{}
 	for _, ds := range sources {

@@ -202,7 +202,7 @@ func (r *run) apply(ctx, outer context.Context, want, old Desired, log *slog.Log
 		return err
 	}
 	if len(pending) > 0 {
-		log.Warn("OpenSearch data sources pending until the central stack's next update", "collections", pending)
+		log.Warn("OpenSearch data sources pending until a later run (the platform's <name>-grafana-datasources stack runs once the collections exist)", "collections", pending)
 	}
 	return r.withToken(ctx, outer, want, log, func(g *grafanaAPI) error {
 		for _, ds := range want.DataSources {
