@@ -104,6 +104,7 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 	t.Logf("%d account-regions (%d workload), %d top-level stacks", len(ars), workload, len(s.summary.Stacks))
 
 	links, sinks := 0, 0
+	budgets := map[string]int{} // stack name → AWS::Budgets::Budget count
 	stackNames := map[string]bool{}
 	for _, st := range *s.asm.Stacks() {
 		stackNames[*st.StackName()] = true
@@ -112,6 +113,8 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 			switch r.(map[string]any)["Type"] {
 			case "AWS::Oam::Link":
 				links++
+			case "AWS::Budgets::Budget":
+				budgets[*st.StackName()]++
 			case "AWS::Oam::Sink":
 				sinks++
 				policy := fmt.Sprint(r.(map[string]any)["Properties"].(map[string]any)["Policy"])
@@ -123,6 +126,21 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 	}
 	if links != workload || sinks != len(orgRegions) {
 		t.Errorf("%d links and %d sinks; want %d links (one per workload account-region) and %d sinks", links, sinks, workload, len(orgRegions))
+	}
+	// One budget per workload account, in its first region's stack, and
+	// the platform's own in the billing stack.
+	for i := range 20 {
+		first := fmt.Sprintf("o11yscale-team%02d-%s", i+1, orgRegions[i%len(orgRegions)])
+		if budgets[first] != 1 {
+			t.Errorf("%s has %d budgets, want the account's one", first, budgets[first])
+		}
+		delete(budgets, first)
+	}
+	if len(budgets) != 1 || budgets["o11yscale-central"]+budgets["o11yscale-billing"] != 1 {
+		t.Errorf("budgets outside the workload accounts' first regions: %v, want only the platform's", budgets)
+	}
+	if rows := s.platform.CostReport.ByAccount; len(rows) != 21 {
+		t.Errorf("%d account rows in the cost report, want 20 workload accounts and the monitoring account", len(rows))
 	}
 	// Stack names carry the account name, so one account deploys alone.
 	for _, want := range []string{"o11yscale-central", "o11yscale-monitoring-eu-west-1", "o11yscale-team01-us-east-1", "o11yscale-team20-eu-central-1"} {
@@ -151,11 +169,12 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 }
 
 // orgShape matches what differs between the workload accounts' templates:
-// the account name (teamNN), its id (2000000000NN) and hex hashes. CDK's
-// 8-digit logical-id hashes are often followed by more of an id
-// ("...Alerts881113F7Arn", "...Function80997E5D<hash>"), so no word
-// boundary is required after them: with one, no two templates matched.
-var orgShape = regexp.MustCompile(`(?i:team)\d\d|2000000000\d\d|[0-9a-f]{64}|[0-9A-F]{8}`)
+// the account name (teamNN), its id (2000000000NN), hex hashes and each
+// account's budget amount (its own estimate). CDK's 8-digit logical-id
+// hashes are often followed by more of an id ("...Alerts881113F7Arn",
+// "...Function80997E5D<hash>"), so no word boundary is required after
+// them: with one, no two templates matched.
+var orgShape = regexp.MustCompile(`(?i:team)\d\d|2000000000\d\d|[0-9a-f]{64}|[0-9A-F]{8}|"Amount": ?[0-9.]+`)
 
 // lintByRegion starts linting every template shape of s (nested ones
 // included) against its own stack's region only, one cfn-lint process per

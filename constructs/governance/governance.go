@@ -197,38 +197,7 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	c := constructs.NewConstruct(scope, &id)
 	out := &Billing{Construct: c}
 
-	out.Key = awskms.NewKey(c, jsii.String("Key"), &awskms.KeyProps{
-		Description:       jsii.String("o11yscale cost alerts topic"),
-		EnableKeyRotation: jsii.Bool(true),
-	})
-	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
-		out.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
-			Actions:    jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
-			Resources:  jsii.Strings("*"),
-			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
-		}), nil)
-	}
-	out.Topic = awssns.NewTopic(c, jsii.String("Topic"), &awssns.TopicProps{
-		MasterKey:   out.Key,
-		EnforceSSL:  jsii.Bool(true),
-		DisplayName: jsii.String(p.Name + " cost alerts"),
-	})
-	for _, svc := range []string{"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} {
-		conditions := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}}
-		if svc == "budgets.amazonaws.com" {
-			// Only this account's budgets, as the budget-notification guide
-			// recommends
-			// (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html).
-			conditions["ArnLike"] = map[string]any{"aws:SourceArn": "arn:" + *stack.Partition() + ":budgets::" + *stack.Account() + ":*"}
-		}
-		out.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
-			Actions:    jsii.Strings("sns:Publish"),
-			Resources:  &[]*string{out.Topic.TopicArn()},
-			Conditions: &conditions,
-		}))
-	}
+	out.Key, out.Topic = alertTopic(c, stack, p.Name+" cost alerts", "cloudwatch.amazonaws.com", "budgets.amazonaws.com")
 
 	// One alarm on the sum of the observability services' charges.
 	metrics := map[string]awscloudwatch.IMetric{}
@@ -265,35 +234,75 @@ func NewBilling(scope constructs.Construct, id string, props BillingProps) (*Bil
 	for _, e := range p.Emails {
 		out.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
 	}
-	subscribers := func() *[]any {
-		return &[]any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: out.Topic.TopicArn()}}
+	out.Budget = newBudget(c, out.Topic, p.BudgetName, p.MonthlyUSD, p.ActualShare, p.ForecastShare, BudgetFilter())
+	return out, nil
+}
+
+// alertTopic creates the KMS key and the TLS-only topic it encrypts, which
+// only the given service principals may use, each only for this account
+// (and budgets only for this account's budgets).
+func alertTopic(c constructs.Construct, stack awscdk.Stack, displayName string, services ...string) (awskms.Key, awssns.Topic) {
+	key := awskms.NewKey(c, jsii.String("Key"), &awskms.KeyProps{
+		Description:       jsii.String("o11yscale cost alerts topic"),
+		EnableKeyRotation: jsii.Bool(true),
+	})
+	for _, svc := range services {
+		key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
+			Actions:    jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
+			Resources:  jsii.Strings("*"),
+			Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
+		}), nil)
 	}
-	out.Budget = awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
+	topic := awssns.NewTopic(c, jsii.String("Topic"), &awssns.TopicProps{
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+		DisplayName: jsii.String(displayName),
+	})
+	for _, svc := range services {
+		conditions := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}}
+		if svc == "budgets.amazonaws.com" {
+			// Only this account's budgets, as the budget-notification guide
+			// recommends
+			// (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html).
+			conditions["ArnLike"] = map[string]any{"aws:SourceArn": "arn:" + *stack.Partition() + ":budgets::" + *stack.Account() + ":*"}
+		}
+		topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(svc), nil)},
+			Actions:    jsii.Strings("sns:Publish"),
+			Resources:  &[]*string{topic.TopicArn()},
+			Conditions: &conditions,
+		}))
+	}
+	return key, topic
+}
+
+// newBudget creates the monthly cost budget "Budget" under c, filtered by
+// filter, notifying topic when actual spend passes actualShare and the
+// forecast passes forecastShare of monthlyUSD.
+func newBudget(c constructs.Construct, topic awssns.Topic, name string, monthlyUSD, actualShare, forecastShare float64, filter *awsbudgets.CfnBudget_ExpressionProperty) awsbudgets.CfnBudget {
+	notify := func(kind string, share float64) *awsbudgets.CfnBudget_NotificationWithSubscribersProperty {
+		return &awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
+			Notification: &awsbudgets.CfnBudget_NotificationProperty{NotificationType: jsii.String(kind), ComparisonOperator: jsii.String("GREATER_THAN"),
+				Threshold: jsii.Number(share * 100), ThresholdType: jsii.String("PERCENTAGE")},
+			Subscribers: &[]any{&awsbudgets.CfnBudget_SubscriberProperty{SubscriptionType: jsii.String("SNS"), Address: topic.TopicArn()}},
+		}
+	}
+	budget := awsbudgets.NewCfnBudget(c, jsii.String("Budget"), &awsbudgets.CfnBudgetProps{
 		Budget: &awsbudgets.CfnBudget_BudgetDataProperty{
-			BudgetName:       jsii.String(p.BudgetName),
+			BudgetName:       jsii.String(name),
 			BudgetType:       jsii.String("COST"),
 			TimeUnit:         jsii.String("MONTHLY"),
-			BudgetLimit:      &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(p.MonthlyUSD*100) / 100), Unit: jsii.String("USD")},
-			FilterExpression: BudgetFilter(),
+			BudgetLimit:      &awsbudgets.CfnBudget_SpendProperty{Amount: jsii.Number(math.Round(monthlyUSD*100) / 100), Unit: jsii.String("USD")},
+			FilterExpression: filter,
 		},
-		NotificationsWithSubscribers: &[]any{
-			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
-				Notification: &awsbudgets.CfnBudget_NotificationProperty{NotificationType: jsii.String("ACTUAL"), ComparisonOperator: jsii.String("GREATER_THAN"),
-					Threshold: jsii.Number(p.ActualShare * 100), ThresholdType: jsii.String("PERCENTAGE")},
-				Subscribers: subscribers(),
-			},
-			&awsbudgets.CfnBudget_NotificationWithSubscribersProperty{
-				Notification: &awsbudgets.CfnBudget_NotificationProperty{NotificationType: jsii.String("FORECASTED"), ComparisonOperator: jsii.String("GREATER_THAN"),
-					Threshold: jsii.Number(p.ForecastShare * 100), ThresholdType: jsii.String("PERCENTAGE")},
-				Subscribers: subscribers(),
-			},
-		},
+		NotificationsWithSubscribers: &[]any{notify("ACTUAL", actualShare), notify("FORECASTED", forecastShare)},
 	})
 	// The topic's policy first: a budget whose SNS subscriber may not yet
 	// publish fails with the permission error the budget-notification
-	// guide above lists.
-	if policy := out.Topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
-		out.Budget.Node().AddDependency(policy)
+	// guide lists.
+	if policy := topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
+		budget.Node().AddDependency(policy)
 	}
-	return out, nil
+	return budget
 }

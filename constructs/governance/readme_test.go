@@ -31,3 +31,20 @@ func readmeCostModel() error {
 	_, _, _ = warning, js, md
 	return err
 }
+
+// readmeNewAccountBudget compiles the Go snippet of governance/README.md's
+// organization section (TestEveryReadmeGoSnippetIsCompiledByATest in test/
+// checks it is here verbatim); it is not run.
+func readmeNewAccountBudget(workloadStack awscdk.Stack) error {
+	budget, err := governance.NewAccountBudget(workloadStack, "AccountBudget", governance.AccountBudgetProps{
+		Name:       "acme",
+		Account:    "payments", // budget "acme-payments-observability"
+		MonthlyUSD: 800,        // required, > 0
+		Emails:     []string{"payments@example.com"},
+	})
+	if err != nil {
+		return err
+	}
+	_ = budget.Topic // only this account's budgets may publish to it
+	return nil
+}

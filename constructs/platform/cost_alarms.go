@@ -16,7 +16,7 @@ import (
 var _ = registerCostPart("alarms", func(d *costDerivation) {
 	for i := range d.services {
 		s := &d.services[i]
-		c := d.pl.serviceAlarmsProps(Service{Name: s.Name, APIName: d.p.Services[i].APIName}, nil).Counts()
+		c := d.pl.serviceAlarmsProps(Service{Name: s.Name, APIName: d.props[i].APIName}, nil).Counts()
 		s.Alarms = cost.Alarms{Standard: c.StaticMetrics, HighResolution: c.StaticHighResolutionMetrics, Anomaly: c.Band, Composite: c.Composite, Detectors: c.Detectors}
 		d.source(s, cost.SourceAlarms, fmt.Sprintf("alarms.service: %d anomaly-band alarms and detectors, %d error-rate alarm(s) reading 2 metrics, %d health composite", c.Band, c.Static, c.Composite))
 	}

@@ -82,30 +82,49 @@ var _ = registerCostPart("metrics", func(d *costDerivation) {
 	// A metric belongs to the service one of its dimension values names
 	// (function or API name); one naming none is counted with the first
 	// service, so it is still priced.
-	owner := func(dims map[string]string) int {
-		for i, s := range d.p.Services {
+	// In an organization every account-region runs its own forwarder with
+	// these metrics, so each account's are owned among its services.
+	owner := func(account string, dims map[string]string) int {
+		first := -1
+		for i, s := range d.props {
+			if d.services[i].Account != account {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
 			for _, v := range dims {
 				if v == s.Name || (s.APIName != "" && v == s.APIName) {
 					return i
 				}
 			}
 		}
-		return 0
+		return first
 	}
-	for _, x := range f.Metrics {
-		s := &d.services[owner(x.Dimensions)]
-		stats := len(x.Statistics)
-		if stats == 0 {
-			stats = len(contract.DefaultStatistics)
+	accounts := []string{""}
+	if d.p.Org() {
+		accounts = d.p.accountNames()
+	}
+	for _, account := range accounts {
+		for _, x := range f.Metrics {
+			i := owner(account, x.Dimensions)
+			if i < 0 {
+				continue
+			}
+			s := &d.services[i]
+			stats := len(x.Statistics)
+			if stats == 0 {
+				stats = len(contract.DefaultStatistics)
+			}
+			s.ForwardedMetrics++
+			s.ForwardedQueries += stats
 		}
-		s.ForwardedMetrics++
-		s.ForwardedQueries += stats
 	}
 	// A search returns one series per match; at synth the matches are
 	// unknown, so one per service is assumed (its function, or its API for
 	// API Gateway searches).
 	for _, x := range f.Searches {
-		for i, svc := range d.p.Services {
+		for i, svc := range d.props {
 			if strings.Contains(x.Expression, "AWS/ApiGateway") && svc.APIName == "" {
 				continue
 			}

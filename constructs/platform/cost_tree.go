@@ -14,9 +14,12 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 )
 
-// treeAlarms counts, per region and service (SharedService for alarms
-// of no service), the alarm resources of the construct tree: every
-// CfnAlarm, CfnCompositeAlarm and CfnAnomalyDetector, whoever created it.
+// treeAlarms counts, per account-region (cost.AccountRegionKey of the
+// workload account's name and the region; the region alone for the
+// monitoring account's and a single account's stacks) and service
+// (SharedService for alarms of no service), the alarm resources of the
+// construct tree: every CfnAlarm, CfnCompositeAlarm and
+// CfnAnomalyDetector, whoever created it.
 type treeAlarms map[string]map[string]*cost.Alarms
 
 // countTree walks every stack (nested ones included) of the platform.
@@ -28,8 +31,12 @@ func (p *Platform) countTree() treeAlarms {
 	for _, s := range p.Props.Services {
 		owners[s.Name], owners[s.Name+"-alarms"] = s.Name, s.Name
 	}
+	accountOf := map[awscdk.Stack]string{}
+	for _, r := range p.Regional {
+		accountOf[r.Stack] = r.AccountName
+	}
 	for _, st := range p.Stacks() {
-		region := *st.Region()
+		region := cost.AccountRegionKey(accountOf[st], *st.Region())
 		for _, c := range *st.Node().FindAll(constructs.ConstructOrder_PREORDER) {
 			var kind string
 			switch c.(type) {
@@ -94,22 +101,29 @@ func (p *Platform) reconcileTreeAlarms() (changed bool, err error) {
 	}
 	// Alarm resources derived per service: band alarms, static alarms, composites.
 	type derived struct{ metricAlarms, composites, detectors int }
-	want := map[string]derived{}
-	for _, svc := range p.Props.Services {
-		n := p.serviceAlarmsProps(svc, nil).Counts()
-		want[svc.Name] = derived{n.Band + n.Static, n.Composite, n.Detectors}
+	// Keyed by cost.AccountRegionKey(account, service); each service's
+	// regions, to tell alike-everywhere extras from others.
+	want, regionsOf := map[string]derived{}, map[string]int{}
+	for _, a := range p.Props.costAccounts() {
+		for _, svc := range a.Services {
+			n := p.serviceAlarmsProps(svc, nil).Counts()
+			k := cost.AccountRegionKey(a.Name, svc.Name)
+			want[k], regionsOf[k] = derived{n.Band + n.Static, n.Composite, n.Detectors}, len(a.Regions)
+		}
 	}
 	if p.Billing != nil {
 		// The billing alarm exists once addGovernance has run.
 		want[cost.SharedService+governance.BillingRegion] = derived{metricAlarms: 1}
 	}
 	var problems []string
-	extras := map[string]map[string]cost.Alarms{} // service → region → extra
+	extras := map[string]map[string]cost.Alarms{} // account/service → account-region → extra
 	for _, region := range sortedKeys(tree) {
-		for _, service := range sortedKeys(tree[region]) {
-			got := tree[region][service]
+		account, _ := cost.SplitAccountRegion(region)
+		for _, name := range sortedKeys(tree[region]) {
+			got := tree[region][name]
+			service := cost.AccountRegionKey(account, name)
 			w := want[service]
-			if service == cost.SharedService {
+			if name == cost.SharedService {
 				w = want[cost.SharedService+region]
 			}
 			extra := cost.Alarms{Standard: got.Standard - w.metricAlarms, Composite: got.Composite - w.composites, Detectors: got.Detectors - w.detectors}
@@ -135,9 +149,10 @@ func (p *Platform) reconcileTreeAlarms() (changed bool, err error) {
 		}
 		c.Architecture.SharedAlarms[region] = c.Architecture.SharedAlarms[region].Add(x)
 	}
-	for _, service := range sortedKeys(extras) {
-		byRegion := extras[service]
-		same := len(byRegion) == len(p.Props.Regions) && service != cost.SharedService
+	for _, key := range sortedKeys(extras) {
+		byRegion := extras[key]
+		account, service := cost.SplitAccountRegion(key)
+		same := len(byRegion) == regionsOf[key] && service != cost.SharedService
 		var first cost.Alarms
 		for _, region := range sortedKeys(byRegion) {
 			if first == (cost.Alarms{}) {
@@ -147,7 +162,7 @@ func (p *Platform) reconcileTreeAlarms() (changed bool, err error) {
 		}
 		if same {
 			for i := range c.Volumes.Services {
-				if s := &c.Volumes.Services[i]; s.Name == service {
+				if s := &c.Volumes.Services[i]; s.Name == service && s.Account == account {
 					s.Alarms = s.Alarms.Add(first)
 					s.Sources[cost.SourceAlarms] += fmt.Sprintf("; construct tree: %d more alarm(s), %d composite(s), %d detector(s) in every region", first.Standard, first.Composite, first.Detectors)
 				}
@@ -166,6 +181,16 @@ func (p *Platform) reconcileTreeAlarms() (changed bool, err error) {
 	}
 	return true, p.priceCost(c)
 }
+
+// costAccounts are the accounts the cost model prices services in: the
+// workload accounts, or the platform itself as one unnamed account.
+func (p Props) costAccounts() []Account {
+	if p.Org() {
+		return p.Accounts
+	}
+	return []Account{{Regions: p.Regions, Services: p.Services}}
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

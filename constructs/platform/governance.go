@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/governance/cost"
 	"github.com/o11yscale/o11yscale/constructs/governance/cost/chart"
 	"github.com/o11yscale/o11yscale/constructs/review"
+	"github.com/o11yscale/o11yscale/constructs/validation"
 )
 
 // estimateCost runs the cost model and the budget guard. New calls it
@@ -25,17 +27,85 @@ func (p *Platform) estimateCost() error {
 	return p.priceCost(c)
 }
 
-// priceCost estimates c and runs the budget guard on it.
+// priceCost estimates c and runs the budget guard on it: the platform's
+// budget and every workload account's own (accounts[i].budget.monthlyUSD),
+// all problems at once.
 func (p *Platform) priceCost(c cost.Config) error {
 	report, err := c.Estimate()
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
 	}
 	warning, err := c.Budget.Check(report)
-	if err != nil {
+	errs := []error{err}
+	var accountWarnings []string
+	for i, a := range p.Props.Accounts {
+		if a.Budget.MonthlyUSD == 0 || a.Budget.Disabled {
+			continue
+		}
+		b := cost.Budget{MonthlyUSD: a.Budget.MonthlyUSD, WarnShare: c.Budget.WarnShare}
+		w, err := b.CheckAccount(report, validation.Index("accounts", i)+".budget.monthlyUSD", a.Name)
+		errs = append(errs, err)
+		if w != "" {
+			accountWarnings = append(accountWarnings, w)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	p.CostConfig, p.CostReport, p.CostWarning = c, report, warning
+	p.CostConfig, p.CostReport, p.CostWarning, p.AccountCostWarnings = c, report, warning, accountWarnings
+	return nil
+}
+
+// AccountBudgetProps completes workload account i's budget props:
+// MonthlyUSD from accounts[i].budget, else the account's declared
+// estimate in report plus 25%, rounded up to a dollar (at least $1);
+// Emails from the account, else Billing.Emails; the notification shares
+// from Billing. ok is false without an amount (no report and none set).
+func (p Props) AccountBudgetProps(i int, report *cost.Report) (props governance.AccountBudgetProps, ok bool) {
+	p = p.withDefaults()
+	a := p.Accounts[i]
+	b := p.Billing.BillingProps
+	props = governance.AccountBudgetProps{Name: p.Name, Account: a.Name, MonthlyUSD: a.Budget.MonthlyUSD, Emails: a.Budget.Emails,
+		ActualShare: b.ActualShare, ForecastShare: b.ForecastShare}
+	if len(props.Emails) == 0 {
+		props.Emails = b.Emails
+	}
+	if props.MonthlyUSD == 0 && report != nil {
+		row, _ := report.AccountTotal(a.Name)
+		props.MonthlyUSD = math.Max(1, math.Ceil(row.Declared*1.25))
+	}
+	return props, props.MonthlyUSD != 0
+}
+
+// addAccountBudgets gives each workload account its budget, in its stack
+// of its first region (budgets are global to an account).
+func (p *Platform) addAccountBudgets() error {
+	for i, a := range p.Props.Accounts {
+		if a.Budget.Disabled {
+			continue
+		}
+		props, ok := p.Props.AccountBudgetProps(i, p.CostReport)
+		if !ok {
+			return fmt.Errorf("%s: 0 is not allowed; a monthly USD amount, or a cost estimate to derive it from", validation.Index("accounts", i)+".budget.monthlyUSD")
+		}
+		var stack awscdk.Stack
+		for _, r := range p.Regional {
+			if r.AccountName == a.Name && r.Region == a.Regions[0] {
+				stack = r.Stack
+			}
+		}
+		if stack == nil {
+			return fmt.Errorf("accounts[%d]: no stack of account %s in %s for its budget", i, a.Name, a.Regions[0])
+		}
+		budget, err := governance.NewAccountBudget(stack, "AccountBudget", props)
+		if err != nil {
+			return err
+		}
+		if p.AccountBudgets == nil {
+			p.AccountBudgets = map[string]*governance.AccountBudget{}
+		}
+		p.AccountBudgets[a.Name] = budget
+	}
 	return nil
 }
 
@@ -116,6 +186,9 @@ func (p *Platform) addGovernance(scope constructs.Construct) error {
 	}
 	if p.Props.Billing.Disabled {
 		return nil
+	}
+	if err := p.addAccountBudgets(); err != nil {
+		return err
 	}
 	props, ok := p.Props.BillingProps(p.CostReport)
 	if !ok {

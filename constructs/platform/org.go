@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -54,6 +55,34 @@ type Account struct {
 	// Services are the account's workloads, in each of its regions.
 	// Required; names unique within the account.
 	Services []Service
+	// Budget is the account's own AWS Budgets budget for its share of the
+	// estimate (AccountBudgetProps). Default: the account's declared
+	// estimate plus 25%.
+	Budget AccountBudget
+}
+
+// AccountBudget is a workload account's budget: an AWS::Budgets::Budget in
+// the account's stack of its first region (budgets are global to an
+// account, so one region holds it), filtered to the observability
+// services, notifying a topic in the account. A budget created in a
+// member account tracks that account's own costs
+// (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html),
+// so no LINKED_ACCOUNT filter and no payer-account access are needed.
+type AccountBudget struct {
+	// MonthlyUSD is the account's budget in USD. When set, synth stops if
+	// the account's declared estimate (its services' lines; the monitoring
+	// account's also the shared and central ones) is above it, and the
+	// account's traffic must be declared. Default (0): the account's
+	// declared estimate plus 25%, rounded up to a dollar, which only
+	// alerts.
+	MonthlyUSD float64
+	// Emails subscribe to the account's budget topic, at most 10. Default:
+	// Billing.Emails; with none, synth warns that the account's budget
+	// alerts reach nobody.
+	Emails []string
+	// Disabled creates no budget for the account. Default: false (billing
+	// disabled disables every account's budget too).
+	Disabled bool
 }
 
 // reservedAccountNames would make an account's stack glob match the
@@ -226,6 +255,7 @@ func (p Props) validateOrg(v *validation.Errors) {
 				workloadRegions = append(workloadRegions, r)
 			}
 		}
+		a.Budget.validate(path+".budget", v)
 		if len(a.Services) == 0 {
 			v.Add(path+".services", nil, "at least one service")
 		}
@@ -377,4 +407,18 @@ func (p *Platform) buildOrg(scope constructs.Construct) error {
 		}
 	}
 	return nil
+}
+
+func (b AccountBudget) validate(path string, v *validation.Errors) {
+	if math.IsNaN(b.MonthlyUSD) || math.IsInf(b.MonthlyUSD, 0) || b.MonthlyUSD < 0 {
+		v.Add(path+".monthlyUSD", b.MonthlyUSD, "0 (the account's estimate plus 25%%) or a positive monthly amount in USD")
+	}
+	if len(b.Emails) > 10 {
+		v.Add(path+".emails", len(b.Emails), "at most 10 addresses")
+	}
+	for i, e := range b.Emails {
+		if !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\n") {
+			v.Add(validation.Index(path+".emails", i), e, "an email address")
+		}
+	}
 }

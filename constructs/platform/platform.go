@@ -69,6 +69,12 @@ type Platform struct {
 	CostReport *cost.Report
 	// CostWarning is set when the estimate nears the budget.
 	CostWarning string
+	// AccountBudgets are the workload accounts' budgets of an organization
+	// platform, by account name (AccountBudgetProps); nil otherwise.
+	AccountBudgets map[string]*governance.AccountBudget
+	// AccountCostWarnings name each account whose estimate nears its own
+	// budget (accounts[i].budget.monthlyUSD).
+	AccountCostWarnings []string
 	// reviewScope holds the cost review files.
 	reviewScope constructs.Construct
 	// QuotaUsage is what every account-region used of each service quota

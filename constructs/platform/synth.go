@@ -154,4 +154,7 @@ func (r *Result) Print(w io.Writer) {
 	if r.Platform.CostWarning != "" {
 		fmt.Fprintln(w, "WARNING:", r.Platform.CostWarning)
 	}
+	for _, warn := range r.Platform.AccountCostWarnings {
+		fmt.Fprintln(w, "WARNING:", warn)
+	}
 }

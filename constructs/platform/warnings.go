@@ -54,6 +54,17 @@ func (p *Platform) Warnings() []Warning {
 				"turned on in the account's billing preferences, or AWS/Billing publishes no EstimatedCharges (%s)",
 			props.BudgetName, ReceiveBillingAlertsURL)})
 	}
+	for i, a := range p.Props.Accounts {
+		b := p.AccountBudgets[a.Name]
+		if b == nil || hasSubscription(b.Topic) {
+			continue
+		}
+		props, _ := p.Props.AccountBudgetProps(i, p.CostReport)
+		out = append(out, Warning{Path: *b.Topic.Node().Path(), scope: b.Topic, Message: fmt.Sprintf(
+			"budget alerts of account %s (%s) go nowhere: its budget %q notifies a topic with no subscriber; set accounts[%d].budget.emails "+
+				"or billing.emails (Props.Accounts[%d].Budget.Emails in code) or subscribe to AccountBudgets[%q].Topic",
+			a.Name, a.ID, props.ResolvedBudgetName(), i, i, a.Name)})
+	}
 	return out
 }
 

@@ -58,6 +58,11 @@ type CostVolumes struct {
 type CostService struct {
 	// Name is the platform service's name.
 	Name string `yaml:"name" json:"name"`
+	// Account, in an organization, limits the entry to that workload
+	// account's service (accounts[i].name); it wins over an entry without
+	// one. Default: the service in every account that runs it, each
+	// account-region at the rate given for its region.
+	Account string `yaml:"account,omitempty" json:"account,omitempty"`
 	// Regions gives the request rate per region; a platform region not
 	// listed is priced from assumed traffic.
 	Regions []CostRegionTraffic `yaml:"regions" json:"regions"`

@@ -59,6 +59,25 @@ type Account struct {
 	// Services are the account's workloads, in each of its regions.
 	// Required; names unique within the account.
 	Services []Service `yaml:"services" json:"services"`
+	// Budget is the account's own AWS Budgets budget, in its stack of its
+	// first region. Default: the account's estimate plus 25%.
+	Budget AccountBudget `yaml:"budget,omitempty" json:"budget,omitempty"`
+}
+
+// AccountBudget is a workload account's budget for its own share of the
+// cost estimate (the per-account rows of the cost report).
+type AccountBudget struct {
+	// MonthlyUSD is the account's monthly budget in USD. When set, synth
+	// stops if the account's declared estimate is above it, and every
+	// service and region of the account needs declared traffic
+	// (cost.volumes.services). Default: the account's estimate plus 25%,
+	// rounded up to a dollar (alerts only).
+	MonthlyUSD float64 `yaml:"monthlyUSD,omitempty" json:"monthlyUSD,omitempty"`
+	// Emails receive the account's budget notifications, at most 10.
+	// Default: billing.emails.
+	Emails []string `yaml:"emails,omitempty" json:"emails,omitempty"`
+	// Disabled creates no budget for the account. Default: false.
+	Disabled bool `yaml:"disabled,omitempty" json:"disabled,omitempty"`
 }
 
 // Org reports whether p is an organization platform (it has accounts).
@@ -97,7 +116,8 @@ func (p *Platform) orgProps() platform.Props {
 		}
 	}
 	for _, a := range p.Accounts {
-		acct := platform.Account{Name: a.Name, ID: a.Id, Regions: a.Regions}
+		acct := platform.Account{Name: a.Name, ID: a.Id, Regions: a.Regions,
+			Budget: platform.AccountBudget{MonthlyUSD: a.Budget.MonthlyUSD, Emails: a.Budget.Emails, Disabled: a.Budget.Disabled}}
 		for _, s := range a.Services {
 			acct.Services = append(acct.Services, platform.Service{Name: s.Name, APIName: s.ApiName, SLOs: s.sloObjectives()})
 		}

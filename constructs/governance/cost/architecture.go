@@ -48,6 +48,26 @@ type Architecture struct {
 	// Analysis, when not nil, is the analysis tier priced with the
 	// declared architecture (estimate_analysis.go). Default: none.
 	Analysis *AnalysisTier
+	// Accounts are the workload accounts of an organization platform; a
+	// Service's Account names one of them. With Accounts the report has
+	// per-account and per-account-region views (account.go). Default:
+	// none, a single-account platform whose lines carry no account.
+	Accounts []AccountRef
+	// MonitoringAccount is the account of an organization platform that
+	// holds the shared and central pieces (central stream and archive,
+	// Grafana, the billing alarm): their lines are its. It may also be one
+	// of Accounts. Default: none (single-account).
+	MonitoringAccount AccountRef
+}
+
+// AccountRef names an account of an organization platform.
+type AccountRef struct {
+	// Name is the account's name in the config (accounts[i].name), or
+	// MonitoringAccountName for a monitoring account that runs no
+	// workloads.
+	Name string
+	// ID is the 12-digit account id.
+	ID string
 }
 
 // Tier is a log tier (level): ERROR, WARN, INFO or DEBUG.

@@ -83,6 +83,10 @@ type Line struct {
 	Architecture string
 	// Component groups the line.
 	Component Component
+	// Account is the name of the account billed for the line (a workload
+	// account, or the monitoring account for shared and central lines);
+	// empty in a single-account platform.
+	Account string
 	// Service is the service, or SharedService.
 	Service string
 	// Region is where the cost is billed.
@@ -133,7 +137,12 @@ func Estimate(v Volumes, a Architecture, prices PriceSet) (*Report, error) {
 	}
 	services := make([]Service, len(v.Services))
 	copy(services, v.Services)
-	sort.Slice(services, func(i, j int) bool { return services[i].Name < services[j].Name })
+	sort.SliceStable(services, func(i, j int) bool {
+		if services[i].Name != services[j].Name {
+			return services[i].Name < services[j].Name
+		}
+		return services[i].Account < services[j].Account
+	})
 	for _, s := range services {
 		regions := make([]RegionTraffic, len(s.Regions))
 		copy(regions, s.Regions)
@@ -143,11 +152,16 @@ func Estimate(v Volumes, a Architecture, prices PriceSet) (*Report, error) {
 		}
 	}
 	e.customMetricTiers()
-	for _, region := range sortedKeys(e.a.SharedAlarms) {
+	for _, key := range sortedKeys(e.a.SharedAlarms) {
 		e.from = e.a.Sources[SourceAlarms]
-		e.alarms(SharedService, region, e.a.SharedAlarms[region])
+		account, region := SplitAccountRegion(key)
+		e.account = e.a.MonitoringAccount.Name
+		if account != "" {
+			e.account = account
+		}
+		e.alarms(SharedService, region, e.a.SharedAlarms[key])
 	}
-	e.from = ""
+	e.from, e.account = "", ""
 	e.shared(v.Grafana)
 	r := newReport(e)
 	if a.Analysis != nil {
@@ -174,6 +188,8 @@ type estimator struct {
 	spansWarned bool
 	// from is the Source of the lines being added.
 	from string
+	// account is the Account of the lines being added.
+	account string
 	// assumed lists the service-regions priced from assumed traffic.
 	assumed []string
 }
@@ -214,7 +230,7 @@ func (e *estimator) add(arch string, c Component, service, region, item string, 
 		return
 	}
 	price, unit := e.ps.UnitPrice(key)
-	e.lines = append(e.lines, Line{Architecture: arch, Component: c, Service: service, Region: region, Item: item,
+	e.lines = append(e.lines, Line{Architecture: arch, Component: c, Account: e.account, Service: service, Region: region, Item: item,
 		Quantity: qty, Unit: unit, UnitPriceUSD: price, PriceKey: key, CostUSD: qty * price, Note: note, Source: e.from})
 }
 
@@ -225,11 +241,26 @@ func (e *estimator) addBoth(c Component, service, region, item string, qty float
 	}
 }
 
+// central runs add with the lines billed to the monitoring account (the
+// central stream, archive and Grafana), then restores the account.
+func (e *estimator) central(add func()) {
+	saved := e.account
+	e.account = e.a.MonitoringAccount.Name
+	add()
+	e.account = saved
+}
+
 func (e *estimator) serviceRegion(s Service, r RegionTraffic) {
+	e.account = s.Account
+	defer func() { e.account = "" }()
 	traffic := s.Sources[SourceTraffic]
 	if r.Assumed {
 		traffic = source("assumed traffic", traffic)
-		e.assumed = append(e.assumed, s.Name+" in "+r.Region)
+		name := s.Name
+		if s.Account != "" {
+			name = s.Account + "/" + s.Name
+		}
+		e.assumed = append(e.assumed, name+" in "+r.Region)
 	}
 	e.logs(s, r, traffic)
 	e.from = source(traffic, s.Sources[SourceTraces], e.a.Sources[SourceTraces])

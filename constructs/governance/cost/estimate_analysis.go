@@ -107,7 +107,10 @@ func sortedTiers(m map[Tier]int) []Tier {
 // AnalysisComparison sets one region's analysis tier against CloudWatch
 // Logs Insights on the same volume.
 type AnalysisComparison struct {
-	Region string
+	// Account is the workload account of an organization platform (each
+	// account-region has its own collection); empty otherwise.
+	Account string
+	Region  string
 	// FloorUSD is the minimum OCU-hours of a month, paid even when idle.
 	FloorUSD float64
 	// VariableUSD is storage and Firehose ingestion.
@@ -152,7 +155,7 @@ func (r *Report) addAnalysis(v Volumes, t AnalysisTier) error {
 		}
 		assumptions = append(assumptions, fmt.Sprintf(
 			"Analysis tier in %s: fixed floor %s a month (+ %s storage and delivery) against %s for one CloudWatch Logs Insights scan of the same %s GB of indexed tiers, %s at the declared Insights use; %s.",
-			c.Region, money(c.FloorUSD), money(c.VariableUSD), money(c.InsightsScanUSD), groupDigits(c.IndexedGB, 1),
+			AccountRegionKey(c.Account, c.Region), money(c.FloorUSD), money(c.VariableUSD), money(c.InsightsScanUSD), groupDigits(c.IndexedGB, 1),
 			money(c.InsightsDeclaredUSD), payoff))
 	}
 	out := newReport(e)
@@ -168,20 +171,39 @@ func (e *estimator) analysis(v Volumes, t AnalysisTier) []AnalysisComparison {
 	idx, search := AnalysisMinimumOCUs(t.Standby)
 	ocu, _ := e.ps.UnitPrice(PriceOpenSearchServerlessOCUHour)
 	insights, _ := e.ps.UnitPrice(PriceLogsInsightsScanned)
-	out := make([]AnalysisComparison, 0, len(regions)) // byRegion points into it: no reallocation
-	for _, region := range regions {
+	// One collection per region, or per account-region of an organization
+	// (each workload stack has its own).
+	keys := regions
+	if len(e.a.Accounts) > 0 {
+		keys = nil
+		for _, a := range e.a.Accounts {
+			for _, region := range regions {
+				for _, s := range v.Services {
+					if s.Account == a.Name && slices.ContainsFunc(s.Regions, func(r RegionTraffic) bool { return r.Region == region }) {
+						keys = append(keys, AccountRegionKey(a.Name, region))
+						break
+					}
+				}
+			}
+		}
+	}
+	out := make([]AnalysisComparison, 0, len(keys)) // byRegion points into it: no reallocation
+	for _, key := range keys {
+		var region string
+		e.account, region = SplitAccountRegion(key)
 		e.add(Declared, ComponentAnalysis, SharedService, region, "OpenSearch Serverless indexing OCU-hours, the collection's minimum",
 			idx*HoursPerMonth, PriceOpenSearchServerlessOCUHour, fmt.Sprintf("%g OCU × %d h, billed even when idle", idx, HoursPerMonth))
 		e.add(Declared, ComponentAnalysis, SharedService, region, "OpenSearch Serverless search OCU-hours, the collection's minimum",
 			search*HoursPerMonth, PriceOpenSearchServerlessOCUHour, fmt.Sprintf("%g OCU × %d h, billed even when idle", search, HoursPerMonth))
-		out = append(out, AnalysisComparison{Region: region, FloorUSD: (idx + search) * HoursPerMonth * ocu})
-		byRegion[region] = &out[len(out)-1]
+		out = append(out, AnalysisComparison{Account: e.account, Region: region, FloorUSD: (idx + search) * HoursPerMonth * ocu})
+		byRegion[key] = &out[len(out)-1]
 	}
 	services := slices.Clone(v.Services)
 	sort.Slice(services, func(i, j int) bool { return services[i].Name < services[j].Name })
 	for _, s := range services {
+		e.account = s.Account
 		for _, r := range s.Regions {
-			c := byRegion[r.Region]
+			c := byRegion[AccountRegionKey(s.Account, r.Region)]
 			if c == nil {
 				continue
 			}
@@ -215,6 +237,7 @@ func (e *estimator) analysis(v Volumes, t AnalysisTier) []AnalysisComparison {
 			}
 		}
 	}
+	e.account = ""
 	for i := range out {
 		c := &out[i]
 		c.InsightsScanUSD = c.IndexedGB * insights

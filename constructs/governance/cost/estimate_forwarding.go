@@ -27,12 +27,11 @@ func (e *estimator) forwarding(s Service, region string) {
 		return
 	}
 	f := e.a.Forwarder
-	e.forwarderRegions[region] = true
+	e.forwarderRegions[AccountRegionKey(e.account, region)] = true
 	metrics := float64(s.ForwardedMetrics)
 	runs := SecondsPerMonth / f.Schedule.Seconds()
 	perWindow := f.Schedule.Seconds() / f.Period.Seconds() // datapoints per series per run
 	datapoints := metrics * perWindow * runs
-	central := e.a.CentralRegion
 	from := " from " + region
 
 	e.add(Naive, ComponentForwarding, s.Name, region, "GetMetricStatistics: one call per metric per run", metrics*runs, PriceAPIRequests,
@@ -50,6 +49,17 @@ func (e *estimator) forwarding(s Service, region string) {
 	records := [2]float64{datapoints, metrics * runs}
 	recordBytes := [2]float64{float64(f.DatapointBytes), perWindow * float64(f.DatapointBytes)}
 	whatRecords := [2]string{"one PutRecord per datapoint", fmt.Sprintf("one record per series per window (%g datapoints)", perWindow)}
+	// The central stream, its Firehose and the archive are the monitoring
+	// account's.
+	e.central(func() {
+		e.forwardCentral(s, records, recordBytes, whatRecords, datapoints, from)
+	})
+}
+
+// forwardCentral prices what a service's forwarded records cost in the
+// central region: the stream, its Firehose and the archive.
+func (e *estimator) forwardCentral(s Service, records, recordBytes [2]float64, whatRecords [2]string, datapoints float64, from string) {
+	f, central := e.a.Forwarder, e.a.CentralRegion
 	for i, arch := range architectures {
 		e.kinesisRecords[i] += records[i]
 		e.kinesisBytes[i] += records[i] * recordBytes[i]
@@ -106,6 +116,14 @@ func (e *estimator) metricStreams(s Service, region string) {
 	e.add(Declared, ComponentMetricStreams, s.Name, region, "Firehose ingestion of metric updates", gb, PriceFirehoseIngested,
 		fmt.Sprintf("%d bytes per update; the stream batches updates into records", mb))
 	e.from = source(e.from, e.a.Sources[SourceMetricArchive])
+	if len(e.a.Accounts) > 0 {
+		// An organization's streams deliver to the monitoring account's
+		// central bucket.
+		e.central(func() {
+			e.metricArchive(ComponentMetricStreams, s.Name, e.a.CentralRegion, "streamed metrics from "+AccountRegionKey(s.Account, region), gb)
+		})
+		return
+	}
 	e.metricArchive(ComponentMetricStreams, s.Name, region, "streamed metrics", gb)
 }
 
@@ -123,13 +141,18 @@ func (e *estimator) shared(g GrafanaUsers) {
 		gbSecondKey = PriceLambdaX86GBSecond
 	}
 	e.from = e.a.Sources[SourceForwarding]
-	for _, region := range sortedKeys(e.forwarderRegions) {
+	for _, key := range sortedKeys(e.forwarderRegions) {
+		// One forwarder in each account-region.
+		var region string
+		e.account, region = SplitAccountRegion(key)
 		e.addBoth(ComponentForwarding, SharedService, region, "forwarder Lambda requests", runs, PriceLambdaRequests,
 			fmt.Sprintf("one run every %s", duration(f.Schedule)))
 		e.addBoth(ComponentForwarding, SharedService, region, fmt.Sprintf("forwarder Lambda compute, %s", f.LambdaArchitecture),
 			runs*f.LambdaDuration.Seconds()*float64(f.LambdaMemoryMB)/1024, gbSecondKey,
 			fmt.Sprintf("%s runs × %s × %d MB", groupDigits(runs, 0), duration(f.LambdaDuration), f.LambdaMemoryMB))
 	}
+	e.account = e.a.MonitoringAccount.Name
+	defer func() { e.account = "" }()
 	if len(e.forwarderRegions) > 0 {
 		e.from = e.a.Sources[SourceKinesis]
 		central := e.a.CentralRegion
@@ -172,6 +195,9 @@ func compareLines(a, b Line) int {
 			return -1
 		}
 		return strings.Compare(a.Service, b.Service)
+	}
+	if c := strings.Compare(a.Account, b.Account); c != 0 {
+		return c
 	}
 	if c := strings.Compare(a.Region, b.Region); c != 0 {
 		return c

@@ -101,7 +101,7 @@ func (e *estimator) declaredTier(service, region string, t Tier, route TierRoute
 		e.add(Declared, ComponentLogs, service, region, fmt.Sprintf("%s: S3 PUT requests, %g MB objects", t, la.S3ObjectMB), objects, PriceS3PutRequests, "")
 	case DestinationDrop:
 		if gb > 0 {
-			e.lines = append(e.lines, Line{Architecture: Declared, Component: ComponentLogs, Service: service, Region: region,
+			e.lines = append(e.lines, Line{Architecture: Declared, Component: ComponentLogs, Account: e.account, Service: service, Region: region,
 				Item: fmt.Sprintf("%s: dropped at the source", t), Quantity: gb, Unit: "GB", Note: "not ingested anywhere", Source: e.from})
 		}
 	}

@@ -69,10 +69,10 @@ func (e *estimator) metrics(s Service, r RegionTraffic) {
 				s.Name, r.Region, g.Name, c, seedSeriesPerMetricLimit))
 		}
 	}
-	e.seriesByRegion[r.Region] += series
+	e.seriesByRegion[AccountRegionKey(e.account, r.Region)] += series
 	for _, arch := range architectures {
 		e.seriesLines = append(e.seriesLines, len(e.lines))
-		e.lines = append(e.lines, Line{Architecture: arch, Component: ComponentMetrics, Service: s.Name, Region: r.Region,
+		e.lines = append(e.lines, Line{Architecture: arch, Component: ComponentMetrics, Account: e.account, Service: s.Name, Region: r.Region,
 			Item: "custom metric series", Quantity: series, Unit: "metric-month", Source: e.from})
 	}
 
@@ -117,7 +117,9 @@ func TieredMetricCost(series float64, ps PriceSet) float64 {
 	return cost
 }
 
-// customMetricTiers prices the series lines at their region's blended tier rate.
+// customMetricTiers prices the series lines at their region's blended tier
+// rate; in an organization each account-region has its own tiers (an
+// upper bound: fewer series reach the cheaper tiers).
 func (e *estimator) customMetricTiers() {
 	blended := map[string]float64{}
 	for region, series := range e.seriesByRegion {
@@ -127,8 +129,9 @@ func (e *estimator) customMetricTiers() {
 	}
 	for _, i := range e.seriesLines {
 		l := &e.lines[i]
-		total := e.seriesByRegion[l.Region]
-		l.UnitPriceUSD = blended[l.Region]
+		key := AccountRegionKey(l.Account, l.Region)
+		total := e.seriesByRegion[key]
+		l.UnitPriceUSD = blended[key]
 		l.CostUSD = l.Quantity * l.UnitPriceUSD
 		l.PriceKey = PriceMetricsFirst10k
 		if total > 1e4 {

@@ -40,6 +40,11 @@ type TrafficVolumes struct {
 type ServiceTraffic struct {
 	// Name is the platform service's name.
 	Name string
+	// Account, in an organization, is the workload account whose service
+	// this is (accounts[i].name). Default: "", the service in every
+	// account that runs it (each account-region priced at the rate of its
+	// region); an entry with the account wins over one without.
+	Account string
 	// Regions gives the request rate per region; a platform region not
 	// listed is priced from AssumedTraffic.
 	Regions []RegionRate
@@ -179,10 +184,11 @@ func (in Inputs) Validate() error {
 	seen := map[string]int{}
 	for i, s := range in.Volumes.Services {
 		p := validation.Index("volumes.services", i)
-		if j, dup := seen[s.Name]; dup {
-			errs.Add(p+".name", s.Name, "a service not already declared by volumes.services[%d]", j)
+		k := AccountRegionKey(s.Account, s.Name)
+		if j, dup := seen[k]; dup {
+			errs.Add(p+".name", s.Name, "a service not already declared by volumes.services[%d] (for the same account)", j)
 		}
-		seen[s.Name] = i
+		seen[k] = i
 		regions := make([]RegionTraffic, len(s.Regions))
 		for j, r := range s.Regions {
 			regions[j] = RegionTraffic{Region: r.Region, RequestsPerSecond: r.RequestsPerSecond}

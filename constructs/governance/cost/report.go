@@ -27,6 +27,12 @@ type Report struct {
 	ByRegion []Row
 	// ByService has one row per service, sorted, SharedService last.
 	ByService []Row
+	// ByAccount has one row per account of an organization platform
+	// (Architecture.Accounts, then the monitoring account), and
+	// ByAccountRegion one per account-region, by account then region; both
+	// are nil for a single-account platform.
+	ByAccount       []AccountRow
+	ByAccountRegion []AccountRow
 	// Warnings flags inputs the seed warns against.
 	Warnings []string
 	// Assumptions lists what the model assumes beyond its inputs.
@@ -146,7 +152,30 @@ func newReport(e *estimator) *Report {
 	if n := len(r.ByService); n > 0 && r.ByService[0].Name == SharedService {
 		r.ByService = append(r.ByService[1:], r.ByService[0])
 	}
+	r.accountViews()
 	return r
+}
+
+// accountLabels are the rows named by their labels, for the tables.
+func accountLabels(rows []AccountRow) []Row {
+	out := make([]Row, len(rows))
+	for i, a := range rows {
+		out[i] = a.Row
+		out[i].Name = a.Label()
+	}
+	return out
+}
+
+func roundedAccountRows(rows []AccountRow) []AccountRow {
+	if rows == nil {
+		return nil
+	}
+	out := make([]AccountRow, len(rows))
+	for i, a := range rows {
+		out[i] = a
+		out[i].Row = a.Row.rounded()
+	}
+	return out
 }
 
 func rowFor(m map[string]*Row, name string) *Row {
@@ -195,6 +224,7 @@ func (r *Report) JSON() ([]byte, error) {
 	out := *r
 	out.Total = r.Total.rounded()
 	out.ByComponent, out.ByRegion, out.ByService = roundedRows(r.ByComponent), roundedRows(r.ByRegion), roundedRows(r.ByService)
+	out.ByAccount, out.ByAccountRegion = roundedAccountRows(r.ByAccount), roundedAccountRows(r.ByAccountRegion)
 	out.Lines = make([]Line, len(r.Lines))
 	for i, l := range r.Lines {
 		l.Quantity, l.UnitPriceUSD, l.CostUSD = sig(l.Quantity), sig(l.UnitPriceUSD), sig(l.CostUSD)
@@ -236,6 +266,12 @@ func (r *Report) Markdown() []byte {
 		}
 	}
 	writeRows("By region", "Region", r.ByRegion)
+	if len(r.ByAccount) > 0 {
+		b.WriteString("Shared and central lines (central stream, archive, Grafana, billing alarm) are the monitoring account's. " +
+			"Each account-region runs its own forwarder and has its own custom metric tiers.\n\n")
+		writeRows("By account", "Account", accountLabels(r.ByAccount))
+		writeRows("By account-region", "Account / region", accountLabels(r.ByAccountRegion))
+	}
 	writeRows("By service", "Service", r.ByService)
 
 	if len(r.Warnings) > 0 {
@@ -265,12 +301,21 @@ func (r *Report) Markdown() []byte {
 
 	for _, arch := range architectures[:] {
 		title := map[string]string{Naive: "Naive", Declared: "Declared"}[arch]
-		fmt.Fprintf(&b, "## %s lines\n\n| Service | Region | Component | Item | Quantity | Unit price | Cost | Note | From |\n|---|---|---|---|---:|---:|---:|---|---|\n", title)
+		// An organization's lines name their account.
+		accountHead, accountRule := "", ""
+		if len(r.ByAccount) > 0 {
+			accountHead, accountRule = "Account | ", "---|"
+		}
+		fmt.Fprintf(&b, "## %s lines\n\n| %sService | Region | Component | Item | Quantity | Unit price | Cost | Note | From |\n|%s---|---|---|---|---:|---:|---:|---|---|\n", title, accountHead, accountRule)
 		for _, l := range r.Lines {
 			if l.Architecture != arch {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s %s | %s | %s | %s | %s |\n", l.Service, l.Region, l.Component, escapePipes(l.Item),
+			account := ""
+			if accountHead != "" {
+				account = " " + l.Account + " |"
+			}
+			fmt.Fprintf(&b, "|%s %s | %s | %s | %s | %s %s | %s | %s | %s | %s |\n", account, l.Service, l.Region, l.Component, escapePipes(l.Item),
 				quantity(l.Quantity), l.Unit, unitPrice(l.UnitPriceUSD), lineCost(l.CostUSD), escapePipes(l.Note), escapePipes(l.Source))
 		}
 		b.WriteString("\n")
@@ -299,6 +344,12 @@ func (r *Report) Table() string {
 	rows = append(rows, []string{"region"})
 	for _, row := range r.ByRegion {
 		rows = append(rows, cells(row))
+	}
+	if len(r.ByAccount) > 0 {
+		rows = append(rows, []string{"account"})
+		for _, row := range accountLabels(r.ByAccount) {
+			rows = append(rows, cells(row))
+		}
 	}
 	rows = append(rows, cells(r.Total))
 	widths := make([]int, 5)
@@ -338,6 +389,9 @@ func (r *Report) unverifiedComponents() map[string]bool {
 	}
 	return out
 }
+
+// Money formats x as the report does: $1,234.56.
+func Money(x float64) string { return money(x) }
 
 func money(x float64) string {
 	if x < 0 {

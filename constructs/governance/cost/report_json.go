@@ -20,6 +20,13 @@ type architectureJSON struct {
 	SharedAlarms       map[string]alarmsJSON `json:"sharedAlarms,omitempty"`
 	NoGrafanaWorkspace bool                  `json:"noGrafanaWorkspace,omitempty"`
 	Sources            map[string]string     `json:"sources,omitempty"`
+	Accounts           []accountRefJSON      `json:"accounts,omitempty"`
+	MonitoringAccount  *accountRefJSON       `json:"monitoringAccount,omitempty"`
+}
+
+type accountRefJSON struct {
+	Name string `json:"name"`
+	ID   string `json:"id"`
 }
 
 type alarmsJSON struct {
@@ -103,7 +110,28 @@ func toArchitectureJSON(v Architecture) architectureJSON {
 		SharedAlarms:       toAlarmsJSON(v.SharedAlarms),
 		NoGrafanaWorkspace: v.NoGrafanaWorkspace,
 		Sources:            v.Sources,
+		Accounts:           toAccountRefsJSON(v.Accounts),
+		MonitoringAccount:  toMonitoringJSON(v.MonitoringAccount),
 	}
+}
+
+func toAccountRefsJSON(refs []AccountRef) []accountRefJSON {
+	if refs == nil {
+		return nil
+	}
+	out := make([]accountRefJSON, len(refs))
+	for i, a := range refs {
+		out[i] = accountRefJSON(a)
+	}
+	return out
+}
+
+func toMonitoringJSON(a AccountRef) *accountRefJSON {
+	if a == (AccountRef{}) {
+		return nil
+	}
+	out := accountRefJSON(a)
+	return &out
 }
 
 func toAlarmsJSON(m map[string]Alarms) map[string]alarmsJSON {
@@ -201,10 +229,13 @@ type reportJSON struct {
 	ByComponent  []rowJSON        `json:"byComponent"`
 	ByRegion     []rowJSON        `json:"byRegion"`
 	ByService    []rowJSON        `json:"byService"`
-	Warnings     []string         `json:"warnings,omitempty"`
-	Assumptions  []string         `json:"assumptions"`
-	Assumed      []string         `json:"assumed,omitempty"`
-	Lines        []lineJSON       `json:"lines"`
+	// The account views exist only for an organization platform.
+	ByAccount       []accountRowJSON `json:"byAccount,omitempty"`
+	ByAccountRegion []accountRowJSON `json:"byAccountRegion,omitempty"`
+	Warnings        []string         `json:"warnings,omitempty"`
+	Assumptions     []string         `json:"assumptions"`
+	Assumed         []string         `json:"assumed,omitempty"`
+	Lines           []lineJSON       `json:"lines"`
 }
 
 type priceSetJSON struct {
@@ -239,9 +270,31 @@ type rowJSON struct {
 	Note           string  `json:"note,omitempty"`
 }
 
+type accountRowJSON struct {
+	Account        string  `json:"account"`
+	ID             string  `json:"id"`
+	Region         string  `json:"region,omitempty"`
+	Naive          float64 `json:"naiveUSD"`
+	Declared       float64 `json:"declaredUSD"`
+	Savings        float64 `json:"savingsUSD"`
+	SavingsPercent float64 `json:"savingsPercent"`
+}
+
+func toAccountRowsJSON(rows []AccountRow) []accountRowJSON {
+	if rows == nil {
+		return nil
+	}
+	out := make([]accountRowJSON, len(rows))
+	for i, a := range rows {
+		out[i] = accountRowJSON{Account: a.Account, ID: a.ID, Region: a.Region, Naive: a.Naive, Declared: a.Declared, Savings: a.Savings, SavingsPercent: a.SavingsPercent}
+	}
+	return out
+}
+
 type lineJSON struct {
 	Architecture string    `json:"architecture"`
 	Component    Component `json:"component"`
+	Account      string    `json:"account,omitempty"`
 	Service      string    `json:"service"`
 	Region       string    `json:"region"`
 	Item         string    `json:"item"`
@@ -263,15 +316,17 @@ func toReportJSON(r Report) reportJSON {
 	out := reportJSON{
 		PriceSet: priceSetJSON{Name: ps.Name, Base: ps.Base, Description: ps.Description, Currency: ps.Currency,
 			BytesPerGB: ps.BytesPerGB, BytesPerGBSource: ps.BytesPerGBSource, Prices: prices},
-		Units:        unitsJSON(r.Units),
-		Architecture: toArchitectureJSON(r.Architecture),
-		Total:        rowJSON(r.Total),
-		ByComponent:  toRowsJSON(r.ByComponent),
-		ByRegion:     toRowsJSON(r.ByRegion),
-		ByService:    toRowsJSON(r.ByService),
-		Warnings:     r.Warnings,
-		Assumptions:  r.Assumptions,
-		Assumed:      r.Assumed,
+		Units:           unitsJSON(r.Units),
+		Architecture:    toArchitectureJSON(r.Architecture),
+		Total:           rowJSON(r.Total),
+		ByComponent:     toRowsJSON(r.ByComponent),
+		ByRegion:        toRowsJSON(r.ByRegion),
+		ByService:       toRowsJSON(r.ByService),
+		ByAccount:       toAccountRowsJSON(r.ByAccount),
+		ByAccountRegion: toAccountRowsJSON(r.ByAccountRegion),
+		Warnings:        r.Warnings,
+		Assumptions:     r.Assumptions,
+		Assumed:         r.Assumed,
 	}
 	if r.Lines != nil {
 		out.Lines = make([]lineJSON, len(r.Lines))

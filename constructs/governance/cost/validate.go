@@ -40,10 +40,10 @@ func (v Volumes) Validate() error {
 		p := validation.Index("services", i)
 		if !serviceNamePattern.MatchString(s.Name) {
 			errs.Add(p+".name", s.Name, "1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit")
-		} else if j, dup := seen[s.Name]; dup {
-			errs.Add(p+".name", s.Name, "a name not already used by services[%d]", j)
+		} else if j, dup := seen[AccountRegionKey(s.Account, s.Name)]; dup {
+			errs.Add(p+".name", s.Name, "a name not already used by services[%d] (in the same account)", j)
 		} else {
-			seen[s.Name] = i
+			seen[AccountRegionKey(s.Account, s.Name)] = i
 		}
 		s.validate(p, &errs)
 	}

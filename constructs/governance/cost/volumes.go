@@ -16,8 +16,13 @@ type Volumes struct {
 // region; the shape of its telemetry (log lines per request, tier mix,
 // sampling, metrics, alarms) is the same code in every region.
 type Service struct {
-	// Name is the service name, 1-64 of [A-Za-z0-9._-], unique.
+	// Name is the service name, 1-64 of [A-Za-z0-9._-], unique (within
+	// its account).
 	Name string
+	// Account is the name of the workload account (Architecture.Accounts)
+	// the service runs in; its lines are that account's. Default: "", a
+	// single-account platform.
+	Account string
 	// Regions lists the regions the service runs in and its traffic there.
 	Regions []RegionTraffic
 	// Logs is what one request logs.
