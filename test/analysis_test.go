@@ -1,7 +1,6 @@
 package test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
@@ -56,19 +54,14 @@ func TestSnapshotsOfAnalysisPlatformMatchGolden(t *testing.T) {
 func TestCfnLintAcceptsEveryTemplateOfTheAnalysisPlatform(t *testing.T) {
 	s := synthAnalysis(t)
 	regions := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
-	runCfnLint(t, regions, s.templates(t))
+	lint := startCfnLint(t, regions, s.templates(t))
+	t.Parallel() // cfn-lint runs while the serial tests synthesize
+	lint.wait(t)
 }
 
 func TestCdkNagAwsSolutionsHasNoUnsuppressedFindingsWithTheAnalysisTier(t *testing.T) {
 	s := synthAnalysis(t)
-	var findings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
-				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
-			}
-		}
-	}
+	findings := platformFindings(s.asm)
 	if len(findings) > 0 {
 		t.Fatalf("%d cdk-nag findings (fix, or suppress on one resource with a reason):\n%s", len(findings), strings.Join(findings, "\n"))
 	}
@@ -93,14 +86,7 @@ logs:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var warnings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_WARNING || msg.Level == cxapi.SynthesisMessageLevel_ERROR) && !noSubscriberWarning(msg) {
-				warnings = append(warnings, fmt.Sprintf("%s: %v", *msg.Id, msg.Entry.Data))
-			}
-		}
-	}
+	warnings := platformFindings(s.asm)
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "/Analysis/NetworkPolicy") ||
 		!strings.Contains(warnings[0], logtiers.PublicCollectionWarning) || !strings.Contains(warnings[0], "no VPC in this sandbox account") {
 		t.Fatalf("want exactly the public collection warning with its reason, got:\n%s", strings.Join(warnings, "\n"))

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
-
 	"github.com/o11yscale/o11yscale/constructs/platform/diagram"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -61,14 +59,9 @@ func TestCentralLogArchiveOrgIsNagAndCfnLintClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("synth with cdk-nag: %s", time.Since(start).Round(time.Millisecond))
-	var findings []string
+	findings := platformFindings(s.asm)
 	buckets := map[string]int{}
 	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
-				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
-			}
-		}
 		tpl := readJSON(t, filepath.Join(s.dir, *st.TemplateFile()))
 		for _, r := range tpl["Resources"].(map[string]any) {
 			r := r.(map[string]any)
@@ -135,7 +128,9 @@ func TestCentralLogArchiveOrgIsNagAndCfnLintClean(t *testing.T) {
 			t.Errorf("the diagram has no delivery from %s into the central stack (%v)", want, into)
 		}
 	}
-	if n := lintByRegion(t, s); n != len(s.templates(t)) {
+	n, _, wait := lintByRegion(t, s)
+	if n != len(s.templates(t)) {
 		t.Errorf("linted %d templates of %d", n, len(s.templates(t)))
 	}
+	wait()
 }

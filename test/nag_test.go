@@ -1,7 +1,6 @@
 package test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -17,20 +16,7 @@ import (
 // cdk-nag left on every construct of the default platform.
 func TestCdkNagAwsSolutionsHasNoUnsuppressedFindings(t *testing.T) {
 	s := synthDefault(t)
-	var findings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			level := msg.Level
-			if level != cxapi.SynthesisMessageLevel_ERROR && level != cxapi.SynthesisMessageLevel_WARNING {
-				continue
-			}
-			if noSubscriberWarning(msg) {
-				continue
-			}
-			findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, level, msg.Entry.Data))
-		}
-	}
-	if len(findings) > 0 {
+	if findings := platformFindings(s.asm); len(findings) > 0 {
 		t.Fatalf("%d cdk-nag findings (fix, or suppress on one resource with a reason):\n%s", len(findings), strings.Join(findings, "\n"))
 	}
 }

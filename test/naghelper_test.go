@@ -15,13 +15,29 @@ import (
 // returns every error or warning cdk-nag left.
 func nagFindings(app awscdk.App) []string {
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	asm := app.Synth(nil)
+	return messagesOf(app.Synth(nil), nil)
+}
+
+// platformFindings returns every error or warning on the stacks of a
+// synthesized platform except its own no-subscriber warning, which is
+// not a cdk-nag finding (warnings_test.go checks it).
+func platformFindings(asm cxapi.CloudAssembly) []string {
+	return messagesOf(asm, noSubscriberWarning)
+}
+
+// messagesOf lists the error and warning messages of asm's stacks as
+// "<construct path> <level>: <message>", leaving out those skip reports.
+func messagesOf(asm cxapi.CloudAssembly, skip func(*cxapi.SynthesisMessage) bool) []string {
 	var findings []string
 	for _, st := range *asm.Stacks() {
 		for _, msg := range *st.Messages() {
-			if msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING {
-				findings = append(findings, fmt.Sprintf("%s: %v", *msg.Id, msg.Entry.Data))
+			if msg.Level != cxapi.SynthesisMessageLevel_ERROR && msg.Level != cxapi.SynthesisMessageLevel_WARNING {
+				continue
 			}
+			if skip != nil && skip(msg) {
+				continue
+			}
+			findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
 		}
 	}
 	return findings

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
-
 	"github.com/o11yscale/o11yscale/constructs/platform"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -153,35 +151,41 @@ func TestOrgOfTwentyAccountsAtScale(t *testing.T) {
 		}
 	}
 
-	var findings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
-				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
-			}
-		}
-	}
+	findings := platformFindings(s.asm)
 	if len(findings) > 0 {
 		t.Fatalf("%d cdk-nag findings:\n%s", len(findings), strings.Join(findings[:min(len(findings), 40)], "\n"))
 	}
 	start := time.Now()
-	n := lintByRegion(t, s)
+	n, distinct, wait := lintByRegion(t, s)
 	if n != len(s.templates(t)) {
 		t.Errorf("linted %d templates of %d in the assembly", n, len(s.templates(t)))
 	}
-	t.Logf("cfn-lint of %d templates, each in its region: %s", n, time.Since(start).Round(time.Millisecond))
+	// The workload templates of one region share a few shapes; if most
+	// templates look distinct, orgShape misses what differs between them.
+	if distinct*2 > n {
+		t.Errorf("%d of %d templates are distinct up to account name, id and hashes: orgShape no longer matches what differs between accounts", distinct, n)
+	}
+	t.Parallel() // cfn-lint runs while the serial tests synthesize
+	wait()
+	t.Logf("cfn-lint of %d templates, each in its region, done %s after it started", n, time.Since(start).Round(time.Millisecond))
 }
 
 // orgShape matches what differs between the workload accounts' templates:
-// the account name (teamNN), its id (2000000000NN), hex hashes
-// and each account's budget amount (its own estimate).
-var orgShape = regexp.MustCompile(`(?i:team)\d\d|2000000000\d\d|[0-9a-f]{64}|[0-9A-F]{8}\b|"Amount": ?[0-9.]+`)
+// the account name (teamNN), its id (2000000000NN), hex hashes and each
+// account's budget amount (its own estimate). CDK's 8-digit logical-id
+// hashes are often followed by more of an id ("...Alerts881113F7Arn",
+// "...Function80997E5D<hash>"), so no word boundary is required after
+// them: with one, no two templates matched.
+var orgShape = regexp.MustCompile(`(?i:team)\d\d|2000000000\d\d|[0-9a-f]{64}|[0-9A-F]{8}|"Amount": ?[0-9.]+`)
 
-// lintByRegion lints every template shape of s (nested ones included) against
-// its own stack's region only, one cfn-lint process per region, as many
-// at once as there are cores: linting every template against every
-// region would multiply the work by the number of regions.
-func lintByRegion(t *testing.T, s *synthesized) int {
+// lintByRegion starts linting every template shape of s (nested ones
+// included) against its own stack's region only, one cfn-lint process per
+// region in the background, as many at once as there are cores: linting
+// every template against every region would multiply the work by the
+// number of regions. It returns the number of templates, how many of them
+// are distinct (and linted), and wait, which reports each region's result
+// as a subtest.
+func lintByRegion(t *testing.T, s *synthesized) (int, int, func()) {
 	t.Helper()
 	byRegion := map[string][]string{}
 	seen := map[string]bool{}
@@ -214,19 +218,16 @@ func lintByRegion(t *testing.T, s *synthesized) int {
 		distinct += len(fs)
 	}
 	t.Logf("%d templates, %d distinct up to account name, id and hashes, linted in their regions", n, distinct)
-	sem := make(chan struct{}, max(1, runtime.NumCPU()))
-	var wg sync.WaitGroup
-	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			t.Run("cfn-lint-"+region, func(t *testing.T) { runCfnLint(t, []string{region}, byRegion[region]) })
-		}()
+	regions := slices.Sorted(maps.Keys(byRegion))
+	jobs := map[string]*lintJob{}
+	for _, region := range regions {
+		jobs[region] = startCfnLint(t, []string{region}, byRegion[region])
 	}
-	wg.Wait()
-	return n
+	return n, distinct, func() {
+		for _, region := range regions {
+			t.Run("cfn-lint-"+region, func(t *testing.T) { jobs[region].wait(t) })
+		}
+	}
 }
 
 // cfnServices maps a CloudFormation type's service to its IAM prefix.

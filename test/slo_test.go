@@ -1,12 +1,9 @@
 package test
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -25,14 +22,9 @@ func TestSLOPlatformExampleIsNagCleanAndPassesCfnLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var findings []string
-	for _, st := range *s.asm.Stacks() {
-		for _, msg := range *st.Messages() {
-			if (msg.Level == cxapi.SynthesisMessageLevel_ERROR || msg.Level == cxapi.SynthesisMessageLevel_WARNING) && !noSubscriberWarning(msg) {
-				findings = append(findings, fmt.Sprintf("%s %s: %v", *msg.Id, msg.Level, msg.Entry.Data))
-			}
-		}
-	}
+	regionsWithCentral := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
+	lint := startCfnLint(t, regionsWithCentral, s.templates(t))
+	findings := platformFindings(s.asm)
 	if len(findings) > 0 {
 		t.Errorf("%d cdk-nag findings:\n%s", len(findings), strings.Join(findings, "\n"))
 	}
@@ -55,6 +47,6 @@ func TestSLOPlatformExampleIsNagCleanAndPassesCfnLint(t *testing.T) {
 			t.Errorf("%d %s, want %d", counts[typ], typ, want)
 		}
 	}
-	regionsWithCentral := append([]string{s.platform.Props.CentralRegion}, s.platform.Props.Regions...)
-	runCfnLint(t, regionsWithCentral, s.templates(t))
+	t.Parallel() // cfn-lint runs while the serial tests synthesize
+	lint.wait(t)
 }

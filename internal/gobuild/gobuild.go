@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Flags are the go build flags every Lambda binary is built with.
@@ -162,6 +163,8 @@ type listedPackage struct {
 		Version string
 		Sum     string
 		Main    bool
+		Dir     string
+		GoMod   string
 		Replace *struct {
 			Path    string
 			Version string
@@ -175,17 +178,150 @@ type listedPackage struct {
 // package in the main module or a replaced module (our shared internal
 // packages included), and the path@version of every other dependency.
 // It is stable across runs and machines because it never includes paths.
+//
+// A synth of many account-regions fingerprints the same few Lambdas
+// hundreds of times, and each fresh answer costs two go commands. So the
+// answer is remembered for the life of the process, keyed by the options,
+// the go binary and the environment, and reused only while every input go
+// list read is byte-for-byte the same: each file of the hashed packages'
+// directories (all of them, so a build-tag or import change shows), their
+// embedded trees, and the go.mod, go.sum and go.work files that decide the
+// module graph (see inputs). Like the go list it follows, it assumes the
+// inputs do not change while one call runs.
 func Fingerprint(ctx context.Context, o Options) (string, error) {
 	if err := o.Validate(); err != nil {
 		return "", err
 	}
-	ver, err := o.run(ctx, "env", "GOVERSION")
+	key, keyErr := cacheKey(o)
+	if keyErr == nil {
+		if v, ok := fingerprints.Load(key); ok {
+			e := v.(fingerprintEntry)
+			if in, err := e.inputs.digest(); err == nil && in == e.digest {
+				return e.sum, nil
+			}
+		}
+	}
+	sum, in, err := fingerprint(ctx, o)
 	if err != nil {
 		return "", err
 	}
-	out, err := o.run(ctx, "list", ModFlag, "-deps", "-json=ImportPath,Dir,Standard,GoFiles,EmbedFiles,Module", o.ImportPath)
+	if keyErr == nil {
+		if d, err := in.digest(); err == nil {
+			fingerprints.Store(key, fingerprintEntry{sum: sum, inputs: in, digest: d})
+		}
+	}
+	return sum, nil
+}
+
+// fingerprints maps cacheKey to fingerprintEntry.
+var fingerprints sync.Map
+
+type fingerprintEntry struct {
+	sum    string
+	inputs inputs
+	digest string
+}
+
+// cacheKey is everything outside the files that decides what go list and
+// go env answer: the options, the go binary (path, size, modification
+// time) and the whole environment (GOFLAGS, GOWORK, GOROOT, GOTOOLCHAIN...).
+func cacheKey(o Options) (string, error) {
+	bin, err := exec.LookPath(o.goBin())
 	if err != nil {
 		return "", err
+	}
+	st, err := os.Stat(bin)
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return "", err
+	}
+	env := os.Environ()
+	sort.Strings(env)
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %q %q %q %d %d\n", o.ImportPath, o.Arch, dir, bin, st.Size(), st.ModTime().UnixNano())
+	for _, kv := range env {
+		fmt.Fprintf(h, "%q\n", kv)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// inputs are the files a fingerprint depends on beyond its key.
+type inputs struct {
+	dirs  []string // every regular file directly inside
+	trees []string // every file below (embedded directories)
+	files []string // single files; a missing one counts as absent
+}
+
+// digest hashes the names and contents of every input file, so an added,
+// removed, renamed or edited file changes it whatever its timestamps.
+func (in inputs) digest() (string, error) {
+	h := sha256.New()
+	add := func(path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		fmt.Fprintf(h, "%q %x\n", path, sum)
+		return nil
+	}
+	for _, d := range in.dirs {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "dir %q\n", d)
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				if err := add(filepath.Join(d, e.Name())); err != nil {
+					return "", err
+				}
+			} else {
+				fmt.Fprintf(h, "entry %q %v\n", e.Name(), e.Type())
+			}
+		}
+	}
+	for _, root := range in.trees {
+		fmt.Fprintf(h, "tree %q\n", root)
+		err := filepath.WalkDir(root, func(path string, e os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.Type().IsRegular() {
+				return add(path)
+			}
+			fmt.Fprintf(h, "entry %q %v\n", path, e.Type())
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	for _, f := range in.files {
+		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(h, "absent %q\n", f)
+			continue
+		}
+		if err := add(f); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fingerprint computes the fingerprint and lists the inputs it read.
+func fingerprint(ctx context.Context, o Options) (string, inputs, error) {
+	var in inputs
+	ver, err := o.run(ctx, "env", "GOVERSION")
+	if err != nil {
+		return "", in, err
+	}
+	out, err := o.run(ctx, "list", ModFlag, "-deps", "-json=ImportPath,Dir,Standard,GoFiles,EmbedFiles,Module", o.ImportPath)
+	if err != nil {
+		return "", in, err
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "go=%s arch=%s flags=%q\n", strings.TrimSpace(string(ver)), o.Arch, Flags)
@@ -196,12 +332,22 @@ func Fingerprint(ctx context.Context, o Options) (string, error) {
 		if err := dec.Decode(&p); err == io.EOF {
 			break
 		} else if err != nil {
-			return "", fmt.Errorf("gobuild %s: reading go list output: %w", o.ImportPath, err)
+			return "", in, fmt.Errorf("gobuild %s: reading go list output: %w", o.ImportPath, err)
 		}
 		if !p.Standard {
 			pkgs = append(pkgs, p)
 		}
 	}
+	// go.work in the build directory or above it decides the module graph.
+	if dir, err := filepath.Abs(o.Dir); err == nil {
+		for d := dir; ; d = filepath.Dir(d) {
+			in.files = append(in.files, filepath.Join(d, "go.work"), filepath.Join(d, "go.work.sum"))
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	modules := map[string]bool{}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].ImportPath < pkgs[j].ImportPath })
 	for _, p := range pkgs {
 		fmt.Fprintf(h, "pkg %s\n", p.ImportPath)
@@ -210,16 +356,27 @@ func Fingerprint(ctx context.Context, o Options) (string, error) {
 			fmt.Fprintf(h, "mod %s@%s %s\n", m.Path, m.Version, m.Sum)
 			continue
 		}
+		in.dirs = append(in.dirs, p.Dir)
+		if m := p.Module; m != nil && m.Dir != "" && !modules[m.Dir] {
+			modules[m.Dir] = true
+			in.files = append(in.files, filepath.Join(m.Dir, "go.mod"), filepath.Join(m.Dir, "go.sum"))
+			if m.GoMod != "" {
+				in.files = append(in.files, m.GoMod)
+			}
+		}
+		if len(p.EmbedFiles) > 0 {
+			in.trees = append(in.trees, p.Dir)
+		}
 		files := append(append([]string(nil), p.GoFiles...), p.EmbedFiles...)
 		sort.Strings(files)
 		for _, f := range files {
 			b, err := os.ReadFile(filepath.Join(p.Dir, f))
 			if err != nil {
-				return "", fmt.Errorf("gobuild %s: %w", o.ImportPath, err)
+				return "", in, fmt.Errorf("gobuild %s: %w", o.ImportPath, err)
 			}
 			sum := sha256.Sum256(b)
 			fmt.Fprintf(h, "file %s %x\n", f, sum)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), in, nil
 }

@@ -21,7 +21,7 @@ const (
 
 var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) { enrichtest.RunWithMoto(m, &moto) }
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 type stack struct {
 	clients enrichtest.Clients
@@ -53,6 +53,34 @@ func startWith(t *testing.T, extra map[string]string) stack {
 	return s
 }
 
+// deliverTwice invokes the bootstrap with event twice, as SNS may deliver
+// a message, and returns what reached the topic: exactly one incident.
+func (s stack) deliverTwice(t *testing.T, event []byte) []enrichtest.Notification {
+	t.Helper()
+	for i := range 2 {
+		res, err := s.rt.Invoke(event)
+		if err != nil || res.Error != nil {
+			t.Fatalf("delivery %d: %v %+v\n%s", i, err, res.Error, s.rt.Output())
+		}
+	}
+	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
+	if len(sent) != 1 {
+		t.Fatalf("incidents topic received %d messages, want exactly 1\n%s", len(sent), s.rt.Output())
+	}
+	return sent
+}
+
+// wantMetrics checks the totals of the bootstrap's EMF metrics.
+func (s stack) wantMetrics(t *testing.T, want map[string]float64) {
+	t.Helper()
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
+		}
+	}
+}
+
 func meanOf(values []float64) (float64, int) {
 	var sum float64
 	n := 0
@@ -79,17 +107,7 @@ func TestBootstrapPublishesOneEnrichedIncidentPerStateChange(t *testing.T) {
 	event := enrichtest.Event(t, filepath.Join(testdata, "anomaly-band-alarm.json"), func(a map[string]any) {
 		enrichtest.Retarget(a, name, api, minute.Add(30*time.Second))
 	})
-	for i := range 2 { // the second delivery is an SNS duplicate
-		res, err := s.rt.Invoke(event)
-		if err != nil || res.Error != nil {
-			t.Fatalf("delivery %d: %v %+v\n%s", i, err, res.Error, s.rt.Output())
-		}
-	}
-
-	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
-	if len(sent) != 1 {
-		t.Fatalf("incidents topic received %d messages, want exactly 1\n%s", len(sent), s.rt.Output())
-	}
+	sent := s.deliverTwice(t, event) // the second delivery is an SNS duplicate
 	cur, _ := meanOf(current)
 	base, nBase := meanOf(baseline)
 	change := (cur - base) / base * 100
@@ -116,12 +134,7 @@ func TestBootstrapPublishesOneEnrichedIncidentPerStateChange(t *testing.T) {
 			t.Errorf("message attribute %s = %q, want %q", k, sent[0].Attributes[k], v)
 		}
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
-	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MalformedMessages": 0, "Failures": 0} {
-		if got[k] != v {
-			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
-		}
-	}
+	s.wantMetrics(t, map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MalformedMessages": 0, "Failures": 0})
 }
 
 func TestBootstrapPublishesACompositeAlarmWithoutReadingMetrics(t *testing.T) {
@@ -146,12 +159,7 @@ func TestBootstrapPublishesACompositeAlarmWithoutReadingMetrics(t *testing.T) {
 	if !strings.Contains(sent[0].Message, "Triggered by:\n  - o11yscale-checkout-api-latency-anomaly: ALARM") || sent[0].Attributes["service"] != "checkout-api" {
 		t.Errorf("service %q, message:\n%s", sent[0].Attributes["service"], sent[0].Message)
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
-	for k, v := range map[string]float64{"AlertsReceived": 1, "IncidentsPublished": 1, "MetricDataErrors": 0, "Failures": 0} {
-		if got[k] != v {
-			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
-		}
-	}
+	s.wantMetrics(t, map[string]float64{"AlertsReceived": 1, "IncidentsPublished": 1, "MetricDataErrors": 0, "Failures": 0})
 }
 
 func TestBootstrapPublishesAnIncidentWhenTheMetricHasNoData(t *testing.T) {
@@ -204,7 +212,7 @@ func TestBootstrapFailsMalformedEventsWithoutPublishing(t *testing.T) {
 		t.Fatalf("malformed events published %d messages", len(sent))
 	}
 	out := s.rt.Output()
-	got := enrichtest.MetricTotals(t, out, namespace)
+	got := lambdatest.MetricTotals(t, out, namespace)
 	if got["MalformedMessages"] != float64(len(files)) || got["IncidentsPublished"] != 0 {
 		t.Errorf("EMF MalformedMessages %v IncidentsPublished %v, want %d and 0\n%s", got["MalformedMessages"], got["IncidentsPublished"], len(files), out)
 	}
@@ -226,16 +234,7 @@ func TestBootstrapExplainsABurnRateCompositeWithBothWindowsAndTheBudget(t *testi
 		enrichtest.RetargetComposite(a, name, minute.Add(30*time.Second))
 		a["AlarmDescription"] = strings.ReplaceAll(a["AlarmDescription"].(string), "SLO: o11yscale-checkout-availability", "SLO: "+slo)
 	})
-	for i := range 2 { // the second delivery is an SNS duplicate
-		res, err := s.rt.Invoke(event)
-		if err != nil || res.Error != nil {
-			t.Fatalf("delivery %d: %v %+v\n%s", i, err, res.Error, s.rt.Output())
-		}
-	}
-	sent := enrichtest.Sent(t, moto.Endpoint, s.topic)
-	if len(sent) != 1 {
-		t.Fatalf("incidents topic received %d messages, want exactly 1\n%s", len(sent), s.rt.Output())
-	}
+	sent := s.deliverTwice(t, event) // the second delivery is an SNS duplicate
 	msg := sent[0].Message
 	at := minute.Format(time.RFC3339)
 	for _, want := range []string{
@@ -254,12 +253,7 @@ func TestBootstrapExplainsABurnRateCompositeWithBothWindowsAndTheBudget(t *testi
 	if want := "ALARM [critical] " + name + " in us-east-1"; sent[0].Subject != want {
 		t.Errorf("subject %q, want %q", sent[0].Subject, want)
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
-	for k, v := range map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MetricDataErrors": 0, "Failures": 0} {
-		if got[k] != v {
-			t.Errorf("EMF %s = %v, want %v (all %v)", k, got[k], v, got)
-		}
-	}
+	s.wantMetrics(t, map[string]float64{"AlertsReceived": 2, "IncidentsPublished": 1, "DuplicatesSkipped": 1, "MetricDataErrors": 0, "Failures": 0})
 }
 
 func TestBootstrapPublishesABurnRateCompositeWhenCloudWatchIsUnreachable(t *testing.T) {
@@ -278,7 +272,7 @@ func TestBootstrapPublishesABurnRateCompositeWhenCloudWatchIsUnreachable(t *test
 	if len(sent) != 1 || !strings.Contains(sent[0].Message, "Figures: not available, reading the SLO metrics failed") {
 		t.Fatalf("sent %+v\n%s", sent, s.rt.Output())
 	}
-	got := enrichtest.MetricTotals(t, s.rt.Output(), namespace)
+	got := lambdatest.MetricTotals(t, s.rt.Output(), namespace)
 	if got["IncidentsPublished"] != 1 || got["MetricDataErrors"] != 1 {
 		t.Errorf("EMF %v, want 1 published and 1 data error", got)
 	}

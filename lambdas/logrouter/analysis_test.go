@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,12 +48,7 @@ func tiered(t *testing.T, prefix string, n int) (string, map[string][]string) {
 		doc.LogEvents = append(doc.LogEvents, logEvent{id, 1715681493000 + int64(i), string(msg)})
 		ids[level] = append(ids[level], id)
 	}
-	raw, _ := json.Marshal(doc)
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(raw)
-	zw.Close()
-	return base64.StdEncoding.EncodeToString(buf.Bytes()), ids
+	return awslogsData(t, doc), ids
 }
 
 // selected returns the events of data whose ids are listed, by id.

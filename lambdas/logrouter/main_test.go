@@ -229,11 +229,25 @@ func generated(t *testing.T, prefix string, n int) string {
 		msg, _ := json.Marshal(map[string]any{"level": level, "status_code": status, "msg": fmt.Sprintf("event %d: caf\u00e9 \"quoted\"\n", i), "i": i})
 		doc.LogEvents = append(doc.LogEvents, logEvent{fmt.Sprintf("%s-%06d", prefix, i), 1715681493000 + int64(i), string(msg)})
 	}
-	raw, _ := json.Marshal(doc)
+	return awslogsData(t, doc)
+}
+
+// awslogsData encodes doc as CloudWatch Logs delivers a subscription
+// payload: JSON, gzipped, base64.
+func awslogsData(t *testing.T, doc any) string {
+	t.Helper()
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	zw.Write(raw)
-	zw.Close()
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
@@ -280,27 +294,11 @@ func checkExactlyOnce(t *testing.T, c clients, bucket string, want map[string]ev
 	}
 }
 
+// emfTotals sums the function's EMF metrics in out by "Name" or
+// "Name/Reason".
 func emfTotals(t *testing.T, out string) map[string]float64 {
 	t.Helper()
-	totals := map[string]float64{}
-	for _, line := range strings.Split(out, "\n") {
-		if !strings.Contains(line, `"_aws"`) {
-			continue
-		}
-		var ev map[string]any
-		if err := json.Unmarshal([]byte(line), &ev); err != nil {
-			t.Fatalf("EMF line %q: %v", line, err)
-		}
-		for name, v := range ev {
-			if f, ok := v.(float64); ok {
-				if r, ok := ev["Reason"].(string); ok {
-					name += "/" + r
-				}
-				totals[name] += f
-			}
-		}
-	}
-	return totals
+	return lambdatest.MetricTotalsBy(t, out, router.Namespace, "Reason")
 }
 
 // waitOutput waits until the function has printed lines EMF events and

@@ -26,7 +26,7 @@ const namespace = "O11yscale/Pipeline"
 
 var moto *lambdatest.Moto
 
-func TestMain(m *testing.M) { enrichtest.RunWithMoto(m, &moto) }
+func TestMain(m *testing.M) { os.Exit(lambdatest.RunWithMoto(m, &moto)) }
 
 // countingCloudWatch wraps the real client to count GetMetricData calls.
 type countingCloudWatch struct {
@@ -113,7 +113,7 @@ func (hs *harness) sent(t *testing.T) []enrichtest.Notification {
 }
 
 func (hs *harness) metrics(t *testing.T) map[string]float64 {
-	return enrichtest.MetricTotals(t, hs.emf.String(), namespace)
+	return lambdatest.MetricTotals(t, hs.emf.String(), namespace)
 }
 
 func (hs *harness) claimItem(t *testing.T) map[string]ddbtypes.AttributeValue {

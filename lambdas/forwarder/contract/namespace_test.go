@@ -4,22 +4,11 @@ import (
 	"testing"
 
 	"github.com/o11yscale/o11yscale/lambdas/forwarder/contract"
+	"github.com/o11yscale/o11yscale/lambdas/internal/namespace/namespacetest"
 )
 
 func TestTheLambdaReadsItsMetricNamespaceFromTheEnvironmentOrFallsBack(t *testing.T) {
-	env := map[string]string{contract.EnvMetricNamespace: "Acme/Pipeline"}
-	if got := contract.MetricNamespaceFromEnv(func(k string) string { return env[k] }); got != "Acme/Pipeline" {
-		t.Errorf("from env = %q", got)
-	}
-	for _, unset := range []string{"", "  "} {
-		if got := contract.MetricNamespaceFromEnv(func(string) string { return unset }); got != contract.MetricNamespace {
-			t.Errorf("unset (%q) = %q, want the default", unset, got)
-		}
-	}
-	if def := contract.MetricNamespace; def != "O11yscale/Pipeline" {
-		t.Errorf("default = %q", def)
-	}
-	if contract.EnvMetricNamespace != "METRIC_NAMESPACE" {
-		t.Errorf("variable renamed: %s", contract.EnvMetricNamespace)
-	}
+	namespacetest.CheckFromEnv(t, namespacetest.Contract{
+		FromEnv: contract.MetricNamespaceFromEnv, EnvName: contract.EnvMetricNamespace, Default: contract.MetricNamespace,
+	})
 }

@@ -15,28 +15,18 @@ import (
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/constructs/validation"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
+	"github.com/o11yscale/o11yscale/lambdas/internal/cfnresponse"
 )
 
 // Request types CloudFormation sends.
 const (
-	RequestCreate = "Create"
-	RequestUpdate = "Update"
-	RequestDelete = "Delete"
+	RequestCreate = cfnresponse.RequestCreate
+	RequestUpdate = cfnresponse.RequestUpdate
+	RequestDelete = cfnresponse.RequestDelete
 )
 
-// Event is the CloudFormation custom resource request, as CloudFormation
-// invokes a Lambda-backed custom resource directly.
-type Event struct {
-	RequestType           string          `json:"RequestType"`
-	ResponseURL           string          `json:"ResponseURL"`
-	StackID               string          `json:"StackId"`
-	RequestID             string          `json:"RequestId"`
-	ResourceType          string          `json:"ResourceType,omitempty"`
-	LogicalResourceID     string          `json:"LogicalResourceId"`
-	PhysicalResourceID    string          `json:"PhysicalResourceId,omitempty"`
-	ResourceProperties    json.RawMessage `json:"ResourceProperties,omitempty"`
-	OldResourceProperties json.RawMessage `json:"OldResourceProperties,omitempty"`
-}
+// Event is the CloudFormation custom resource request.
+type Event = cfnresponse.Request
 
 // ResourceProperties are the custom resource's properties, as the
 // construct writes them (see contract.ResourceProperties).

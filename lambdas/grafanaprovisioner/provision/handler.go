@@ -21,6 +21,7 @@ import (
 
 	"github.com/o11yscale/o11yscale/constructs/grafana/dashboard"
 	"github.com/o11yscale/o11yscale/lambdas/grafanaprovisioner/contract"
+	"github.com/o11yscale/o11yscale/lambdas/internal/cfnresponse"
 	"github.com/o11yscale/o11yscale/telemetry/emf"
 )
 
@@ -114,7 +115,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) error {
 	}
 	log.Info("answering CloudFormation", "status", resp.Status, "physical_id", resp.PhysicalResourceID,
 		"written", r.stats.Written, "unchanged", r.stats.Unchanged, "deleted", r.stats.Deleted, "kept", r.stats.Kept)
-	sendErr := respond(ctx, h.httpClient(), ev.ResponseURL, resp)
+	sendErr := cfnresponse.Put(ctx, h.httpClient(), ev.ResponseURL, resp, nil)
 	h.emit(r, err == nil && sendErr == nil, start)
 	if sendErr != nil {
 		log.Error("could not answer CloudFormation", "error", sendErr)

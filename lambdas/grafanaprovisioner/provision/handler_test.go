@@ -457,18 +457,6 @@ func TestMalformedEventWithResponseURLIsAnsweredFailed(t *testing.T) {
 	}
 }
 
-func TestAnswerFitsCloudFormationsLimit(t *testing.T) {
-	r := Response{Status: StatusFailed, Reason: strings.Repeat("field x: bad; ", 2000), PhysicalResourceID: "p", StackID: "s", RequestID: "r", LogicalResourceID: "l",
-		Data: map[string]string{"k": "v"}}
-	b, err := r.encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(b) > maxResponseBytes || !strings.Contains(string(b), "truncated") {
-		t.Errorf("answer is %d bytes (limit %d), truncated marker present: %v", len(b), maxResponseBytes, strings.Contains(string(b), "truncated"))
-	}
-}
-
 func TestMetricsAreEmittedUnderTheFunctionDimension(t *testing.T) {
 	hs := newHarness(t)
 	hs.invoke(hs.event(RequestCreate, hs.props(seed()), nil))

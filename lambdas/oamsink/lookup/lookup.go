@@ -13,44 +13,28 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/o11yscale/o11yscale/constructs/validation"
+	"github.com/o11yscale/o11yscale/lambdas/internal/cfnresponse"
 	"github.com/o11yscale/o11yscale/lambdas/oamsink/contract"
 )
 
 // Request types CloudFormation sends.
 const (
-	RequestCreate = "Create"
-	RequestUpdate = "Update"
-	RequestDelete = "Delete"
+	RequestCreate = cfnresponse.RequestCreate
+	RequestUpdate = cfnresponse.RequestUpdate
+	RequestDelete = cfnresponse.RequestDelete
 )
 
 // Event is the CloudFormation custom resource request.
-type Event struct {
-	RequestType        string          `json:"RequestType"`
-	ResponseURL        string          `json:"ResponseURL"`
-	StackID            string          `json:"StackId"`
-	RequestID          string          `json:"RequestId"`
-	LogicalResourceID  string          `json:"LogicalResourceId"`
-	PhysicalResourceID string          `json:"PhysicalResourceId,omitempty"`
-	ResourceProperties json.RawMessage `json:"ResourceProperties,omitempty"`
-}
+type Event = cfnresponse.Request
 
 // Response is the answer PUT to the pre-signed ResponseURL.
-type Response struct {
-	Status             string            `json:"Status"`
-	Reason             string            `json:"Reason,omitempty"`
-	PhysicalResourceID string            `json:"PhysicalResourceId"`
-	StackID            string            `json:"StackId"`
-	RequestID          string            `json:"RequestId"`
-	LogicalResourceID  string            `json:"LogicalResourceId"`
-	Data               map[string]string `json:"Data,omitempty"`
-}
+type Response = cfnresponse.Response
 
 // Reader reads one parameter in the monitoring account: Assume gives a
 // reader for the role's credentials in region. Implementations wrap STS
@@ -65,9 +49,6 @@ type Handler struct {
 	HTTP   *http.Client
 	Log    *slog.Logger
 }
-
-// maxReason keeps the answer well under CloudFormation's 4 KB.
-const maxReason = 1500
 
 // Handle decodes raw, does the lookup on Create and Update (Delete has
 // nothing to remove) and answers CloudFormation. It returns an error, so
@@ -84,7 +65,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) error {
 		return fmt.Errorf("oamsink: event cannot be answered (no usable ResponseURL): %v", decodeErr)
 	}
 	resp := Response{StackID: ev.StackID, RequestID: ev.RequestID, LogicalResourceID: ev.LogicalResourceID,
-		PhysicalResourceID: ev.PhysicalResourceID, Status: "SUCCESS"}
+		PhysicalResourceID: ev.PhysicalResourceID, Status: cfnresponse.StatusSuccess}
 	err := decodeErr
 	var props contract.ResourceProperties
 	if err == nil {
@@ -110,10 +91,10 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) error {
 		}
 	}
 	if err != nil {
-		resp.Status, resp.Reason = "FAILED", shorten(err.Error(), maxReason)
+		resp.Status, resp.Reason = cfnresponse.StatusFailed, err.Error()
 		log.Error("lookup failed", "error", err)
 	}
-	if err := respond(ctx, h.client(), ev.ResponseURL, resp); err != nil {
+	if err := cfnresponse.Put(ctx, h.client(), ev.ResponseURL, resp, nil); err != nil {
 		log.Error("could not answer CloudFormation", "error", err)
 		return fmt.Errorf("oamsink: %w", err)
 	}
@@ -180,51 +161,9 @@ func checkURL(s string) error {
 	return nil
 }
 
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + " ... (truncated; see the Lambda log)"
-}
-
 func (h *Handler) client() *http.Client {
 	if h.HTTP == nil {
 		return &http.Client{Timeout: 20 * time.Second}
 	}
 	return h.HTTP
-}
-
-// respond PUTs r to the pre-signed url, retrying 5xx and transport errors
-// with backoff until ctx ends. The URL is signed without a content type,
-// so none is sent.
-func respond(ctx context.Context, client *http.Client, url string, r Response) error {
-	body, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	wait := 200 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, url, bytes.NewReader(body))
-		if err != nil {
-			return fmt.Errorf("answering CloudFormation: %w", err)
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-			resp.Body.Close()
-			if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-				return nil
-			}
-			if resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
-				return fmt.Errorf("answering CloudFormation: HTTP %d (the pre-signed URL expired or was altered)", resp.StatusCode)
-			}
-			err = fmt.Errorf("HTTP %d", resp.StatusCode)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("answering CloudFormation: gave up after %d attempts: %v", attempt, err)
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 5*time.Second)
-	}
 }

@@ -5,10 +5,8 @@
 package enrichtest
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"os"
@@ -25,8 +23,6 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
-
-	"github.com/o11yscale/o11yscale/internal/lambdatest"
 )
 
 // Clients are SDK clients pointed at moto through the AWS_* environment
@@ -35,20 +31,6 @@ type Clients struct {
 	CloudWatch *cloudwatch.Client
 	SNS        *sns.Client
 	DynamoDB   *dynamodb.Client
-}
-
-// RunWithMoto starts moto_server for a test binary, runs its tests with
-// *moto set and exits; call it from TestMain.
-func RunWithMoto(m *testing.M, moto **lambdatest.Moto) {
-	var err error
-	*moto, err = lambdatest.StartMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	(*moto).Close()
-	os.Exit(code)
 }
 
 // AWSQuery switches a CloudWatch client from the SDK's default Smithy RPC
@@ -155,46 +137,6 @@ func Sent(t testing.TB, endpoint, topicARN string) []Notification {
 		}
 	}
 	return out
-}
-
-// MetricTotals sums, per metric name, the values of every EMF event in
-// output whose namespace is namespace. Lines that are not EMF are skipped.
-func MetricTotals(t testing.TB, output, namespace string) map[string]float64 {
-	t.Helper()
-	totals := map[string]float64{}
-	sc := bufio.NewScanner(strings.NewReader(output))
-	sc.Buffer(make([]byte, 1<<20), 1<<21)
-	for sc.Scan() {
-		line := sc.Bytes()
-		var ev map[string]json.RawMessage
-		if json.Unmarshal(line, &ev) != nil || ev["_aws"] == nil {
-			continue
-		}
-		var meta struct {
-			CloudWatchMetrics []struct {
-				Namespace string `json:"Namespace"`
-				Metrics   []struct {
-					Name string `json:"Name"`
-				} `json:"Metrics"`
-			} `json:"CloudWatchMetrics"`
-		}
-		if err := json.Unmarshal(ev["_aws"], &meta); err != nil {
-			t.Fatalf("EMF metadata in %s: %v", line, err)
-		}
-		for _, d := range meta.CloudWatchMetrics {
-			if d.Namespace != namespace {
-				continue
-			}
-			for _, m := range d.Metrics {
-				var v float64
-				if err := json.Unmarshal(ev[m.Name], &v); err != nil {
-					t.Fatalf("EMF value of %s in %s: %v", m.Name, line, err)
-				}
-				totals[m.Name] += v
-			}
-		}
-	}
-	return totals
 }
 
 // Name returns a resource name unique to the test, usable for topics and
