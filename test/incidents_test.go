@@ -2,7 +2,6 @@ package test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,17 +94,8 @@ func TestCentralIncidentsOrgIsNagAndCfnLintClean(t *testing.T) {
 	if len(s.result.Warnings) != 0 {
 		t.Errorf("warnings %+v", s.result.Warnings)
 	}
-	if n := strings.Count(readFile(t, filepath.Join(s.dir, "acme-shop-eu-west-1.template.json")), platform.NoSubscriberWarning); n != 0 {
+	if n := strings.Count(string(readFile(t, filepath.Join(s.dir, "acme-shop-eu-west-1.template.json"))), platform.NoSubscriberWarning); n != 0 {
 		t.Errorf("workload template carries %d no-subscriber warnings", n)
 	}
 	runCfnLint(t, []string{"us-east-1", "eu-west-1"}, s.templates(t))
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
