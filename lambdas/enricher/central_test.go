@@ -137,7 +137,7 @@ func TestBootstrapPublishesToTheCentralTopicInAnotherRegionExactlyOnce(t *testin
 	if got[0].MessageAttributes["region"].Value != region || got[0].MessageAttributes["service"].Value != "checkout-api" {
 		t.Errorf("attributes %+v", got[0].MessageAttributes)
 	}
-	m := enrichtest.MetricTotals(t, emfOutput(t, rt, 2), namespace)
+	m := lambdatest.MetricTotals(t, emfOutput(t, rt, 2), namespace)
 	if m["IncidentsPublished"] != 1 || m["DuplicatesSkipped"] != 1 || m["Failures"] != 0 {
 		t.Errorf("EMF %v", m)
 	}
@@ -159,7 +159,7 @@ func TestBootstrapFailsWhileTheCentralTopicIsUnreachableAndPublishesOnRetry(t *t
 	if err != nil || res.Error == nil {
 		t.Fatalf("invocation %v %+v, want an error\n%s", err, res.Error, rt.Output())
 	}
-	if m := enrichtest.MetricTotals(t, emfOutput(t, rt, 1), namespace); m["Failures"] != 1 || m["IncidentsPublished"] != 0 {
+	if m := lambdatest.MetricTotals(t, emfOutput(t, rt, 1), namespace); m["Failures"] != 1 || m["IncidentsPublished"] != 0 {
 		t.Errorf("EMF %v, want 1 failure and nothing published", m)
 	}
 	c := newCentral(t)
