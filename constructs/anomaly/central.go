@@ -210,9 +210,12 @@ func NewCentralIncidents(scope constructs.Construct, id string, props CentralInc
 	// Publishers' roles match the key by this alias (kms:ResourceAliases),
 	// since its id is unknown to their accounts.
 	ci.Alias = ci.Key.AddAlias(jsii.String(contract.CentralIncidentsKeyAlias(p.Name)))
-	// A publisher to an encrypted topic needs kms:GenerateDataKey* and
-	// kms:Decrypt on its key, which SNS calls on its behalf
+	// A publisher to an encrypted topic needs a data key and kms:Decrypt
+	// on its key, which SNS calls on its behalf
 	// (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+	// The page's example grants kms:GenerateDataKey*; the enricher's own
+	// policy allows only kms:GenerateDataKey, so the key grants exactly
+	// that and no wildcard action reaches across accounts.
 	keyWho := map[string]any{"StringEquals": map[string]any{"kms:ViaService": "sns." + *stack.Region() + ".amazonaws.com"}}
 	keyWho["ArnEquals"] = who["ArnEquals"]
 	if p.OrganizationID != "" {
@@ -221,7 +224,7 @@ func NewCentralIncidents(scope constructs.Construct, id string, props CentralInc
 	ci.Key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("EnrichersPublishThroughSNS"),
 		Principals: &accounts,
-		Actions:    jsii.Strings("kms:GenerateDataKey*", "kms:Decrypt"),
+		Actions:    jsii.Strings("kms:GenerateDataKey", "kms:Decrypt"),
 		Resources:  jsii.Strings("*"),
 		Conditions: &keyWho,
 	}), jsii.Bool(false))
