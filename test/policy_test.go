@@ -9,10 +9,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/o11yscale/o11yscale/constructs/anomaly"
 	"github.com/o11yscale/o11yscale/constructs/logtiers"
 	"github.com/o11yscale/o11yscale/constructs/metricstream"
 	"github.com/o11yscale/o11yscale/constructs/oam"
 	"github.com/o11yscale/o11yscale/internal/policyeval"
+	enrichercontract "github.com/o11yscale/o11yscale/lambdas/enricher/contract"
 	"github.com/o11yscale/o11yscale/lambdas/oamsink/contract"
 	"github.com/o11yscale/o11yscale/stacks/config"
 )
@@ -27,7 +29,7 @@ const (
 	polCentralRegion       = "us-east-1"
 )
 
-const policyOrgYAML = `billing: {monthlyUSD: 5000}
+const policyOrgYAML = `billing: {monthlyUSD: 5000, emails: [finance@example.com]}
 monitoring:
   account: "` + polM + `"
   region: ` + polCentralRegion + `
@@ -49,6 +51,10 @@ metrics:
   regions: {us-east-1: both, eu-west-1: both}
 logs:
   archive: {central: true, encryption: KMS}
+alarms:
+  alerting:
+    central: true
+    subscriptions: {email: [{endpoint: oncall@example.com}]}
 `
 
 var (
@@ -469,6 +475,7 @@ func mFirehoseRole(t *testing.T, m *policyeval.Model) string {
 func TestOrgCrossAccountPolicies(t *testing.T) {
 	m := policyOrgModel(t)
 	rows := append(orgPolicyRows(t, m), centralArchiveRows(t, m)...)
+	rows = append(rows, centralIncidentsRows(t, m)...)
 	decisions := evaluatePolicyRows(t, m, rows)
 	allowed := 0
 	for _, r := range rows {
@@ -549,6 +556,77 @@ func centralArchiveRows(t *testing.T, m *policyeval.Model) []policyRow {
 		{name: "another role of A with every right may not write the log archive", who: inA("admin"), identity: identityAdmin, action: "s3:PutObject", resource: obj(aLogs), ctx: tls},
 	}...)
 	return rows
+}
+
+// centralIncidentsRows are the central incidents topic's paths (issue
+// 13, item 4): each account-region's enricher role publishes to the one
+// topic over TLS and uses its key only through SNS in the central region;
+// nobody else publishes, whatever rights it has in its own account.
+func centralIncidentsRows(t *testing.T, m *policyeval.Model) []policyRow {
+	in := func(acct, org string) func(name string) policyeval.Principal {
+		return func(name string) policyeval.Principal { return policyeval.RoleSession(roleArn(acct, name), org) }
+	}
+	inA, inB, inM, inX := in(polA, polOrg), in(polB, polOrg), in(polM, polOrg), in(polX, "")
+	outsideOrgA := in(polA, polOtherOrg)
+	topic := fmt.Sprintf("arn:aws:sns:%s:%s:%s", polCentralRegion, polM, anomaly.CentralIncidentsTopicName(polPlatform))
+	key := modelKey(t, m, "Incidents")
+	enricher := func(region string) string { return anomaly.EnricherRoleName(polPlatform, region) }
+	tls := map[string][]string{"aws:SecureTransport": {"true"}}
+	alias := enrichercontract.CentralIncidentsKeyAlias(polPlatform)
+	// SNS calls KMS on the publisher's behalf: kms:ViaService is SNS in
+	// the topic's region, and the key carries the central alias.
+	via := func(region string, aliases ...string) map[string][]string {
+		return map[string][]string{"kms:ViaService": {"sns." + region + ".amazonaws.com"}, "kms:ResourceAliases": aliases, "aws:SecureTransport": {"true"}}
+	}
+	viaSNS := via(polCentralRegion, alias)
+	var rows []policyRow
+	for _, w := range []struct {
+		name string
+		who  policyeval.Principal
+	}{{"A's us-east-1", inA(enricher("us-east-1"))}, {"A's eu-west-1", inA(enricher("eu-west-1"))}, {"B's", inB(enricher("us-east-1"))}, {"M's own", inM(enricher("us-east-1"))}} {
+		rows = append(rows,
+			policyRow{name: w.name + " enricher publishes to the central topic", who: w.who, action: "sns:Publish", resource: topic, ctx: tls, allow: true},
+			policyRow{name: w.name + " enricher gets a data key through SNS", who: w.who, action: "kms:GenerateDataKey", resource: key, ctx: viaSNS, allow: true},
+			policyRow{name: w.name + " enricher decrypts through SNS", who: w.who, action: "kms:Decrypt", resource: key, ctx: viaSNS, allow: true},
+		)
+	}
+	// Another key of the monitoring account in the central region, which
+	// the enricher's key/* resource matches but the alias does not.
+	otherKey := centralArchiveKey(t, m)
+	fwd := metricstream.Names{Platform: polPlatform}.ForwarderRolePrefix() + "us-east-1"
+	rows = append(rows, []policyRow{
+		{name: "A's enricher may not publish without TLS", who: inA(enricher("us-east-1")), action: "sns:Publish", resource: topic, ctx: map[string][]string{"aws:SecureTransport": {"false"}}},
+		{name: "A's enricher may not subscribe to the central topic", who: inA(enricher("us-east-1")), action: "sns:Subscribe", resource: topic, ctx: tls},
+		{name: "A's enricher may not change the topic's attributes", who: inA(enricher("us-east-1")), action: "sns:SetTopicAttributes", resource: topic, ctx: tls},
+		{name: "A's enricher may not use the key outside SNS", who: inA(enricher("us-east-1")), action: "kms:GenerateDataKey", resource: key, ctx: map[string][]string{"kms:ResourceAliases": {alias}}},
+		{name: "A's enricher may not use the key through SNS of another region", who: inA(enricher("us-east-1")), action: "kms:GenerateDataKey", resource: key, ctx: via("eu-west-1", alias)},
+		{name: "A's enricher may not use another key of the monitoring account", who: inA(enricher("us-east-1")), action: "kms:GenerateDataKey", resource: otherKey, ctx: via(polCentralRegion, "alias/something-else")},
+		{name: "A's enricher may not generate a data key pair", who: inA(enricher("us-east-1")), action: "kms:GenerateDataKeyPair", resource: key, ctx: viaSNS},
+		{name: "A's enricher may not schedule the key's deletion", who: inA(enricher("us-east-1")), action: "kms:ScheduleKeyDeletion", resource: key, ctx: viaSNS},
+		{name: "A's forwarder may not publish to the central topic", who: inA(fwd), action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "another role of A with every right may not publish", who: inA("admin"), identity: identityAdmin, action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "another role of A with every right may not use the key", who: inA("admin"), identity: identityAdmin, action: "kms:GenerateDataKey", resource: key, ctx: viaSNS},
+		{name: "another role of M with every right may not publish", who: inM("admin"), identity: identityAdmin, action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "B's eu-west-1 enricher-named role (B has no eu-west-1) with every right may not publish", who: inB(enricher("eu-west-1")), identity: identityAdmin, action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "an unlisted account's enricher-named role with every right may not publish", who: inX(enricher("us-east-1")), identity: identityAdmin, action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "an unlisted account's enricher-named role with every right may not use the key", who: inX(enricher("us-east-1")), identity: identityAdmin, action: "kms:GenerateDataKey", resource: key, ctx: viaSNS},
+		{name: "A's enricher outside the organization may not publish", who: outsideOrgA(enricher("us-east-1")), action: "sns:Publish", resource: topic, ctx: tls},
+		{name: "A's enricher outside the organization may not use the key", who: outsideOrgA(enricher("us-east-1")), action: "kms:GenerateDataKey", resource: key, ctx: viaSNS},
+	}...)
+	return rows
+}
+
+// modelKey is the ARN the model gives the monitoring account's key whose
+// logical id contains part.
+func modelKey(t *testing.T, m *policyeval.Model, part string) string {
+	t.Helper()
+	for _, r := range m.Resources {
+		if r.Type == "AWS::KMS::Key" && r.Account == polM && strings.Contains(r.LogicalID, part) {
+			return r.Covers[0]
+		}
+	}
+	t.Fatalf("no key %q in the monitoring account", part)
+	return ""
 }
 
 // centralArchiveKey is the ARN the model gives the central log archive's key.
