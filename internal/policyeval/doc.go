@@ -31,6 +31,10 @@
 //     ForAnyValue false for a missing key
 //     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
 //     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+//   - Policy variables ${key} in Resource and NotResource, replaced by the
+//     request's single value of key; a missing or multivalued key matches
+//     nothing
+//     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 //   - aws:PrincipalArn (the role ARN for a role session),
 //     aws:PrincipalAccount and aws:PrincipalOrgID are filled from the
 //     request's principal unless the request context sets them.
@@ -46,8 +50,8 @@
 //
 // Service control and resource control policies, permissions boundaries,
 // session policies, KMS grants, S3 ACLs and Object Ownership, VPC
-// endpoint policies, policy variables (${aws:username}; a "${" left in a
-// resolved policy is an error), Date and IpAddress and Binary operators,
+// endpoint policies, policy variables in Action or Condition values and
+// their escapes and defaults (an error), Date and IpAddress and Binary operators,
 // Federated and CanonicalUser principals, IAM users, the root user's
 // implicit access, and the service-specific rules beyond the KMS and role
 // trust cases above (for example S3's rules for bucket-owner access).

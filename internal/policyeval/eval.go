@@ -270,10 +270,23 @@ func (s *Statement) applies(req Request, who Principal) (Match, bool, error) {
 			}
 		}
 	}
+	// matches resolves r's policy variables from the request first; an
+	// unresolved one matches nothing.
+	matches := func(r string) (bool, error) {
+		p, ok, err := substitute(r, req.Context)
+		if err != nil || !ok {
+			return false, err
+		}
+		return MatchARN(p, req.Resource), nil
+	}
 	switch {
 	case s.Resource != nil:
 		for _, r := range s.Resource {
-			if MatchARN(r, req.Resource) {
+			ok, err := matches(r)
+			if err != nil {
+				return m, false, err
+			}
+			if ok {
 				m.Resource = r
 				break
 			}
@@ -283,7 +296,11 @@ func (s *Statement) applies(req Request, who Principal) (Match, bool, error) {
 		}
 	case s.NotResource != nil:
 		for _, r := range s.NotResource {
-			if MatchARN(r, req.Resource) {
+			ok, err := matches(r)
+			if err != nil {
+				return m, false, err
+			}
+			if ok {
 				return m, false, nil
 			}
 		}

@@ -2,6 +2,7 @@ package policyeval
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -135,4 +136,41 @@ func matchPrincipals(p *Principals, who Principal) (matchKind, error) {
 		}
 	}
 	return kind, nil
+}
+
+// variableRE is one policy variable: ${key} with a condition key's
+// characters. The escapes ${*}, ${?} and ${$} and defaults
+// (${key, 'default'}) are not implemented.
+var variableRE = regexp.MustCompile(`\$\{([A-Za-z0-9:/_.-]+)\}`)
+
+// checkVariables fails for a "${" that is not a variable this package
+// implements.
+func checkVariables(pattern string) error {
+	if strings.Contains(variableRE.ReplaceAllString(pattern, ""), "${") {
+		return fmt.Errorf("a policy variable other than ${key} is not implemented")
+	}
+	return nil
+}
+
+// substitute replaces each ${key} of pattern with the request's value of
+// key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html:
+// any single-valued key can be a variable). A key that is missing or has
+// several values leaves the pattern unresolved (ok false): AWS then does
+// not match it. A value holding a wildcard is an error, since whether it
+// would match literally is not documented.
+func substitute(pattern string, ctx map[string][]string) (out string, ok bool, err error) {
+	ok = true
+	out = variableRE.ReplaceAllStringFunc(pattern, func(v string) string {
+		key := variableRE.FindStringSubmatch(v)[1]
+		vals, present := lookup(ctx, key)
+		if !present || len(vals) != 1 {
+			ok = false
+			return v
+		}
+		if strings.ContainsAny(vals[0], "*?") {
+			err = fmt.Errorf("%s: value %q holds a wildcard", v, vals[0])
+		}
+		return vals[0]
+	})
+	return out, ok && err == nil, err
 }

@@ -148,10 +148,17 @@ func parseStatement(p *Policy, i int, raw any) (*Statement, error) {
 	if s.Principal != nil && s.NotPrincipal != nil {
 		return nil, fmt.Errorf("both Principal and NotPrincipal")
 	}
-	for _, l := range [][]string{s.Action, s.NotAction, s.Resource, s.NotResource} {
+	for _, l := range [][]string{s.Action, s.NotAction} {
 		for _, x := range l {
 			if strings.Contains(x, "${") {
-				return nil, fmt.Errorf("%q: policy variables are not implemented", x)
+				return nil, fmt.Errorf("%q: policy variables are allowed only in Resource and NotResource", x)
+			}
+		}
+	}
+	for _, l := range [][]string{s.Resource, s.NotResource} {
+		for _, x := range l {
+			if err := checkVariables(x); err != nil {
+				return nil, fmt.Errorf("%q: %w", x, err)
 			}
 		}
 	}
@@ -212,6 +219,11 @@ func parseConditions(v any) ([]Condition, error) {
 			vals, err := stringList(keys[key])
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", op, key, err)
+			}
+			for _, v := range vals {
+				if strings.Contains(v, "${") {
+					return nil, fmt.Errorf("%s %s: %q: policy variables in condition values are not implemented", op, key, v)
+				}
 			}
 			out = append(out, Condition{Operator: op, Key: key, Values: vals})
 		}

@@ -308,7 +308,10 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:root"},"Action":"s3:*","Resource":"*"}]}`,
 		`{"Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"s3:*","Resource":"*"}]}`,
 		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:${aws:username}","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${*}/*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username, 'x'}/*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}}}]}`,
 		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":{"Fn::GetAtt":["B","Arn"]}}]}`,
 		`{"Statement":[{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}`,
 		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resources":"*"}]}`,
@@ -325,5 +328,38 @@ func TestUnsupportedIsAnError(t *testing.T) {
 	}
 	if _, err := Evaluate(Input{}, Request{Principal: RoleSession("arn:aws:iam::"+acctA+":role/r", ""), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}); err == nil {
 		t.Error("an S3 resource without ResourceAccount: no error")
+	}
+}
+
+// A policy variable in Resource takes the request's value: each account
+// reaches only its own prefix, and a request without the key matches
+// nothing.
+func TestPolicyVariablesInResource(t *testing.T) {
+	bucket := mustParse(t, "bucket policy", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::`+acctA+`:root","arn:aws:iam::`+acctB+`:root"]},
+		"Action":"s3:PutObject","Resource":"arn:aws:s3:::central/logs/account=${aws:PrincipalAccount}/*"}]}`)
+	owner := "999999999999"
+	put := func(who Principal, key string, ctx map[string][]string) bool {
+		t.Helper()
+		d, err := Evaluate(Input{Identity: []*Policy{mustParse(t, "id", `{"Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`)}, Resource: bucket, Kind: Generic},
+			Request{Principal: who, Action: "s3:PutObject", Resource: "arn:aws:s3:::central/" + key, ResourceAccount: owner, Context: ctx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Allowed
+	}
+	a, b := RoleSession("arn:aws:iam::"+acctA+":role/w", ""), RoleSession("arn:aws:iam::"+acctB+":role/w", "")
+	switch {
+	case !put(a, "logs/account="+acctA+"/x.gz", nil):
+		t.Error("A denied its own prefix")
+	case put(a, "logs/account="+acctB+"/x.gz", nil):
+		t.Error("A allowed B's prefix")
+	case !put(b, "logs/account="+acctB+"/x.gz", nil):
+		t.Error("B denied its own prefix")
+	case put(a, "logs/account="+acctA+"/x.gz", map[string][]string{"aws:PrincipalAccount": {acctA, acctB}}):
+		t.Error("a multivalued variable matched")
+	}
+	if _, err := Evaluate(Input{Resource: bucket, Kind: Generic}, Request{Principal: a, Action: "s3:PutObject", Resource: "arn:aws:s3:::central/logs/account=1/x",
+		ResourceAccount: owner, Context: map[string][]string{"aws:PrincipalAccount": {"*"}}}); err == nil {
+		t.Error("a wildcard variable value: no error")
 	}
 }
