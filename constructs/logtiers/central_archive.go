@@ -180,6 +180,9 @@ type CentralArchive struct {
 	BucketName string
 	// Props as built, defaults applied to Archive.
 	Props CentralArchiveProps
+	// ownKey is the key created here (not a given EncryptionKey), whose
+	// policy this construct writes.
+	ownKey awskms.Key
 }
 
 // Target is where the writers' archives point (ArchiveProps.Central).
@@ -192,10 +195,10 @@ func (c *CentralArchive) Target() CentralArchiveTarget {
 // NewCentralArchive creates the central archive. The bucket policy lets
 // each writer account, by id (never "*") and only through its archive
 // delivery roles (ArchiveDeliveryRoleName of each of its regions), list
-// the bucket and write under logs/account=<id>/ and errors/account=<id>/,
-// and its ArchiveWriterRolePrefix roles put objects under
-// logs/account=<id>/ only; the key policy lets the same roles use the key
-// only through S3 in this region for this bucket. Objects are owned by
+// the bucket and write under its own logs/account=<id>/ and
+// errors/account=<id>/, and its ArchiveWriterRolePrefix roles put objects
+// under its own logs/account=<id>/ only; the key policy lets the same
+// roles use the key only through S3 in this region for this bucket. Objects are owned by
 // this account (bucket owner enforced), and the lifecycle is the regional
 // archive's.
 func NewCentralArchive(scope constructs.Construct, id string, props CentralArchiveProps) (*CentralArchive, error) {
@@ -223,7 +226,7 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 				EnableKeyRotation: jsii.Bool(true),
 				RemovalPolicy:     removal,
 			})
-			out.Key = key
+			out.Key, out.ownKey = key, key
 		}
 	}
 	transition := awss3.StorageClass_GLACIER_INSTANT_RETRIEVAL()
@@ -250,21 +253,27 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 		}
 		return &m
 	}
-	// Listing is not per prefix: one statement names every account (by
-	// id, never "*") and its delivery roles, which keeps the policy within
-	// S3's size limit for more accounts.
+	// Three bucket statements and one key statement for all accounts,
+	// whatever their number: each names every account (by id, never "*")
+	// and, by aws:PrincipalArn, only its delivery (or writer) roles, and
+	// the object statements reach only the caller's own prefixes through
+	// the ${aws:PrincipalAccount} policy variable ("any single-valued
+	// condition key", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+	// A statement per account instead costs about 1 KB and filled S3's
+	// 20 KB bucket policy at about 20 accounts; now it is about 70.
 	var everyone []awsiam.IPrincipal
-	var everyRole []any
+	var delivery, writers []any
 	for _, w := range props.Writers {
 		everyone = append(everyone, awsiam.NewAccountPrincipal(jsii.String(w.Account)))
-		everyRole = append(everyRole, deliveryRoles(w.Account))
+		delivery = append(delivery, deliveryRoles(w.Account))
+		writers = append(writers, fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), w.Account, ArchiveWriterRolePrefix(props.Platform)))
 	}
 	// What Firehose needs on its S3 destination
 	// (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3),
 	// granted cross-account in the bucket policy as well as in the role's
 	// own policy.
 	out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid: jsii.String("ArchiveList"), Principals: &everyone, Conditions: conds(everyRole),
+		Sid: jsii.String("ArchiveList"), Principals: &everyone, Conditions: conds(delivery),
 		Actions:   jsii.Strings("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
 		Resources: &[]*string{out.Bucket.BucketArn()},
 	}))
@@ -272,41 +281,38 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 	// reference, and the key policy cannot reference the bucket (they
 	// would depend on each other).
 	arn := fmt.Sprintf("arn:%s:s3:::%s", *stack.Partition(), out.BucketName)
-	for _, w := range props.Writers {
-		who := &[]awsiam.IPrincipal{awsiam.NewAccountPrincipal(jsii.String(w.Account))}
-		logs := jsii.String(arn + "/" + DefaultArchivePrefix + "account=" + w.Account + "/*")
-		errs := jsii.String(arn + "/" + DefaultErrorPrefix + "account=" + w.Account + "/*")
-		writers := fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), w.Account, ArchiveWriterRolePrefix(props.Platform))
-		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ArchiveObjects" + w.Account), Principals: who, Conditions: conds(deliveryRoles(w.Account)),
-			Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
-			Resources: &[]*string{logs, errs},
-		}))
-		out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid: jsii.String("ArchiveWriters" + w.Account), Principals: who, Conditions: conds(writers),
-			Actions:   jsii.Strings("s3:PutObject"),
-			Resources: &[]*string{logs},
-		}))
-		if key != nil {
-			// S3 asks KMS for a data key on the writer's behalf; with S3
-			// Bucket Keys the encryption context is the bucket's ARN
-			// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html),
-			// else the object's, so both are allowed and the prefix is
-			// enforced by the bucket policy above.
-			cond := map[string]any{
-				"ArnLike":      map[string]any{"aws:PrincipalArn": []any{deliveryRoles(w.Account), writers}},
-				"StringEquals": map[string]any{"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", *stack.Region())},
-				"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arn, *logs, *errs}},
-			}
-			if props.OrganizationID != "" {
-				cond["StringEquals"].(map[string]any)["aws:PrincipalOrgID"] = props.OrganizationID
-			}
-			key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Sid: jsii.String("ArchiveWriters" + w.Account), Principals: who,
-				Actions: jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"), Resources: jsii.Strings("*"),
-				Conditions: &cond,
-			}), nil)
+	own := func(prefix string) *string {
+		return jsii.String(arn + "/" + prefix + "account=${aws:PrincipalAccount}/*")
+	}
+	out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("ArchiveObjects"), Principals: &everyone, Conditions: conds(delivery),
+		Actions:   jsii.Strings("s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"),
+		Resources: &[]*string{own(DefaultArchivePrefix), own(DefaultErrorPrefix)},
+	}))
+	out.Bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid: jsii.String("ArchiveWriters"), Principals: &everyone, Conditions: conds(writers),
+		Actions:   jsii.Strings("s3:PutObject"),
+		Resources: &[]*string{own(DefaultArchivePrefix)},
+	}))
+	if key != nil {
+		// S3 asks KMS for a data key on the writer's behalf; with S3
+		// Bucket Keys the encryption context is the bucket's ARN
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html),
+		// else the object's, so both are allowed and the prefix is
+		// enforced by the bucket policy above.
+		cond := map[string]any{
+			"ArnLike":      map[string]any{"aws:PrincipalArn": append(slices.Clone(delivery), writers...)},
+			"StringEquals": map[string]any{"kms:ViaService": fmt.Sprintf("s3.%s.amazonaws.com", *stack.Region())},
+			"StringLike":   map[string]any{"kms:EncryptionContext:aws:s3:arn": []any{arn, arn + "/" + DefaultArchivePrefix + "*", arn + "/" + DefaultErrorPrefix + "*"}},
 		}
+		if props.OrganizationID != "" {
+			cond["StringEquals"].(map[string]any)["aws:PrincipalOrgID"] = props.OrganizationID
+		}
+		key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid: jsii.String("ArchiveWriters"), Principals: &everyone,
+			Actions: jsii.Strings("kms:Decrypt", "kms:GenerateDataKey"), Resources: jsii.Strings("*"),
+			Conditions: &cond,
+		}), nil)
 	}
 	c.Node().AddValidation(&policySize{archive: out})
 	return out, nil
@@ -317,15 +323,15 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html).
 const MaxBucketPolicyBytes = 20 * 1024
 
+// MaxKeyPolicyBytes is the size limit of a KMS key policy, 32 KB
+// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+const MaxKeyPolicyBytes = 32 * 1024
+
 // policySize checks, once the tree is final, that the central bucket's
-// policy (two statements per writer account and one shared) fits S3's
-// limit.
-//
-// The key policy (one statement per account, about 700 bytes) stays
-// within KMS's 32,768 bytes
-// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)
-// for more accounts than the bucket policy does, so only the bucket
-// policy is checked.
+// policy and the key policy of the archive's own key fit their limits.
+// Both grow by the writer accounts' principals and role patterns only
+// (about 300 and 150 bytes per account), so the bucket policy binds
+// first, at about 65 accounts.
 type policySize struct {
 	archive *CentralArchive
 }
@@ -343,6 +349,9 @@ func (v *policySize) Validate() *[]*string {
 	}
 	if policy := c.Bucket.Policy(); policy != nil {
 		check("bucket policy", policy.Document(), MaxBucketPolicyBytes, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html")
+	}
+	if c.ownKey != nil {
+		check("key policy", c.ownKey.Policy(), MaxKeyPolicyBytes, "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html")
 	}
 	return &errs
 }

@@ -32,7 +32,8 @@ func TestOrgCentralArchiveIsOneBucketInTheMonitoringAccount(t *testing.T) {
 		t.Errorf("writers %s", got)
 	}
 	central := templateOf(t, p.Central.Stack)
-	for _, want := range []string{`"aws:PrincipalOrgID":"o-a1b2c3d4e5"`, "ArchiveObjects222222222222", "ArchiveObjects333333333333", "ArchiveObjects111111111111"} {
+	for _, want := range []string{`"aws:PrincipalOrgID":"o-a1b2c3d4e5"`, `"Sid":"ArchiveObjects"`, "account=${aws:PrincipalAccount}/*",
+		":iam::222222222222:role/acme-log-archive-*", ":iam::333333333333:role/acme-log-archive-*", ":iam::111111111111:role/acme-log-archive-*"} {
 		if !strings.Contains(central, want) {
 			t.Errorf("central stack lacks %s", want)
 		}
