@@ -198,9 +198,9 @@ func (c *CentralArchive) Target() CentralArchiveTarget {
 // the bucket and write under its own logs/account=<id>/ and
 // errors/account=<id>/, and its ArchiveWriterRolePrefix roles put objects
 // under its own logs/account=<id>/ only; the key policy lets the same
-// roles use the key only through S3 in this region for this bucket. Objects are owned by
-// this account (bucket owner enforced), and the lifecycle is the regional
-// archive's.
+// roles use the key only through S3 in this region for this bucket.
+// Objects are owned by this account (bucket owner enforced), and the
+// lifecycle is the regional archive's.
 func NewCentralArchive(scope constructs.Construct, id string, props CentralArchiveProps) (*CentralArchive, error) {
 	if err := props.Validate(); err != nil {
 		return nil, fmt.Errorf("logtiers central archive %s/%s: %w", *scope.Node().Path(), id, err)
@@ -243,8 +243,9 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 	})
 	out.Bucket, out.AccessLogsBucket = buckets.Bucket, buckets.AccessLogs
 
-	deliveryRoles := func(account string) string {
-		return fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), account, ArchiveDeliveryRoleName(props.Platform, ""))
+	// roles are an account's roles whose names start with prefix.
+	roles := func(account, prefix string) string {
+		return fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), account, prefix)
 	}
 	conds := func(principals any) *map[string]any {
 		m := map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": principals}}
@@ -260,13 +261,13 @@ func NewCentralArchive(scope constructs.Construct, id string, props CentralArchi
 	// the ${aws:PrincipalAccount} policy variable ("any single-valued
 	// condition key", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 	// A statement per account instead costs about 1 KB and filled S3's
-	// 20 KB bucket policy at about 20 accounts; now it is about 70.
+	// 20 KB bucket policy at about 20 accounts; now it is 69.
 	var everyone []awsiam.IPrincipal
 	var delivery, writers []any
 	for _, w := range props.Writers {
 		everyone = append(everyone, awsiam.NewAccountPrincipal(jsii.String(w.Account)))
-		delivery = append(delivery, deliveryRoles(w.Account))
-		writers = append(writers, fmt.Sprintf("arn:%s:iam::%s:role/%s*", *stack.Partition(), w.Account, ArchiveWriterRolePrefix(props.Platform)))
+		delivery = append(delivery, roles(w.Account, ArchiveDeliveryRoleName(props.Platform, "")))
+		writers = append(writers, roles(w.Account, ArchiveWriterRolePrefix(props.Platform)))
 	}
 	// What Firehose needs on its S3 destination
 	// (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3),
@@ -330,8 +331,8 @@ const MaxKeyPolicyBytes = 32 * 1024
 // policySize checks, once the tree is final, that the central bucket's
 // policy and the key policy of the archive's own key fit their limits.
 // Both grow by the writer accounts' principals and role patterns only
-// (about 300 and 150 bytes per account), so the bucket policy binds
-// first, at about 65 accounts.
+// (about 270 and 150 bytes per account), so the bucket policy binds
+// first, at 69 accounts with the default platform name.
 type policySize struct {
 	archive *CentralArchive
 }
