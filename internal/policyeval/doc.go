@@ -32,8 +32,8 @@
 //     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
 //     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 //   - Policy variables ${key} in Resource and NotResource, replaced by the
-//     request's single value of key; a missing or multivalued key matches
-//     nothing
+//     request's single value of key; a missing or multivalued key is an
+//     error
 //     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 //   - aws:PrincipalArn (the role ARN for a role session),
 //     aws:PrincipalAccount and aws:PrincipalOrgID are filled from the

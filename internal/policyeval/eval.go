@@ -270,11 +270,12 @@ func (s *Statement) applies(req Request, who Principal) (Match, bool, error) {
 			}
 		}
 	}
-	// matches resolves r's policy variables from the request first; an
-	// unresolved one matches nothing.
+	// matches resolves r's policy variables from the request first. AWS
+	// documents only that an unresolved variable "might cause the entire
+	// statement to be invalid", so one is an error here, not a guess.
 	matches := func(r string) (bool, error) {
-		p, ok, err := substitute(r, req.Context)
-		if err != nil || !ok {
+		p, err := substitute(r, req.Context)
+		if err != nil {
 			return false, err
 		}
 		return MatchARN(p, req.Resource), nil

@@ -155,16 +155,15 @@ func checkVariables(pattern string) error {
 // substitute replaces each ${key} of pattern with the request's value of
 // key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html:
 // any single-valued key can be a variable). A key that is missing or has
-// several values leaves the pattern unresolved (ok false): AWS then does
-// not match it. A value holding a wildcard is an error, since whether it
-// would match literally is not documented.
-func substitute(pattern string, ctx map[string][]string) (out string, ok bool, err error) {
-	ok = true
-	out = variableRE.ReplaceAllStringFunc(pattern, func(v string) string {
+// several values is an error, and so is a value holding a wildcard, since
+// whether it would match literally is not documented.
+func substitute(pattern string, ctx map[string][]string) (string, error) {
+	var err error
+	out := variableRE.ReplaceAllStringFunc(pattern, func(v string) string {
 		key := variableRE.FindStringSubmatch(v)[1]
-		vals, present := lookup(ctx, key)
-		if !present || len(vals) != 1 {
-			ok = false
+		vals, _ := lookup(ctx, key)
+		if len(vals) != 1 {
+			err = fmt.Errorf("%s: the request has %d values for %s; a policy variable needs exactly one", v, len(vals), key)
 			return v
 		}
 		if strings.ContainsAny(vals[0], "*?") {
@@ -172,5 +171,5 @@ func substitute(pattern string, ctx map[string][]string) (out string, ok bool, e
 		}
 		return vals[0]
 	})
-	return out, ok && err == nil, err
+	return out, err
 }
