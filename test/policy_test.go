@@ -321,15 +321,18 @@ func roleArn(account, name string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, name)
 }
 
+// rolesIn gives a session of the named role of account, in organization
+// org ("" for none).
+func rolesIn(account, org string) func(name string) policyeval.Principal {
+	return func(name string) policyeval.Principal { return policyeval.RoleSession(roleArn(account, name), org) }
+}
+
 // orgPolicyRows are the requests each cross-account path of the small
 // organization needs, and their neighbours that must stay denied.
 func orgPolicyRows(t *testing.T, m *policyeval.Model) []policyRow {
 	names := metricstream.Names{Platform: polPlatform}
-	in := func(acct, org string) func(name string) policyeval.Principal {
-		return func(name string) policyeval.Principal { return policyeval.RoleSession(roleArn(acct, name), org) }
-	}
-	inA, inB, inM, inX := in(polA, polOrg), in(polB, polOrg), in(polM, polOrg), in(polX, "")
-	outsideOrgA := in(polA, polOtherOrg)
+	inA, inB, inM, inX := rolesIn(polA, polOrg), rolesIn(polB, polOrg), rolesIn(polM, polOrg), rolesIn(polX, "")
+	outsideOrgA := rolesIn(polA, polOtherOrg)
 	tls := map[string][]string{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
 	plain := map[string][]string{"aws:SecureTransport": {"false"}}
 
@@ -494,13 +497,11 @@ func TestOrgCrossAccountPolicies(t *testing.T) {
 // a user grants with GrantWriteService) may put log objects of their
 // account.
 func centralArchiveRows(t *testing.T, m *policyeval.Model) []policyRow {
-	inA, inB, inX := func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polA, n), polOrg) },
-		func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polB, n), polOrg) },
-		func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polX, n), "") }
-	outsideOrgA := func(n string) policyeval.Principal { return policyeval.RoleSession(roleArn(polA, n), polOtherOrg) }
+	inA, inB, inX := rolesIn(polA, polOrg), rolesIn(polB, polOrg), rolesIn(polX, "")
+	outsideOrgA := rolesIn(polA, polOtherOrg)
 	tls := map[string][]string{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
 	bucket := "arn:aws:s3:::" + logtiers.CentralArchiveBucketName(polPlatform, polM, polCentralRegion)
-	key := centralArchiveKey(t, m)
+	key := modelKey(t, m, "Archive")
 	delivery := func(region string) string { return logtiers.ArchiveDeliveryRoleName(polPlatform, region) }
 	obj := func(prefix string) string {
 		return bucket + "/" + prefix + "service=checkout/tier=info/2026/12/04/part-0001.gz"
@@ -563,11 +564,8 @@ func centralArchiveRows(t *testing.T, m *policyeval.Model) []policyRow {
 // topic over TLS and uses its key only through SNS in the central region;
 // nobody else publishes, whatever rights it has in its own account.
 func centralIncidentsRows(t *testing.T, m *policyeval.Model) []policyRow {
-	in := func(acct, org string) func(name string) policyeval.Principal {
-		return func(name string) policyeval.Principal { return policyeval.RoleSession(roleArn(acct, name), org) }
-	}
-	inA, inB, inM, inX := in(polA, polOrg), in(polB, polOrg), in(polM, polOrg), in(polX, "")
-	outsideOrgA := in(polA, polOtherOrg)
+	inA, inB, inM, inX := rolesIn(polA, polOrg), rolesIn(polB, polOrg), rolesIn(polM, polOrg), rolesIn(polX, "")
+	outsideOrgA := rolesIn(polA, polOtherOrg)
 	topic := fmt.Sprintf("arn:aws:sns:%s:%s:%s", polCentralRegion, polM, anomaly.CentralIncidentsTopicName(polPlatform))
 	key := modelKey(t, m, "Incidents")
 	enricher := func(region string) string { return anomaly.EnricherRoleName(polPlatform, region) }
@@ -592,7 +590,7 @@ func centralIncidentsRows(t *testing.T, m *policyeval.Model) []policyRow {
 	}
 	// Another key of the monitoring account in the central region, which
 	// the enricher's key/* resource matches but the alias does not.
-	otherKey := centralArchiveKey(t, m)
+	otherKey := modelKey(t, m, "Archive")
 	fwd := metricstream.Names{Platform: polPlatform}.ForwarderRolePrefix() + "us-east-1"
 	rows = append(rows, []policyRow{
 		{name: "A's enricher may not publish without TLS", who: inA(enricher("us-east-1")), action: "sns:Publish", resource: topic, ctx: map[string][]string{"aws:SecureTransport": {"false"}}},
@@ -626,17 +624,5 @@ func modelKey(t *testing.T, m *policyeval.Model, part string) string {
 		}
 	}
 	t.Fatalf("no key %q in the monitoring account", part)
-	return ""
-}
-
-// centralArchiveKey is the ARN the model gives the central log archive's key.
-func centralArchiveKey(t *testing.T, m *policyeval.Model) string {
-	t.Helper()
-	for _, r := range m.Resources {
-		if r.Type == "AWS::KMS::Key" && r.Account == polM && strings.Contains(r.LogicalID, "Archive") {
-			return r.Covers[0]
-		}
-	}
-	t.Fatal("no central log archive key")
 	return ""
 }
